@@ -1,0 +1,98 @@
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { json } from '@remix-run/node'
+import { Form, Link, useLoaderData, useSearchParams } from '@remix-run/react'
+import { ENTITY_TYPES } from '../../src/shared/domain/audit'
+import { auditFilterSchema, listAudit } from '../../src/shared/services/audit-log'
+import { ErrorList } from '../components/forms'
+import { Badge, PageTitle } from '../components/ui'
+import { requireUser } from '../lib/session.server'
+
+export const meta: MetaFunction = () => [{ title: 'Audit log · Drason' }]
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { deps } = await requireUser(request)
+  const params = Object.fromEntries(new URL(request.url).searchParams)
+  const filter = auditFilterSchema.safeParse(params)
+  if (!filter.success) {
+    return json({ items: [], nextCursor: null, errors: filter.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) }, { status: 400 })
+  }
+  const page = await listAudit(deps, filter.data)
+  return json({ ...page, errors: [] as string[] })
+}
+
+export default function AuditLog() {
+  const { items, nextCursor, errors } = useLoaderData<typeof loader>()
+  const [params] = useSearchParams()
+  const next = new URLSearchParams(params)
+  if (nextCursor) next.set('cursor', nextCursor)
+  return (
+    <>
+      <PageTitle subtitle="Append-only: every action Drason or a person took, newest first.">Audit log</PageTitle>
+      <Form method="get" className="mb-4 grid grid-cols-2 gap-2 md:grid-cols-5" aria-label="Filter the audit log">
+        <label className="text-sm">
+          Entity
+          <select name="entityType" defaultValue={params.get('entityType') ?? ''} className="mt-1 block w-full rounded border border-slate-300 px-2 py-1">
+            <option value="">Any</option>
+            {ENTITY_TYPES.map((t) => (
+              <option key={t} value={t}>
+                {t}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="text-sm">
+          Action
+          <input name="action" defaultValue={params.get('action') ?? ''} placeholder="e.g. login_failed" className="mt-1 block w-full rounded border border-slate-300 px-2 py-1" />
+        </label>
+        <label className="text-sm">
+          From
+          <input type="date" name="from" defaultValue={params.get('from') ?? ''} className="mt-1 block w-full rounded border border-slate-300 px-2 py-1" />
+        </label>
+        <label className="text-sm">
+          To
+          <input type="date" name="to" defaultValue={params.get('to') ?? ''} className="mt-1 block w-full rounded border border-slate-300 px-2 py-1" />
+        </label>
+        <div className="flex items-end">
+          <button type="submit" className="rounded-md bg-slate-800 px-4 py-1.5 text-sm text-white">
+            Filter
+          </button>
+        </div>
+      </Form>
+      <ErrorList errors={errors} />
+      <ol className="space-y-2" data-testid="audit-timeline">
+        {items.length === 0 ? <li className="text-slate-500">No events match.</li> : null}
+        {items.map((e) => (
+          <li key={e.id} className="rounded-lg bg-white p-3 shadow-sm ring-1 ring-slate-200">
+            <div className="flex flex-wrap items-center gap-2 text-xs text-slate-500">
+              <time dateTime={e.at}>{e.at.replace('T', ' ').slice(0, 19)} UTC</time>
+              <Badge>{e.actor.type}</Badge>
+              <Badge tone="neutral">
+                {e.entityType}: {e.entityId}
+              </Badge>
+              <code>{e.action}</code>
+              {e.threshold !== undefined ? (
+                <span>
+                  value {e.value} / threshold {e.threshold}
+                  {e.window ? ` over ${e.window}` : ''}
+                </span>
+              ) : null}
+            </div>
+            <p className="mt-1 text-sm">{e.sentence}</p>
+          </li>
+        ))}
+      </ol>
+      <div className="mt-4 flex gap-4 text-sm">
+        {params.get('cursor') ? (
+          <Link to="?" className="text-indigo-700 underline">
+            Newest
+          </Link>
+        ) : null}
+        {nextCursor ? (
+          <Link to={`?${next.toString()}`} className="text-indigo-700 underline" rel="next">
+            Older events
+          </Link>
+        ) : null}
+      </div>
+    </>
+  )
+}

@@ -1,0 +1,39 @@
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { json } from '@remix-run/node'
+import { useLoaderData } from '@remix-run/react'
+import { Badge, PageTitle, Table, healthTone } from '../components/ui'
+import { requireUser } from '../lib/session.server'
+
+export const meta: MetaFunction = () => [{ title: 'Campaigns · Drason' }]
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { deps } = await requireUser(request)
+  return json({ campaigns: await deps.campaigns.list() })
+}
+
+export default function Campaigns() {
+  const { campaigns } = useLoaderData<typeof loader>()
+  return (
+    <>
+      <PageTitle subtitle="Each campaign has one sender, a mailbox pool, a daily cap and a sending window.">Campaigns</PageTitle>
+      <Table head={['Name', 'Sender', 'Status', 'Mailboxes', 'Daily cap', 'Window', 'Subject']} empty={campaigns.length === 0}>
+        {campaigns.map((c) => (
+          <tr key={c.id}>
+            <td className="px-3 py-2 font-medium">{c.name}</td>
+            <td className="px-3 py-2">{c.sender.kind.toUpperCase()}</td>
+            <td className="px-3 py-2">
+              <Badge tone={healthTone(c.status)}>{c.status}</Badge>
+              {c.pauseReason ? <div className="text-xs text-slate-600">{c.pauseReason}</div> : null}
+            </td>
+            <td className="px-3 py-2">{c.mailboxIds.length}</td>
+            <td className="px-3 py-2">{c.dailyCap}</td>
+            <td className="px-3 py-2 text-xs">
+              {c.window.startHour}:00–{c.window.endHour}:00 {c.window.timeZone}
+            </td>
+            <td className="px-3 py-2 font-mono text-xs">{c.subjectTemplate}</td>
+          </tr>
+        ))}
+      </Table>
+    </>
+  )
+}

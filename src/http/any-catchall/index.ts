@@ -1,0 +1,11 @@
+import { createRequestHandler } from '@remix-run/architect'
+// The Remix server build is produced by `npm run build` (vite) before the handlers are bundled.
+// @ts-ignore -- generated JavaScript without type declarations
+import * as build from '../../../build/server/index.js'
+
+export const handler = createRequestHandler({
+  build,
+  mode: process.env.NODE_ENV,
+  // The client address feeds the login rate limit; API Gateway gives it outside the headers.
+  getLoadContext: (event) => ({ clientIp: event.requestContext?.http?.sourceIp ?? 'unknown' }),
+})

@@ -1,0 +1,133 @@
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb'
+import { z } from 'zod'
+import { monthOf, previousMonth, type AuditEvent, type EntityType } from '../../domain/audit'
+import type { Page } from '../../domain/page'
+import type { AuditQuery } from '../../services/audit-log'
+import { decodeCursor, encodeCursor, type Db, type TransactItem } from './db.server'
+import { INDEX, keys } from './keys'
+
+/**
+ * The audit log in DynamoDB. Append-only by construction: the only write is a conditional put that
+ * refuses to overwrite, and this module has no update or delete.
+ */
+
+// A timeline walks back month by month; after this many empty months in a row it stops, so a query over
+// a quiet history ends instead of walking back forever.
+const MAX_EMPTY_MONTHS = 12
+
+const cursorSchema = z.object({ month: z.string().regex(/^\d{4}-\d{2}$/), key: z.record(z.string(), z.string()).optional() })
+
+function toItem(event: AuditEvent): Record<string, unknown> {
+  const month = monthOf(event.at)
+  return {
+    ...keys.auditEvent(event.entityType, event.entityId, event.at, event.id),
+    ...keys.auditByMonth(month, event.at, event.id),
+    ...keys.auditByTypeMonth(event.entityType, month, event.at, event.id),
+    event,
+  }
+}
+
+function fromItem(item: Record<string, unknown>): AuditEvent {
+  return item.event as AuditEvent
+}
+
+export function auditPut(db: Db, event: AuditEvent): TransactItem {
+  return {
+    Put: { TableName: db.table('audit'), Item: toItem(event), ConditionExpression: 'attribute_not_exists(pk)' },
+  }
+}
+
+export function dynamoAuditLog(db: Db) {
+  return {
+    /** For use inside a transaction with the change it records. */
+    putItem: (event: AuditEvent) => auditPut(db, event),
+
+    async append(event: AuditEvent): Promise<void> {
+      await db.doc.send(
+        new PutCommand({ TableName: db.table('audit'), Item: toItem(event), ConditionExpression: 'attribute_not_exists(pk)' }),
+      )
+    },
+
+    async forEntity(type: EntityType, id: string, limit: number, cursor?: string | null): Promise<Page<AuditEvent>> {
+      const start = z.record(z.string(), z.string()).safeParse(decodeCursor(cursor))
+      const out = await db.doc.send(
+        new QueryCommand({
+          TableName: db.table('audit'),
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': keys.auditEntityPartition(type, id) },
+          ScanIndexForward: false,
+          Limit: limit,
+          ...(start.success ? { ExclusiveStartKey: start.data } : {}),
+        }),
+      )
+      return {
+        items: (out.Items ?? []).map(fromItem),
+        nextCursor: out.LastEvaluatedKey ? encodeCursor(out.LastEvaluatedKey) : null,
+      }
+    },
+
+    /** Newest first, optionally filtered by entity type, action and a time range; paginated. */
+    async timeline(query: AuditQuery, now: Date): Promise<Page<AuditEvent>> {
+      const toIso = query.to ?? now.toISOString()
+      const fromIso = query.from ?? ''
+      const fromMonth = fromIso ? monthOf(fromIso) : ''
+      const parsed = cursorSchema.safeParse(decodeCursor(query.cursor))
+      let month = parsed.success ? parsed.data.month : monthOf(toIso)
+      let startKey = parsed.success ? parsed.data.key : undefined
+      const items: AuditEvent[] = []
+      let emptyMonths = 0
+
+      while (items.length < query.limit) {
+        if (fromMonth && month < fromMonth) break
+        const byType = query.entityType !== undefined
+        const names: Record<string, string> = { '#pk': byType ? 'gsi2pk' : 'gsi1pk', '#sk': byType ? 'gsi2sk' : 'gsi1sk' }
+        const values: Record<string, unknown> = {
+          ':pk': byType ? keys.auditTypeMonthPartition(query.entityType!, month) : keys.auditMonthPartition(month),
+          ':from': fromIso,
+          // `~` sorts after every character used in ids, so the upper bound includes events at `to` itself.
+          ':to': `${toIso}~`,
+        }
+        let filter: string | undefined
+        if (query.action) {
+          filter = '#event.#action = :action'
+          names['#event'] = 'event'
+          names['#action'] = 'action'
+          values[':action'] = query.action
+        }
+        const out = await db.doc.send(
+          new QueryCommand({
+            TableName: db.table('audit'),
+            IndexName: byType ? INDEX.auditByTypeMonth : INDEX.auditByMonth,
+            KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+            ...(filter ? { FilterExpression: filter } : {}),
+            ScanIndexForward: false,
+            Limit: query.limit - items.length,
+            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+          }),
+        )
+        const found = (out.Items ?? []).map(fromItem)
+        items.push(...found)
+        if (out.LastEvaluatedKey) {
+          startKey = out.LastEvaluatedKey as Record<string, string>
+          if (items.length >= query.limit) {
+            return { items, nextCursor: encodeCursor({ month, key: startKey }) }
+          }
+          continue
+        }
+        emptyMonths = found.length === 0 ? emptyMonths + 1 : 0
+        if (!fromMonth && emptyMonths >= MAX_EMPTY_MONTHS) break
+        month = previousMonth(month)
+        startKey = undefined
+        if (items.length >= query.limit) {
+          // The page is full exactly at a month boundary: the next page starts at the previous month.
+          return { items, nextCursor: fromMonth && month < fromMonth ? null : encodeCursor({ month }) }
+        }
+      }
+      return { items, nextCursor: null }
+    },
+  }
+}
+
+export type DynamoAuditLog = ReturnType<typeof dynamoAuditLog>

@@ -1,0 +1,98 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
+import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb'
+import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb'
+
+/** The logical table names, exactly as declared in app.arc. */
+export const TABLES = [
+  'leads',
+  'routing',
+  'campaigns',
+  'mailboxes',
+  'domains',
+  'audit',
+  'metrics',
+  'suppression',
+  'settings',
+  'users',
+  'sessions',
+  'sendclaims',
+  'imports',
+  'feedback',
+] as const
+export type TableName = (typeof TABLES)[number]
+
+/** The one handle every repository takes: a document client and the physical table names. */
+export interface Db {
+  doc: DynamoDBDocumentClient
+  table(name: TableName): string
+}
+
+export function createDb(options: { endpoint?: string; region: string; names: Record<TableName, string> }): Db {
+  const client = new DynamoDBClient({
+    region: options.region,
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+  })
+  const doc = DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+  })
+  return { doc, table: (name) => options.names[name] }
+}
+
+/** Physical names the Architect sandbox gives tables (`<app>-staging-<name>`). */
+export function sandboxTableNames(app = 'drason', stage = 'staging'): Record<TableName, string> {
+  return Object.fromEntries(TABLES.map((t) => [t, `${app}-${stage}-${t}`])) as Record<TableName, string>
+}
+
+/**
+ * The Db for code running as a Lambda (in AWS or in the sandbox). In the sandbox the endpoint is the
+ * local database on the sandbox's tables port, and names follow the sandbox convention (no lookup, so a
+ * fresh sandbox process saves a round trip). In AWS, names come from Architect's service discovery (SSM).
+ */
+export async function lambdaDb(env: Record<string, string | undefined> = process.env): Promise<Db> {
+  const region = env.AWS_REGION ?? 'us-east-1'
+  if (env.ARC_SANDBOX) {
+    const { ports } = JSON.parse(env.ARC_SANDBOX) as { ports: { tables: number } }
+    return createDb({ endpoint: `http://localhost:${ports.tables}`, region, names: sandboxTableNames(env.ARC_APP_NAME ?? 'drason') })
+  }
+  const arc = await import('@architect/functions')
+  const services = (await arc.default.services()) as { tables?: Record<string, string> }
+  const names = services.tables ?? {}
+  const missing = TABLES.filter((t) => !names[t])
+  if (missing.length) throw new Error(`Table names not found in service discovery: ${missing.join(', ')}`)
+  return createDb({ region, names: names as Record<TableName, string> })
+}
+
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number]
+
+/**
+ * All-or-nothing write of items that must change together (a record, its audit event, its counters).
+ * DynamoDB allows 100 items per transaction; Drason's transactions hold a handful.
+ */
+export async function transact(db: Db, items: TransactItem[]): Promise<void> {
+  if (items.length === 0) return
+  await db.doc.send(new TransactWriteCommand({ TransactItems: items }))
+}
+
+/** True when a write failed only because its condition did not hold (the item exists, a version moved). */
+export function isConditionFailure(err: unknown): boolean {
+  const name = (err as { name?: string } | null)?.name
+  if (name === 'ConditionalCheckFailedException') return true
+  if (name === 'TransactionCanceledException') {
+    const reasons = (err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []
+    return reasons.some((r) => r.Code === 'ConditionalCheckFailed')
+  }
+  return false
+}
+
+/** Opaque pagination cursors: base64url JSON, validated on the way back in. */
+export function encodeCursor(value: unknown): string {
+  return Buffer.from(JSON.stringify(value), 'utf8').toString('base64url')
+}
+export function decodeCursor(cursor: string | null | undefined): unknown {
+  if (!cursor) return undefined
+  try {
+    return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
+  } catch {
+    return undefined
+  }
+}

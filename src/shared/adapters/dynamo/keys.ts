@@ -1,0 +1,86 @@
+/**
+ * Every DynamoDB key and index name is built here and only here. The rest of the code sees domain types.
+ * Layout (table: item -> pk / sk, indexes):
+ *   leads:       lead profile      LEAD#<id> / PROFILE        byStatus gsi1 STATUS#<status> / <createdAt>#<id>
+ *                                                             byCampaign gsi2 CAMPAIGN#<id> / <createdAt>#<id>
+ *                email claim       EMAIL#<email> / EMAIL       (uniqueness of a normalised address)
+ *   routing:     the ordered set   RULESET / CURRENT
+ *   campaigns:   campaign          CAMPAIGN#<id> / CAMPAIGN   byList gsi1 CAMPAIGNS / <name>#<id>
+ *   mailboxes:   mailbox           MAILBOX#<id> / MAILBOX     byDomain gsi1 DOMAIN#<domainId> / <address>
+ *   domains:     domain            DOMAIN#<id> / DOMAIN       byList gsi1 DOMAINS / <name>
+ *   audit:       event             <type>#<id> / <at>#<eventId>
+ *                                  byMonth gsi1 MONTH#<yyyy-mm> / <at>#<eventId>
+ *                                  byTypeMonth gsi2 <type>#<yyyy-mm> / <at>#<eventId>
+ *   metrics:     counters          METRICS#<scope>#<scopeId> / TOTAL | DAY#<yyyy-mm-dd>
+ *   settings:    policy            SETTINGS / CURRENT;  demo seed marker SEED / DEMO
+ *   users:       user              USER#<email> / USER;  login failures LOGINFAIL#<key> / <windowStart>
+ *   sessions:    session           <sha256 of the session id>
+ */
+import type { EntityType } from '../../domain/audit'
+import type { LeadStatus } from '../../domain/entities'
+
+export const INDEX = {
+  leadsByStatus: 'byStatus',
+  leadsByCampaign: 'byCampaign',
+  campaignsByList: 'byList',
+  mailboxesByDomain: 'byDomain',
+  domainsByList: 'byList',
+  auditByMonth: 'byMonth',
+  auditByTypeMonth: 'byTypeMonth',
+  sendclaimsByState: 'byState',
+} as const
+
+export const keys = {
+  lead: (id: string) => ({ pk: `LEAD#${id}`, sk: 'PROFILE' }),
+  leadByStatus: (status: LeadStatus, createdAt: string, id: string) => ({
+    gsi1pk: `STATUS#${status}`,
+    gsi1sk: `${createdAt}#${id}`,
+  }),
+  leadStatusPartition: (status: LeadStatus) => `STATUS#${status}`,
+  leadByCampaign: (campaignId: string, createdAt: string, id: string) => ({
+    gsi2pk: `CAMPAIGN#${campaignId}`,
+    gsi2sk: `${createdAt}#${id}`,
+  }),
+  leadEmail: (email: string) => ({ pk: `EMAIL#${email}`, sk: 'EMAIL' }),
+
+  ruleset: () => ({ pk: 'RULESET', sk: 'CURRENT' }),
+
+  campaign: (id: string) => ({ pk: `CAMPAIGN#${id}`, sk: 'CAMPAIGN' }),
+  campaignList: (name: string, id: string) => ({ gsi1pk: 'CAMPAIGNS', gsi1sk: `${name.toLowerCase()}#${id}` }),
+  campaignListPartition: () => 'CAMPAIGNS',
+
+  mailbox: (id: string) => ({ pk: `MAILBOX#${id}`, sk: 'MAILBOX' }),
+  mailboxByDomain: (domainId: string, address: string) => ({ gsi1pk: `DOMAIN#${domainId}`, gsi1sk: address }),
+  mailboxDomainPartition: (domainId: string) => `DOMAIN#${domainId}`,
+
+  domain: (id: string) => ({ pk: `DOMAIN#${id}`, sk: 'DOMAIN' }),
+  domainList: (name: string) => ({ gsi1pk: 'DOMAINS', gsi1sk: name }),
+  domainListPartition: () => 'DOMAINS',
+
+  auditEvent: (type: EntityType, entityId: string, at: string, id: string) => ({
+    pk: `${type}#${entityId}`,
+    sk: `${at}#${id}`,
+  }),
+  auditEntityPartition: (type: EntityType, entityId: string) => `${type}#${entityId}`,
+  auditByMonth: (month: string, at: string, id: string) => ({ gsi1pk: `MONTH#${month}`, gsi1sk: `${at}#${id}` }),
+  auditMonthPartition: (month: string) => `MONTH#${month}`,
+  auditByTypeMonth: (type: EntityType, month: string, at: string, id: string) => ({
+    gsi2pk: `${type}#${month}`,
+    gsi2sk: `${at}#${id}`,
+  }),
+  auditTypeMonthPartition: (type: EntityType, month: string) => `${type}#${month}`,
+
+  metricsTotal: (scope: MetricScope, scopeId: string) => ({ pk: `METRICS#${scope}#${scopeId}`, sk: 'TOTAL' }),
+  metricsDay: (scope: MetricScope, scopeId: string, day: string) => ({ pk: `METRICS#${scope}#${scopeId}`, sk: `DAY#${day}` }),
+
+  settings: () => ({ pk: 'SETTINGS', sk: 'CURRENT' }),
+  seedMarker: () => ({ pk: 'SEED', sk: 'DEMO' }),
+
+  user: (email: string) => ({ pk: `USER#${email}`, sk: 'USER' }),
+  userSortKey: () => 'USER',
+  loginFailures: (key: string, windowId: string) => ({ pk: `LOGINFAIL#${key}`, sk: windowId }),
+
+  session: (idHash: string) => ({ pk: idHash }),
+} as const
+
+export type MetricScope = 'overall' | 'campaign' | 'mailbox' | 'domain'

@@ -1,0 +1,78 @@
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb'
+import { z } from 'zod'
+import type { AuditEvent } from '../../domain/audit'
+import type { Lead, LeadStatus } from '../../domain/entities'
+import type { Page } from '../../domain/page'
+import { auditPut } from './audit-store.server'
+import { decodeCursor, encodeCursor, isConditionFailure, transact, type Db, type TransactItem } from './db.server'
+import { INDEX, keys } from './keys'
+import { metricsTotalAdd } from './metrics-store.server'
+
+function toItem(lead: Lead): Record<string, unknown> {
+  return {
+    ...keys.lead(lead.id),
+    ...keys.leadByStatus(lead.status, lead.createdAt, lead.id),
+    ...(lead.campaignId ? keys.leadByCampaign(lead.campaignId, lead.createdAt, lead.id) : {}),
+    lead,
+  }
+}
+const fromItem = (item: Record<string, unknown>): Lead => item.lead as Lead
+
+export function dynamoLeads(db: Db) {
+  return {
+    /**
+     * Creates a lead, claims its normalised address, records the audit event and counts it, all in one
+     * transaction. Returns `duplicate` when the address already belongs to a lead (nothing is written).
+     */
+    async insert(lead: Lead, event: AuditEvent): Promise<'created' | 'duplicate'> {
+      const items: TransactItem[] = [
+        {
+          Put: {
+            TableName: db.table('leads'),
+            Item: { ...keys.leadEmail(lead.email), leadId: lead.id },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        { Put: { TableName: db.table('leads'), Item: toItem(lead), ConditionExpression: 'attribute_not_exists(pk)' } },
+        auditPut(db, event),
+      ]
+      const counter = metricsTotalAdd(db, 'overall', 'all', { [`leads_${lead.status}`]: 1 })
+      if (counter) items.push(counter)
+      try {
+        await transact(db, items)
+        return 'created'
+      } catch (err) {
+        if (isConditionFailure(err)) return 'duplicate'
+        throw err
+      }
+    },
+
+    async get(id: string): Promise<Lead | null> {
+      const out = await db.doc.send(new GetCommand({ TableName: db.table('leads'), Key: keys.lead(id) }))
+      return out.Item ? fromItem(out.Item) : null
+    },
+
+    async idForEmail(email: string): Promise<string | null> {
+      const out = await db.doc.send(new GetCommand({ TableName: db.table('leads'), Key: keys.leadEmail(email) }))
+      return out.Item ? String(out.Item.leadId) : null
+    },
+
+    /** Newest first within one status. */
+    async listByStatus(status: LeadStatus, limit: number, cursor?: string | null): Promise<Page<Lead>> {
+      const start = z.record(z.string(), z.string()).safeParse(decodeCursor(cursor))
+      const out = await db.doc.send(
+        new QueryCommand({
+          TableName: db.table('leads'),
+          IndexName: INDEX.leadsByStatus,
+          KeyConditionExpression: 'gsi1pk = :pk',
+          ExpressionAttributeValues: { ':pk': keys.leadStatusPartition(status) },
+          ScanIndexForward: false,
+          Limit: limit,
+          ...(start.success ? { ExclusiveStartKey: start.data } : {}),
+        }),
+      )
+      return { items: (out.Items ?? []).map(fromItem), nextCursor: out.LastEvaluatedKey ? encodeCursor(out.LastEvaluatedKey) : null }
+    },
+  }
+}
+export type DynamoLeads = ReturnType<typeof dynamoLeads>

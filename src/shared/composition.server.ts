@@ -1,0 +1,54 @@
+/**
+ * The composition root: the one place where adapters are chosen and wired into the services' ports.
+ * Handlers and Remix loaders ask for `appDeps()` and pass it to services; tests build their own with
+ * `buildDeps` (a fixed clock, sequential ids) against DynamoDB Local.
+ */
+import { config, type Config } from './config.server'
+import { dummyPasswordHash, hashPassword, hashToken, newId, newToken, tokenMatches, verifyPassword } from './adapters/crypto.server'
+import { dynamoAuditLog } from './adapters/dynamo/audit-store.server'
+import { dynamoCampaigns, dynamoRouting, dynamoSenders } from './adapters/dynamo/campaign-store.server'
+import { lambdaDb, type Db } from './adapters/dynamo/db.server'
+import { dynamoLeads } from './adapters/dynamo/lead-store.server'
+import { dynamoMetrics } from './adapters/dynamo/metrics-store.server'
+import { dynamoSettings } from './adapters/dynamo/settings-store.server'
+import { dynamoSessions, dynamoUsers } from './adapters/dynamo/user-store.server'
+import type { Clock, IdSource } from './services/ports'
+
+export const systemClock: Clock = { now: () => new Date() }
+export const randomIds: IdSource = { next: newId }
+
+export function buildDeps(db: Db, cfg: Config, overrides: { clock?: Clock; ids?: IdSource } = {}) {
+  const settingsStore = dynamoSettings(db)
+  return {
+    db,
+    config: cfg,
+    clock: overrides.clock ?? systemClock,
+    ids: overrides.ids ?? randomIds,
+    audit: dynamoAuditLog(db),
+    metrics: dynamoMetrics(db),
+    settingsStore,
+    settings: async () => (await settingsStore.get()).settings,
+    users: dynamoUsers(db),
+    sessions: dynamoSessions(db),
+    leads: dynamoLeads(db),
+    campaigns: dynamoCampaigns(db),
+    senders: dynamoSenders(db),
+    routing: dynamoRouting(db),
+    secrets: { hashPassword, verifyPassword, dummyPasswordHash, newToken, hashToken },
+    tokenMatches,
+    // Only digests of the configured tokens are kept in memory after start.
+    tokenHashes: { api: hashToken(cfg.DRASON_API_TOKEN), intake: hashToken(cfg.DRASON_INTAKE_TOKEN) },
+    firstAdmin: { email: cfg.DRASON_ADMIN_EMAIL, password: cfg.DRASON_ADMIN_PASSWORD },
+  }
+}
+export type AppDeps = ReturnType<typeof buildDeps>
+
+let cached: Promise<AppDeps> | undefined
+/** Dependencies for this Lambda process, built once (configuration is validated here, at start). */
+export function appDeps(): Promise<AppDeps> {
+  cached ??= (async () => buildDeps(await lambdaDb(), config()))().catch((err: unknown) => {
+    cached = undefined
+    throw err
+  })
+  return cached
+}

@@ -1,0 +1,96 @@
+/**
+ * The entities of the product brief as plain data. Adapters turn stored items into these; nothing outside
+ * the data adapter sees a raw DynamoDB item.
+ */
+export const LEAD_STATUSES = ['held', 'active', 'paused', 'completed'] as const
+export type LeadStatus = (typeof LEAD_STATUSES)[number]
+export const HEALTH_STATES = ['healthy', 'warning', 'paused'] as const
+export type HealthState = (typeof HEALTH_STATES)[number]
+export const LEAD_SOURCES = ['clay', 'csv', 'xlsx', 'manual'] as const
+export type LeadSource = (typeof LEAD_SOURCES)[number]
+
+export interface Lead {
+  id: string
+  email: string
+  fullName: string
+  firstName: string
+  firstNameConfidence: number
+  company: string
+  persona: string
+  leadScore: number
+  source: LeadSource
+  enrichment: Record<string, string>
+  status: LeadStatus
+  healthState: HealthState
+  campaignId: string | null
+  holdReason: string | null
+  createdAt: string
+}
+
+export const CAMPAIGN_STATUSES = ['draft', 'active', 'paused', 'aborted', 'completed'] as const
+export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number]
+
+export interface SendingWindow {
+  /** ISO weekday numbers, 1 = Monday ... 7 = Sunday. */
+  days: number[]
+  startHour: number
+  endHour: number
+  timeZone: string
+}
+
+export interface Campaign {
+  id: string
+  name: string
+  sender: { kind: 'ses' } | { kind: 'smartlead'; externalId: string }
+  status: CampaignStatus
+  subjectTemplate: string
+  bodyTemplate: string
+  mailboxIds: string[]
+  dailyCap: number
+  window: SendingWindow
+  pauseReason: string | null
+  createdAt: string
+}
+
+export interface Mailbox {
+  id: string
+  address: string
+  fromName: string
+  domainId: string
+  status: 'active' | 'paused'
+  healthState: HealthState
+  dailyCap: number
+  pauseReason: string | null
+  lastActivityAt: string | null
+}
+
+export interface Domain {
+  id: string
+  name: string
+  status: HealthState
+  pauseReason: string | null
+}
+
+export type RuleCondition =
+  | { field: 'persona'; op: 'equals'; value: string }
+  | { field: 'persona'; op: 'one_of'; values: string[] }
+  | { field: 'lead_score'; op: 'gte' | 'lte'; value: number }
+  | { field: 'lead_score'; op: 'between'; min: number; max: number }
+
+export interface RoutingRule {
+  id: string
+  name: string
+  enabled: boolean
+  conditions: RuleCondition[]
+  campaignId: string
+}
+
+export const ROLES = ['admin', 'viewer'] as const
+export type Role = (typeof ROLES)[number]
+
+export interface User {
+  email: string
+  role: Role
+  passwordHash: string
+  createdAt: string
+}
