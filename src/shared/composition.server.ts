@@ -43,6 +43,22 @@ export function buildDeps(db: Db, cfg: Config, overrides: { clock?: Clock; ids?:
 }
 export type AppDeps = ReturnType<typeof buildDeps>
 
+/** The demo seed's writes, wired to the same stores the app uses. */
+export function seedDeps(deps: AppDeps) {
+  return {
+    clock: deps.clock,
+    ids: deps.ids,
+    stores: {
+      claimSeed: () => deps.settingsStore.claimSeedMarker(deps.clock.now()),
+      insertDomain: deps.senders.insertDomain,
+      insertMailbox: deps.senders.insertMailbox,
+      insertCampaign: deps.campaigns.insert,
+      saveRules: deps.routing.save,
+      insertLead: deps.leads.insert,
+    },
+  }
+}
+
 let cached: Promise<AppDeps> | undefined
 /** Dependencies for this Lambda process, built once (configuration is validated here, at start). */
 export function appDeps(): Promise<AppDeps> {

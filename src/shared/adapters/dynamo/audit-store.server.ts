@@ -83,7 +83,8 @@ export function dynamoAuditLog(db: Db) {
         const names: Record<string, string> = { '#pk': byType ? 'gsi2pk' : 'gsi1pk', '#sk': byType ? 'gsi2sk' : 'gsi1sk' }
         const values: Record<string, unknown> = {
           ':pk': byType ? keys.auditTypeMonthPartition(query.entityType!, month) : keys.auditMonthPartition(month),
-          ':from': fromIso,
+          // DynamoDB refuses empty key values; every ISO time sorts after '0'.
+          ':from': fromIso || '0',
           // `~` sorts after every character used in ids, so the upper bound includes events at `to` itself.
           ':to': `${toIso}~`,
         }

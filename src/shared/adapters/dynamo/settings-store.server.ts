@@ -1,4 +1,4 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb'
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb'
 import { settingsSchema, type Settings } from '../../domain/settings'
 import type { AuditEvent } from '../../domain/audit'
 import { auditPut } from './audit-store.server'
@@ -12,6 +12,18 @@ import { keys } from './keys'
  */
 export function dynamoSettings(db: Db) {
   return {
+    /** True the first time only: the demo seed runs once per database. */
+    async claimSeedMarker(now: Date): Promise<boolean> {
+      try {
+        await db.doc.send(
+          new PutCommand({ TableName: db.table('settings'), Item: { ...keys.seedMarker(), at: now.toISOString() }, ConditionExpression: 'attribute_not_exists(pk)' }),
+        )
+        return true
+      } catch (err) {
+        if (isConditionFailure(err)) return false
+        throw err
+      }
+    },
     async get(): Promise<{ settings: Settings; version: number }> {
       const out = await db.doc.send(new GetCommand({ TableName: db.table('settings'), Key: keys.settings() }))
       const stored = out.Item?.settings ?? {}
