@@ -28,7 +28,14 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const [scheme, n, r, p, salt, hash] = stored.split('$')
   if (scheme !== 'scrypt' || !n || !r || !p || !salt || !hash) return false
   const expected = Buffer.from(hash, 'base64url')
-  const actual = await scryptAsync(password, Buffer.from(salt, 'base64url'), Number(n), Number(r), Number(p))
+  let actual: Buffer
+  try {
+    actual = await scryptAsync(password, Buffer.from(salt, 'base64url'), Number(n), Number(r), Number(p))
+  } catch {
+    // Parameters scrypt refuses (not a number, N not a power of two, over the memory limit): a damaged
+    // stored hash matches nothing, like any other malformed one, instead of failing the sign-in with an error.
+    return false
+  }
   return expected.length === actual.length && timingSafeEqual(expected, actual)
 }
 

@@ -63,8 +63,10 @@ export const settingsSchema = z.object({
     .prefault({}),
   security: z
     .object({
-      // 5 failed logins per address (or per client) in 15 minutes locks that key for the rest of the window.
+      // 5 failed logins for one account in 15 minutes locks that account for the rest of the window.
       loginMaxFailures: z.int().min(1).default(5),
+      // One client guessing across many accounts gets more room (offices share an address), then stops.
+      loginMaxFailuresPerClient: z.int().min(1).default(20),
       loginWindowMinutes: z.int().min(1).default(15),
       // A working day plus margin; sessions are also ended by logout.
       sessionHours: z.int().min(1).default(12),
@@ -84,13 +86,15 @@ export function mergeSettings(current: Settings, patch: unknown): { ok: true; se
   }
   const merged: Record<string, unknown> = structuredClone(current) as unknown as Record<string, unknown>
   for (const [section, values] of Object.entries(patch)) {
-    if (!(section in current)) return { ok: false, errors: [`${section}: unknown settings section`] }
+    // Own keys only: `in` also sees inherited names (`toString`, `constructor`, `__proto__`), which would let
+    // an unknown name through or assign onto Object's prototype.
+    if (!Object.hasOwn(current, section)) return { ok: false, errors: [`${section}: unknown settings section`] }
     if (typeof values !== 'object' || values === null || Array.isArray(values)) {
       return { ok: false, errors: [`${section}: must be an object`] }
     }
     const target = merged[section] as Record<string, unknown>
     for (const [key, value] of Object.entries(values)) {
-      if (!(key in target)) return { ok: false, errors: [`${section}.${key}: unknown setting`] }
+      if (!Object.hasOwn(target, key)) return { ok: false, errors: [`${section}.${key}: unknown setting`] }
       target[key] = value
     }
   }

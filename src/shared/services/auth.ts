@@ -80,14 +80,15 @@ export async function login(deps: AuthDeps, input: { email: string; password: st
   const counterKeys = [`email:${email}`, `client:${input.client}`]
 
   const counts = await Promise.all(counterKeys.map((k) => deps.users.failures(k, window.id)))
-  if (counts.some((c) => isLockedOut(c, security.loginMaxFailures))) {
+  const [emailFailures = 0, clientFailures = 0] = counts
+  if (isLockedOut(emailFailures, security.loginMaxFailures) || isLockedOut(clientFailures, security.loginMaxFailuresPerClient)) {
     await recordAudit(deps, {
       actor: { type: 'user', id: email },
       entityType: 'user',
       entityId: email,
       action: 'login_locked',
-      value: Math.max(...counts),
-      threshold: security.loginMaxFailures,
+      value: isLockedOut(emailFailures, security.loginMaxFailures) ? emailFailures : clientFailures,
+      threshold: isLockedOut(emailFailures, security.loginMaxFailures) ? security.loginMaxFailures : security.loginMaxFailuresPerClient,
       window: `${security.loginWindowMinutes} minutes`,
       sentence: `Refused a sign-in for ${email}: too many failed attempts in ${security.loginWindowMinutes} minutes.`,
       details: { client: input.client },

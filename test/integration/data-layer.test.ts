@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest'
+import type { AuditEvent } from '../../src/shared/domain/audit'
+import type { Lead } from '../../src/shared/domain/entities'
+import { DEFAULT_SETTINGS } from '../../src/shared/domain/settings'
+import { directDeps } from '../support/world'
+
+let seq = 0
+function event(at: string, overrides: Partial<AuditEvent> = {}): AuditEvent {
+  seq += 1
+  return {
+    id: `evt-${Date.now()}-${seq}`,
+    at,
+    actor: { type: 'system', id: 'test' },
+    entityType: 'lead',
+    entityId: 'lead-x',
+    action: 'tested',
+    sentence: `Test event ${seq}.`,
+    ...overrides,
+  }
+}
+
+function lead(email: string): Lead {
+  return {
+    id: `lead-${Date.now()}-${++seq}`,
+    email,
+    fullName: 'Test Person',
+    firstName: 'Test',
+    firstNameConfidence: 1,
+    company: 'Test Co',
+    persona: 'founder',
+    leadScore: 80,
+    source: 'manual',
+    enrichment: {},
+    status: 'held',
+    healthState: 'healthy',
+    campaignId: null,
+    holdReason: 'no routing rule matched',
+    createdAt: new Date().toISOString(),
+  }
+}
+
+describe('the audit log in DynamoDB Local', () => {
+  it('is append-only: writing an event with the same key again is refused', async () => {
+    const deps = directDeps()
+    const e = event('2021-05-01T10:00:00.000Z')
+    await deps.audit.append(e)
+    await expect(deps.audit.append({ ...e, sentence: 'Rewritten history.' })).rejects.toMatchObject({ name: 'ConditionalCheckFailedException' })
+    const page = await deps.audit.forEntity('lead', 'lead-x', 50)
+    expect(page.items.find((x) => x.id === e.id)?.sentence).toBe(e.sentence)
+  })
+
+  it('pages a timeline newest first across months, filtered by entity type, action and time', async () => {
+    const deps = directDeps()
+    const entityId = `entity-${Date.now()}`
+    // 7 events over three months of 2020, plus noise of another action and another entity type.
+    const times = ['2020-01-05', '2020-01-20', '2020-02-02', '2020-02-03', '2020-02-28', '2020-03-10', '2020-03-31']
+    const wanted = times.map((d) => event(`${d}T12:00:00.000Z`, { entityType: 'mailbox', entityId, action: 'paused' }))
+    for (const e of wanted) await deps.audit.append(e)
+    await deps.audit.append(event('2020-02-10T12:00:00.000Z', { entityType: 'mailbox', entityId, action: 'resumed' }))
+    await deps.audit.append(event('2020-02-11T12:00:00.000Z', { entityType: 'domain', entityId, action: 'paused' }))
+
+    const seen: string[] = []
+    let cursor: string | null | undefined
+    let pages = 0
+    do {
+      const page = await deps.audit.timeline(
+        { entityType: 'mailbox', action: 'paused', from: '2020-01-01T00:00:00.000Z', to: '2020-03-31T23:59:59.999Z', limit: 3, cursor },
+        new Date(),
+      )
+      seen.push(...page.items.map((e) => e.id))
+      cursor = page.nextCursor
+      pages += 1
+    } while (cursor && pages < 10)
+    expect(seen).toEqual([...wanted].reverse().map((e) => e.id))
+    expect(pages).toBeGreaterThanOrEqual(3)
+  })
+
+  it('keeps the time bounds: nothing outside from/to comes back', async () => {
+    const deps = directDeps()
+    const page = await deps.audit.timeline({ from: '2020-02-03T00:00:00.000Z', to: '2020-02-03T23:59:59.999Z', limit: 50 }, new Date())
+    expect(page.items.length).toBeGreaterThan(0)
+    for (const e of page.items) expect(e.at.slice(0, 10)).toBe('2020-02-03')
+  })
+})
+
+describe('transactions', () => {
+  it('writes a lead, its email claim, its audit event and its counter together', async () => {
+    const deps = directDeps()
+    const before = await deps.metrics.totals('overall', 'all')
+    const l = lead(`tx-${Date.now()}@example.com`)
+    const e = event(new Date().toISOString(), { entityId: l.id, action: 'ingested' })
+    expect(await deps.leads.insert(l, e)).toBe('created')
+    expect(await deps.leads.get(l.id)).toEqual(l)
+    expect(await deps.leads.idForEmail(l.email)).toBe(l.id)
+    expect((await deps.audit.forEntity('lead', l.id, 5)).items.map((x) => x.id)).toEqual([e.id])
+    expect((await deps.metrics.totals('overall', 'all')).leads_held).toBe(before.leads_held + 1)
+  })
+
+  it('writes nothing at all when one part fails (a second lead with the same address)', async () => {
+    const deps = directDeps()
+    const email = `dup-${Date.now()}@example.com`
+    await deps.leads.insert(lead(email), event(new Date().toISOString()))
+    const before = await deps.metrics.totals('overall', 'all')
+    const second = lead(email)
+    const e = event(new Date().toISOString(), { entityId: second.id })
+    expect(await deps.leads.insert(second, e)).toBe('duplicate')
+    expect(await deps.leads.get(second.id)).toBeNull()
+    expect((await deps.audit.forEntity('lead', second.id, 5)).items).toEqual([])
+    expect(await deps.metrics.totals('overall', 'all')).toEqual(before)
+  })
+
+  it('refuses a settings save from a stale version and leaves the stored settings alone', async () => {
+    const deps = directDeps()
+    const { settings, version } = await deps.settingsStore.get()
+    const changed = { ...settings, sending: { ...settings.sending, globalDailyCap: settings.sending.globalDailyCap + 7 } }
+    expect(await deps.settingsStore.save(changed, version, event(new Date().toISOString(), { entityType: 'setting', entityId: 'settings' }))).toBe('saved')
+    const stale = { ...settings, sending: { ...settings.sending, globalDailyCap: 1 } }
+    expect(await deps.settingsStore.save(stale, version, event(new Date().toISOString(), { entityType: 'setting', entityId: 'settings' }))).toBe('conflict')
+    const now = await deps.settingsStore.get()
+    expect(now.settings.sending.globalDailyCap).toBe(changed.sending.globalDailyCap)
+    expect(now.version).toBe(version + 1)
+    expect(DEFAULT_SETTINGS.sending.globalDailyCap).toBe(300)
+  })
+})
