@@ -2,7 +2,11 @@ import type { LinksFunction, MetaFunction } from '@remix-run/node'
 import { Links, Meta, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useRouteError } from '@remix-run/react'
 import stylesheet from './tailwind.css?url'
 
-export const links: LinksFunction = () => [{ rel: 'stylesheet', href: stylesheet }]
+export const links: LinksFunction = () => [
+  { rel: 'stylesheet', href: stylesheet },
+  // Served from the static folder (under /_static/ in builds), so browsers do not ask the app for /favicon.ico.
+  { rel: 'icon', type: 'image/svg+xml', href: `${import.meta.env.BASE_URL}favicon.svg` },
+]
 export const meta: MetaFunction = () => [{ title: 'Drason' }]
 
 export function Layout({ children }: { children: React.ReactNode }) {

@@ -1,0 +1,104 @@
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { launchChromium } from '../support/browser'
+import { TEST_VIEWER, admin, directDeps, world } from '../support/world'
+
+let browser: Browser
+
+beforeAll(async () => {
+  browser = await launchChromium()
+})
+afterAll(async () => {
+  await browser?.close()
+})
+
+async function signInAs(page: Page, user: { email: string; password: string }) {
+  await page.goto(`${world().baseUrl}/`)
+  await page.waitForURL(/\/login/)
+  await page.getByLabel('Email').fill(user.email)
+  await page.getByLabel('Password').fill(user.password)
+  await page.getByRole('button', { name: 'Sign in' }).click()
+  await page.waitForURL(`${world().baseUrl}/`)
+}
+
+/** Client-side errors fail the journey, like console.error does in the other tests. */
+function watchErrors(page: Page): string[] {
+  const errors: string[] = []
+  page.on('pageerror', (e) => errors.push(e.message))
+  page.on('response', (r) => {
+    if (r.status() >= 400 && !r.url().includes('/login')) errors.push(`${r.status()} ${r.url()}`)
+  })
+  page.on('console', (m) => {
+    // The sandbox's live-reload socket is not part of the app.
+    if (m.type() === 'error' && !m.text().includes('ws://')) errors.push(m.text())
+  })
+  return errors
+}
+
+describe('what a person does', () => {
+  it('an admin signs in, sees real counts, walks every screen, filters the audit log and signs out', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
+    const errors = watchErrors(page)
+    await signInAs(page, admin())
+
+    const held = (await directDeps().metrics.totals('overall', 'all')).leads_held
+    await expect.poll(() => page.getByTestId('leads-held').textContent()).toBe(String(held))
+    expect(await page.getByTestId('whoami').textContent()).toContain(admin().email)
+
+    for (const [link, heading] of [
+      ['Leads', 'Leads'],
+      ['Routing rules', 'Routing rules'],
+      ['Campaigns', 'Campaigns'],
+      ['Domains & mailboxes', 'Domains & mailboxes'],
+      ['Settings', 'Settings'],
+      ['Audit log', 'Audit log'],
+    ] as const) {
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: link, exact: true }).click()
+      await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe(heading)
+    }
+
+    await page.getByLabel('Entity').selectOption('domain')
+    await page.getByRole('button', { name: 'Filter' }).click()
+    await page.waitForURL(/entityType=domain/)
+    const sentences = await page.getByTestId('audit-timeline').locator('li p').allTextContents()
+    expect(sentences.length).toBeGreaterThan(0)
+    for (const s of sentences) expect(s).toMatch(/domain/i)
+
+    await page.getByRole('button', { name: 'Sign out' }).click()
+    await page.waitForURL(/\/login/)
+    expect(errors).toEqual([])
+    await page.close()
+  })
+
+  it('an admin changes a threshold on the Settings form and sees a field error for a bad value', async () => {
+    const page = await browser.newPage()
+    const errors = watchErrors(page)
+    await signInAs(page, admin())
+    await page.goto(`${world().baseUrl}/settings`)
+    const field = page.getByLabel('warnHardBounces')
+    await field.fill('-4')
+    await page.getByRole('button', { name: 'Save settings' }).click()
+    await expect.poll(() => field.getAttribute('aria-invalid')).toBe('true')
+
+    const before = (await directDeps().settingsStore.get()).settings.mailbox.warnHardBounces
+    await field.fill(String(before + 2))
+    await page.getByRole('button', { name: 'Save settings' }).click()
+    await expect.poll(async () => (await directDeps().settingsStore.get()).settings.mailbox.warnHardBounces).toBe(before + 2)
+    await expect.poll(() => page.getByRole('status').textContent()).toContain('Settings saved')
+    expect(errors).toEqual([])
+    await page.close()
+  })
+
+  it('a viewer on a phone sees the settings but has nothing to change them with', async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } })
+    await signInAs(page, TEST_VIEWER)
+    await page.goto(`${world().baseUrl}/settings`)
+    expect(await page.getByText('You are a viewer').count()).toBe(1)
+    expect(await page.getByRole('button', { name: 'Save settings' }).count()).toBe(0)
+    expect(await page.getByLabel('warnHardBounces').isDisabled()).toBe(true)
+    // The navigation stays usable on a narrow screen.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit log' }).click()
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Audit log')
+    await page.close()
+  })
+})
