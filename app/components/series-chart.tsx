@@ -8,7 +8,7 @@ export function SeriesChart({ series }: { series: { day: string; sends: number; 
   const y = (v: number) => height - pad - (v / max) * (height - pad * 2)
   const line = (pick: (d: (typeof series)[number]) => number) => series.map((d, i) => `${pad + i * step},${y(pick(d)).toFixed(1)}`).join(' ')
   return (
-    <svg viewBox={`0 0 ${width} ${height}`} role="img" aria-label="Sends, hard bounces and complaints over the last 14 days" className="h-auto w-full">
+    <svg viewBox={`0 0 ${width} ${height}`} role="img" aria-label="Sends, hard bounces and complaints over the last 14 days" className="h-48 w-full">
       <line x1={pad} y1={height - pad} x2={width - pad} y2={height - pad} stroke="#cbd5e1" />
       <text x={pad} y={14} fontSize="10" fill="#64748b">
         max {max} / day
