@@ -6,7 +6,7 @@ drason
 runtime typescript
 region us-east-1
 architecture arm64
-# Lambdas that only answer HTTP need little; queue and scheduled functions set their own in config.arc.
+# Defaults for every function; per-function timeouts, memory and concurrency (config.arc) come with the production-guards work.
 memory 512
 timeout 30
 

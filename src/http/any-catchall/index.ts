@@ -1,7 +1,11 @@
 import { createRequestHandler } from '@remix-run/architect'
+import { config } from '../../shared/config.server'
 // The Remix server build is produced by `npm run build` (vite) before the handlers are bundled.
 // @ts-ignore -- generated JavaScript without type declarations
 import * as build from '../../../build/server/index.js'
+
+// Validate the environment at cold start: a missing secret stops this function with a message naming it.
+config()
 
 export const handler = createRequestHandler({
   build,
