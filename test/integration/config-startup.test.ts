@@ -9,7 +9,7 @@ const bundles = ['http/any-api-catchall/index.js', 'http/any-catchall/index.js']
 function loadOutsideSandbox(bundle: string, env: Record<string, string>) {
   return spawnSync(process.execPath, ['-e', `require(${JSON.stringify(bundle)})`], {
     // Only what a misconfigured Lambda would have: no ARC_SANDBOX, no DRASON_* secrets.
-    env: { PATH: process.env.PATH ?? '', AWS_REGION: 'us-east-1', ARC_ENV: 'production', ...env },
+    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', AWS_REGION: 'us-east-1', ARC_ENV: 'production', ...env },
     encoding: 'utf8',
   })
 }

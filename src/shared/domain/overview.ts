@@ -2,7 +2,7 @@ import type { Counters, DayCounter, TotalCounter } from './metrics'
 import type { Settings } from './settings'
 
 export interface RateVsThreshold {
-  /** null when there are too few sends for a rate to mean anything. */
+  /** null with no sends; below `minSends` the rate is shown but never counts as breached (too few to mean anything). */
   rate: number | null
   threshold: number
   minSends: number

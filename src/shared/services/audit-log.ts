@@ -45,7 +45,7 @@ export const auditFilterSchema = z.object({
   from: z.preprocess((v) => (v === '' ? undefined : v), dateOrDateTime.optional()),
   to: z.preprocess((v) => (v === '' ? undefined : v), dateOrDateTime.optional()),
   cursor: z.preprocess((v) => (v === '' ? undefined : v), z.string().max(2048).optional()),
-  limit: z.coerce.number().int().min(1).max(100).default(25),
+  limit: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(1).max(100).default(25)),
 })
 export type AuditFilter = z.infer<typeof auditFilterSchema>
 

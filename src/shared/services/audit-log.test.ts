@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest'
+import { fixedClock, memoryAuditLog, sequentialIds } from '../../../test/support/memory'
+import { auditFilterSchema, listAudit, recordAudit, toAuditQuery } from './audit-log'
+
+describe('auditFilterSchema', () => {
+  it('treats empty strings as "any" and defaults the page size', () => {
+    expect(auditFilterSchema.parse({ entityType: '', action: '', from: '', to: '', cursor: '' })).toEqual({ limit: 25 })
+    expect(auditFilterSchema.parse({})).toEqual({ limit: 25 })
+  })
+
+  it('accepts a full filter, trimming text and reading the limit from a query string', () => {
+    expect(auditFilterSchema.parse({ entityType: 'mailbox', action: ' login_failed ', from: '2026-11-01', to: '2026-11-21T10:00:00Z', cursor: 'abc', limit: '50' })).toEqual({
+      entityType: 'mailbox',
+      action: 'login_failed',
+      from: '2026-11-01',
+      to: '2026-11-21T10:00:00Z',
+      cursor: 'abc',
+      limit: 50,
+    })
+  })
+
+  it.each([
+    ['an unknown entity type', { entityType: 'planet' }, 'entityType'],
+    ['an action with capitals', { action: 'Login' }, 'action'],
+    ['an action with a hyphen', { action: 'login-failed' }, 'action'],
+    ['an action with spaces inside', { action: 'login failed' }, 'action'],
+    ['an action over 64 characters', { action: 'a'.repeat(65) }, 'action'],
+    ['a date in another format', { from: '21/11/2026' }, 'from'],
+    ['a date with text after it', { to: '2026-11-21; drop' }, 'to'],
+    ['a limit of 0', { limit: '0' }, 'limit'],
+    ['a limit over 100', { limit: 101 }, 'limit'],
+    ['a fractional limit', { limit: '2.5' }, 'limit'],
+    ['a limit that is not a number', { limit: 'all' }, 'limit'],
+    ['a cursor over 2048 characters', { cursor: 'c'.repeat(2049) }, 'cursor'],
+  ])('refuses %s', (_label, input, field) => {
+    const result = auditFilterSchema.safeParse(input)
+    expect(result.success).toBe(false)
+    expect(result.error?.issues.map((i) => i.path.join('.'))).toEqual([field])
+  })
+
+  it.each([
+    ['the smallest limit', { limit: '1' }],
+    ['the largest limit', { limit: '100' }],
+    ['an action of 64 characters', { action: 'a'.repeat(64) }],
+    ['a date-time with fractions', { from: '2026-11-21T10:00:00.123Z' }],
+  ])('accepts %s', (_label, input) => {
+    expect(auditFilterSchema.safeParse(input).success).toBe(true)
+  })
+})
+
+describe('toAuditQuery', () => {
+  it.each([
+    // A bare date covers the whole of that day, both ends inclusive.
+    [{ from: '2026-11-01', to: '2026-11-21' }, { from: '2026-11-01T00:00:00.000Z', to: '2026-11-21T23:59:59.999Z' }],
+    [{ to: '2026-12-31' }, { to: '2026-12-31T23:59:59.999Z' }],
+    [{ from: '2026-02-28' }, { from: '2026-02-28T00:00:00.000Z' }],
+    // A full time is kept as given.
+    [{ from: '2026-11-01T08:00:00Z', to: '2026-11-21T10:30:00.000Z' }, { from: '2026-11-01T08:00:00Z', to: '2026-11-21T10:30:00.000Z' }],
+    [{}, {}],
+  ])('turns %j into %j', (dates, expected) => {
+    expect(toAuditQuery(auditFilterSchema.parse(dates))).toEqual({ limit: 25, ...expected })
+  })
+
+  it('carries entity type, action, cursor and limit, and leaves out what is unset', () => {
+    expect(toAuditQuery(auditFilterSchema.parse({ entityType: 'user', action: 'login', cursor: 'next', limit: '10' }))).toEqual({
+      entityType: 'user',
+      action: 'login',
+      cursor: 'next',
+      limit: 10,
+    })
+    expect(Object.keys(toAuditQuery(auditFilterSchema.parse({ entityType: '', action: '' })))).toEqual(['limit'])
+  })
+})
+
+describe('recordAudit / listAudit', () => {
+  it('stamps and appends an event, then finds it with a bare-date filter for that day', async () => {
+    const clock = fixedClock('2026-11-21T23:59:59.500Z')
+    const audit = memoryAuditLog()
+    const deps = { audit, clock, ids: sequentialIds('ev') }
+    const event = await recordAudit(deps, { actor: { type: 'system', id: 'health' }, entityType: 'mailbox', entityId: 'mb-1', action: 'paused', sentence: 'Paused mb-1.' })
+
+    expect(event).toMatchObject({ id: 'ev-1', at: '2026-11-21T23:59:59.500Z' })
+    expect(audit.events).toEqual([event])
+    clock.advance(3_600_000)
+    // Late on the 21st is still inside a filter that ends on the 21st.
+    expect((await listAudit(deps, auditFilterSchema.parse({ to: '2026-11-21' }))).items).toEqual([event])
+    expect((await listAudit(deps, auditFilterSchema.parse({ from: '2026-11-22' }))).items).toEqual([])
+  })
+})
