@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { json } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
-import { z } from 'zod'
+import * as z from 'zod'
 import { LEAD_STATUSES } from '../../src/shared/domain/entities'
 import { Badge, PageTitle, Table, healthTone } from '../components/ui'
 import { requireUser } from '../lib/session.server'

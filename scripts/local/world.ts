@@ -43,6 +43,22 @@ export function lambdaEnvFor(options: WorldOptions, env: NodeJS.ProcessEnv = pro
   return out
 }
 
+async function waitFor(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  let last = ''
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(url, { redirect: 'manual' })
+      if (res.status === 200) return
+      last = `HTTP ${res.status}`
+    } catch (err) {
+      last = err instanceof Error ? err.message : String(err)
+    }
+    await new Promise((r) => setTimeout(r, 250))
+  }
+  throw new Error(`${url} was not ready within ${timeoutMs / 1000} s (last answer: ${last})`)
+}
+
 export async function startWorld(options: WorldOptions): Promise<World> {
   const stops: (() => Promise<void>)[] = []
   const stopAll = async () => {
@@ -74,6 +90,9 @@ export async function startWorld(options: WorldOptions): Promise<World> {
     stops.push(async () => {
       await sandbox.default.end()
     })
+    // The TypeScript plugin compiles the handlers after the sandbox reports it started; until then the
+    // Remix function answers 502. Ready means the login page renders.
+    await waitFor(`http://localhost:${options.httpPort}/login`, 60_000)
 
     return {
       options,

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 
 /**
  * The environment, validated once per process. Secrets come only from the environment (SSM-backed

@@ -1,4 +1,6 @@
-import { createRequestHandler } from '@remix-run/architect'
+// The server adapter only: the package index also loads its Arc session storage, which pulls a second,
+// older @architect/functions (and aws-lite) into every cold start although Drason keeps its own sessions.
+import { createRequestHandler } from '@remix-run/architect/dist/server.js'
 import { config } from '../../shared/config.server'
 // The Remix server build is produced by `npm run build` (vite) before the handlers are bundled.
 // @ts-ignore -- generated JavaScript without type declarations

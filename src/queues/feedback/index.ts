@@ -1,5 +1,5 @@
 import type { SQSEvent } from 'aws-lambda'
-import { z } from 'zod'
+import * as z from 'zod'
 import { decodeBatch } from '../../shared/http/queue-message.server'
 
 // SES events reach this queue from SNS, either wrapped in an SNS envelope or raw. Classification and

@@ -1,5 +1,5 @@
 import type { SQSEvent } from 'aws-lambda'
-import { z } from 'zod'
+import * as z from 'zod'
 import { decodeBatch } from '../../shared/http/queue-message.server'
 
 // One message = one chunk of a CSV/XLSX import. The chunk processor arrives with the intake issue.

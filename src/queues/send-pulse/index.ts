@@ -1,5 +1,5 @@
 import type { SQSEvent } from 'aws-lambda'
-import { z } from 'zod'
+import * as z from 'zod'
 import { decodeBatch } from '../../shared/http/queue-message.server'
 
 // One message = one pulse of one campaign's chain. The pulse service (verify, render, claim, send,

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 
 /**
  * Policy as data: every threshold, cap, window and delay Drason acts on lives here with its default.

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import type { AppDeps } from '../composition.server'
 import { auditFilterSchema, listAudit } from '../services/audit-log'
 import { authenticateBearer } from '../services/auth'

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { ENTITY_TYPES, stampAuditEvent, type AuditEvent, type EntityType, type NewAuditEvent } from '../domain/audit'
 import type { Page } from '../domain/page'
 import type { Clock, IdSource } from './ports'

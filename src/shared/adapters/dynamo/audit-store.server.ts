@@ -1,5 +1,5 @@
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb'
-import { z } from 'zod'
+import * as z from 'zod'
 import { monthOf, previousMonth, type AuditEvent, type EntityType } from '../../domain/audit'
 import type { Page } from '../../domain/page'
 import type { AuditQuery } from '../../services/audit-log'

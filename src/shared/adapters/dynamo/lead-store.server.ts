@@ -1,5 +1,5 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb'
-import { z } from 'zod'
+import * as z from 'zod'
 import type { AuditEvent } from '../../domain/audit'
 import type { Lead, LeadStatus } from '../../domain/entities'
 import type { Page } from '../../domain/page'
