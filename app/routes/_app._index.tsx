@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { json } from '@remix-run/node'
-import { useLoaderData } from '@remix-run/react'
+import { Link, useLoaderData } from '@remix-run/react'
 import { getOverview } from '../../src/shared/services/overview'
 import { SeriesChart } from '../components/series-chart'
 import { Card, PageTitle, Stat, percent } from '../components/ui'
@@ -18,9 +18,10 @@ export default function Overview() {
   return (
     <>
       <PageTitle subtitle="Counts come from pre-aggregated counters, updated with every change.">Overview</PageTitle>
-      <div className="grid grid-cols-2 gap-3 md:grid-cols-4">
+      <div className="grid grid-cols-2 gap-3 md:grid-cols-5">
         <Stat label="Active leads" value={o.leads.active} testId="leads-active" />
         <Stat label="Held leads" value={o.leads.held} testId="leads-held" />
+        <Stat label="Held: no rule matched" value={<Link to="/leads?status=held&reason=unrouted" className="underline">{o.leads.unrouted}</Link>} testId="leads-unrouted" />
         <Stat label="Paused leads" value={o.leads.paused} testId="leads-paused" />
         <Stat label="Paused domains" value={o.pausedDomains} testId="domains-paused" tone={o.pausedDomains > 0 ? 'bad' : 'ok'} />
       </div>

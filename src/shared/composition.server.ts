@@ -9,6 +9,9 @@ import { dynamoAuditLog } from './adapters/dynamo/audit-store.server'
 import { dynamoCampaigns, dynamoRouting, dynamoSenders } from './adapters/dynamo/campaign-store.server'
 import { lambdaDb, type Db } from './adapters/dynamo/db.server'
 import { dynamoLeads } from './adapters/dynamo/lead-store.server'
+import { dynamoImports } from './adapters/dynamo/import-store.server'
+import { arcImportQueue } from './adapters/arc-queues.server'
+import type { ImportQueue } from './services/lead-import'
 import { dynamoMetrics } from './adapters/dynamo/metrics-store.server'
 import { dynamoSettings } from './adapters/dynamo/settings-store.server'
 import { dynamoSessions, dynamoUsers } from './adapters/dynamo/user-store.server'
@@ -17,7 +20,7 @@ import type { Clock, IdSource } from './services/ports'
 export const systemClock: Clock = { now: () => new Date() }
 export const randomIds: IdSource = { next: newId }
 
-export function buildDeps(db: Db, cfg: Config, overrides: { clock?: Clock; ids?: IdSource } = {}) {
+export function buildDeps(db: Db, cfg: Config, overrides: { clock?: Clock; ids?: IdSource; importQueue?: ImportQueue } = {}) {
   const settingsStore = dynamoSettings(db)
   return {
     db,
@@ -34,6 +37,8 @@ export function buildDeps(db: Db, cfg: Config, overrides: { clock?: Clock; ids?:
     campaigns: dynamoCampaigns(db),
     senders: dynamoSenders(db),
     routing: dynamoRouting(db),
+    imports: dynamoImports(db),
+    importQueue: overrides.importQueue ?? arcImportQueue,
     secrets: { hashPassword, verifyPassword, dummyPasswordHash, newToken, hashToken },
     tokenMatches,
     // Only digests of the configured tokens are kept in memory after start.

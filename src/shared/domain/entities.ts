@@ -17,7 +17,8 @@ export interface Lead {
   firstNameConfidence: number
   company: string
   persona: string
-  leadScore: number
+  /** null when the source had no score (CSV and manual entry may omit it); score rules never match null. */
+  leadScore: number | null
   source: LeadSource
   enrichment: Record<string, string>
   status: LeadStatus

@@ -7,6 +7,8 @@ export const TOTAL_COUNTERS = [
   'leads_active',
   'leads_paused',
   'leads_completed',
+  // Held because no routing rule matched: the leads a person has to look at.
+  'leads_unrouted',
   'domains_paused',
   'mailboxes_paused',
   'campaigns_paused',

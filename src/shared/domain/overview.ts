@@ -10,7 +10,7 @@ export interface RateVsThreshold {
 }
 
 export interface OverviewModel {
-  leads: { held: number; active: number; paused: number; completed: number }
+  leads: { held: number; unrouted: number; active: number; paused: number; completed: number }
   pausedDomains: number
   pausedMailboxes: number
   pausedCampaigns: number
@@ -38,6 +38,7 @@ export function buildOverview(
   return {
     leads: {
       held: totals.leads_held,
+      unrouted: totals.leads_unrouted,
       active: totals.leads_active,
       paused: totals.leads_paused,
       completed: totals.leads_completed,

@@ -3,8 +3,11 @@ import type { RoutingRule, RuleCondition } from './entities'
 /** The lead facts routing looks at. */
 export interface RoutableLead {
   persona: string
-  leadScore: number
+  leadScore: number | null
 }
+
+/** The hold reason of a lead no rule matched (shown on Leads and counted on the Overview). */
+export const NO_RULE_MATCHED = 'no routing rule matched'
 
 export type RoutingDecision =
   | { matched: true; ruleId: string; campaignId: string; reason: string }
@@ -18,11 +21,11 @@ function holds(c: RuleCondition, lead: RoutableLead): boolean {
     case 'one_of':
       return c.values.some((v) => v.trim().toLowerCase() === persona)
     case 'gte':
-      return lead.leadScore >= c.value
+      return lead.leadScore !== null && lead.leadScore >= c.value
     case 'lte':
-      return lead.leadScore <= c.value
+      return lead.leadScore !== null && lead.leadScore <= c.value
     case 'between':
-      return lead.leadScore >= c.min && lead.leadScore <= c.max
+      return lead.leadScore !== null && lead.leadScore >= c.min && lead.leadScore <= c.max
   }
 }
 
@@ -36,5 +39,74 @@ export function route(rules: readonly RoutingRule[], lead: RoutableLead): Routin
       return { matched: true, ruleId: rule.id, campaignId: rule.campaignId, reason: `matched rule "${rule.name}"` }
     }
   }
-  return { matched: false, reason: 'no routing rule matched' }
+  return { matched: false, reason: NO_RULE_MATCHED }
+}
+
+/** Edits to the ordered rule set; each returns a new array (the set is saved whole, atomically). */
+export type RuleEdit =
+  | { kind: 'add'; rule: RoutingRule }
+  | { kind: 'update'; rule: RoutingRule }
+  | { kind: 'delete'; id: string }
+  | { kind: 'move'; id: string; direction: 'up' | 'down' }
+  | { kind: 'enable'; id: string; enabled: boolean }
+
+export function applyRuleEdit(rules: readonly RoutingRule[], edit: RuleEdit): { ok: true; rules: RoutingRule[] } | { ok: false; reason: string } {
+  const index = edit.kind === 'add' ? -1 : rules.findIndex((r) => r.id === (edit.kind === 'update' ? edit.rule.id : edit.id))
+  if (edit.kind !== 'add' && index < 0) return { ok: false, reason: 'That rule no longer exists; someone may have deleted it.' }
+  const next = [...rules]
+  switch (edit.kind) {
+    case 'add':
+      if (rules.some((r) => r.id === edit.rule.id)) return { ok: false, reason: 'A rule with that id exists already.' }
+      next.push(edit.rule)
+      break
+    case 'update':
+      next[index] = edit.rule
+      break
+    case 'delete':
+      next.splice(index, 1)
+      break
+    case 'move': {
+      const to = edit.direction === 'up' ? index - 1 : index + 1
+      if (to < 0 || to >= next.length) return { ok: true, rules: next }
+      ;[next[index], next[to]] = [next[to]!, next[index]!]
+      break
+    }
+    case 'enable':
+      next[index] = { ...next[index]!, enabled: edit.enabled }
+      break
+  }
+  return { ok: true, rules: next }
+}
+
+/** A plain-words description of a rule's conditions, for the rules page, the test box and the audit log. */
+export function describeConditions(conditions: readonly RuleCondition[]): string {
+  if (conditions.length === 0) return 'every lead'
+  return conditions
+    .map((c) => {
+      switch (c.op) {
+        case 'equals':
+          return `persona is "${c.value}"`
+        case 'one_of':
+          return `persona is one of ${c.values.map((v) => `"${v}"`).join(', ')}`
+        case 'gte':
+          return `lead score ≥ ${c.value}`
+        case 'lte':
+          return `lead score ≤ ${c.value}`
+        case 'between':
+          return `lead score between ${c.min} and ${c.max}`
+      }
+    })
+    .join(' and ')
+}
+
+/** Why each rule did or did not match a sample lead, in order, for the "test a lead" box. */
+export function explainRouting(rules: readonly RoutingRule[], lead: RoutableLead): { ruleId: string; name: string; outcome: 'matched' | 'no match' | 'disabled' | 'not reached'; failing: string[] }[] {
+  let matched = false
+  return rules.map((rule) => {
+    if (matched) return { ruleId: rule.id, name: rule.name, outcome: 'not reached' as const, failing: [] }
+    if (!rule.enabled) return { ruleId: rule.id, name: rule.name, outcome: 'disabled' as const, failing: [] }
+    const failing = rule.conditions.filter((c) => !holds(c, lead)).map((c) => describeConditions([c]))
+    if (failing.length === 0) matched = true
+    return { ruleId: rule.id, name: rule.name, outcome: failing.length === 0 ? ('matched' as const) : ('no match' as const), failing }
+  })
 }

@@ -4,6 +4,12 @@ import { auditFilterSchema, listAudit } from '../services/audit-log'
 import { authenticateBearer } from '../services/auth'
 import { recordAudit } from '../services/audit-log'
 import { updateSettings } from '../services/settings'
+import { ingestLead } from '../services/intake'
+import { createImport, startImport } from '../services/lead-import'
+import { uploadTooLarge } from '../domain/lead-import'
+import { LEAD_STATUSES } from '../domain/entities'
+import { validateClayLead } from '../domain/lead-intake'
+import { normaliseEmail } from '../domain/sanitise'
 import { jsonError, parseJsonBody, type ApiRequest, type ApiResponse } from './json.server'
 
 /**
@@ -13,12 +19,109 @@ import { jsonError, parseJsonBody, type ApiRequest, type ApiResponse } from './j
 type Route = {
   method: string
   pattern: RegExp
-  run: (deps: AppDeps, req: ApiRequest, actor: { type: 'integration'; id: string }) => Promise<ApiResponse>
+  run: (deps: AppDeps, req: ApiRequest, actor: { type: 'integration'; id: string }, params: string[]) => Promise<ApiResponse>
 }
+
+const problemsOf = (issues: { path: PropertyKey[]; message: string }[]) => issues.map((i) => ({ field: i.path.join('.'), problem: i.message }))
+
+// Clay sends one lead per request; 16 KB holds a richly enriched lead with room to spare and bounds
+// what a misconfigured column can make us parse.
+export const MAX_WEBHOOK_BYTES = 16 * 1024
+
+const importQuery = z.object({
+  campaign: z.string().min(1).max(64).optional(),
+  filename: z.string().min(1).max(200).regex(/\.(csv|xlsx)$/i, 'must end in .csv or .xlsx').optional(),
+})
+
+const leadQuery = z.object({
+  email: z.string().max(320).optional(),
+  status: z.enum(LEAD_STATUSES).optional(),
+  cursor: z.string().max(2048).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+})
 
 const settingsPatch = z.object({ version: z.int().min(0).optional(), settings: z.record(z.string(), z.unknown()) })
 
 const routes: Route[] = [
+  {
+    method: 'POST',
+    pattern: /^\/api\/webhooks\/clay$/,
+    run: async (deps, req, actor) => {
+      if (Buffer.byteLength(req.body, 'utf8') > MAX_WEBHOOK_BYTES) {
+        return jsonError(413, `The body is larger than ${MAX_WEBHOOK_BYTES / 1024} KB; send one lead per request.`)
+      }
+      const body = parseJsonBody(req)
+      if (!body.ok) return body.response
+      const checked = validateClayLead(body.value)
+      if (!checked.ok) {
+        const email = typeof (body.value as { email?: unknown })?.email === 'string' ? String((body.value as { email: string }).email).slice(0, 254) : 'unknown'
+        await recordAudit(deps, {
+          actor: { type: 'integration', id: 'clay' },
+          entityType: 'lead',
+          entityId: email,
+          action: 'intake_rejected',
+          sentence: `Refused a lead from Clay: ${checked.problems.map((p) => `${p.field} ${p.problem}`).join('; ')}.`,
+          details: { problems: checked.problems },
+        })
+        return jsonError(422, 'The lead was not stored: fix the fields listed.', checked.problems)
+      }
+      const result = await ingestLead(deps, checked.lead, 'clay', { type: 'integration', id: actor.id === 'api' ? 'api' : 'clay' })
+      const { created, ...answer } = result
+      return { status: created ? 201 : 200, body: answer }
+    },
+  },
+  {
+    method: 'POST',
+    pattern: /^\/api\/imports$/,
+    run: async (deps, req, actor) => {
+      const tooLarge = uploadTooLarge(req.rawBody.byteLength)
+      if (tooLarge) return jsonError(413, tooLarge)
+      const q = importQuery.safeParse(req.query)
+      if (!q.success) return jsonError(400, 'Invalid query.', problemsOf(q.error.issues))
+      const type = req.headers['content-type'] ?? ''
+      const fileName = q.data.filename ?? (/spreadsheetml|xlsx/i.test(type) ? 'upload.xlsx' : 'upload.csv')
+      const created = await createImport(deps, actor, { name: fileName, bytes: req.rawBody })
+      if (!created.ok) return jsonError(400, created.reason)
+      const started = await startImport(deps, actor, created.job.id, created.job.mapping, q.data.campaign ?? null)
+      if (!started.ok) return jsonError(started.status, started.errors.join(' '), { id: created.job.id, headers: created.job.headers, mapping: created.job.mapping })
+      return { status: 202, body: { id: created.job.id, totalRows: created.job.totalRows, mapping: created.job.mapping } }
+    },
+  },
+  {
+    method: 'GET',
+    pattern: /^\/api\/imports\/([^/]+)$/,
+    run: async (deps, _req, _actor, [id]) => {
+      const job = await deps.imports.get(decodeURIComponent(id!))
+      if (!job) return jsonError(404, 'No import with that id.')
+      const errors = await deps.imports.errors(job.id)
+      return { status: 200, body: { id: job.id, fileName: job.fileName, status: job.status, totalRows: job.totalRows, counts: job.counts, errors } }
+    },
+  },
+  {
+    method: 'GET',
+    pattern: /^\/api\/leads\/([^/]+)$/,
+    run: async (deps, _req, _actor, [id]) => {
+      const lead = await deps.leads.get(decodeURIComponent(id!))
+      return lead ? { status: 200, body: { lead } } : jsonError(404, 'No lead with that id.')
+    },
+  },
+  {
+    method: 'GET',
+    pattern: /^\/api\/leads$/,
+    run: async (deps, req) => {
+      const q = leadQuery.safeParse(req.query)
+      if (!q.success) return jsonError(400, 'Invalid query.', problemsOf(q.error.issues))
+      if (q.data.email !== undefined) {
+        const email = normaliseEmail(q.data.email)
+        if (!email.ok) return jsonError(400, `email: ${email.reason}`)
+        const id = await deps.leads.idForEmail(email.email)
+        const lead = id ? await deps.leads.get(id) : null
+        return { status: 200, body: { items: lead ? [lead] : [], nextCursor: null } }
+      }
+      const page = await deps.leads.listByStatus(q.data.status ?? 'held', q.data.limit, q.data.cursor)
+      return { status: 200, body: page }
+    },
+  },
   {
     method: 'GET',
     pattern: /^\/api\/me$/,
@@ -29,7 +132,7 @@ const routes: Route[] = [
     pattern: /^\/api\/audit$/,
     run: async (deps, req) => {
       const filter = auditFilterSchema.safeParse(req.query)
-      if (!filter.success) return jsonError(400, 'Invalid filter.', filter.error.issues.map((i) => ({ field: i.path.join('.'), problem: i.message })))
+      if (!filter.success) return jsonError(400, 'Invalid filter.', problemsOf(filter.error.issues))
       const page = await listAudit(deps, filter.data)
       return { status: 200, body: page }
     },
@@ -50,7 +153,7 @@ const routes: Route[] = [
       if (!body.ok) return body.response
       const input = settingsPatch.safeParse(body.value)
       if (!input.success) {
-        return jsonError(400, 'Send {"settings": {...}} with the values to change.', input.error.issues.map((i) => ({ field: i.path.join('.'), problem: i.message })))
+        return jsonError(400, 'Send {"settings": {...}} with the values to change.', problemsOf(input.error.issues))
       }
       const result = await updateSettings(deps, actor, input.data.settings, input.data.version)
       if (!result.ok) return jsonError(result.status, result.errors.join(' '), result.errors)
@@ -77,5 +180,6 @@ export async function handleApi(deps: AppDeps, req: ApiRequest): Promise<ApiResp
   if (matching.length === 0) return jsonError(404, `No API route ${req.path}.`)
   const route = matching.find((r) => r.method === req.method)
   if (!route) return { ...jsonError(405, `${req.method} is not allowed on ${req.path}.`), headers: { allow: matching.map((r) => r.method).join(', ') } }
-  return route.run(deps, req, auth.actor as { type: 'integration'; id: string })
+  const params = route.pattern.exec(req.path)!.slice(1)
+  return route.run(deps, req, auth.actor as { type: 'integration'; id: string }, params)
 }

@@ -7,6 +7,8 @@ export interface ApiRequest {
   headers: Record<string, string>
   query: Record<string, string>
   body: string
+  /** The body's bytes (file uploads). */
+  rawBody: Uint8Array
   client: string
 }
 
@@ -22,12 +24,14 @@ export function fromLambdaEvent(event: APIGatewayProxyEventV2): ApiRequest {
   const query: Record<string, string> = {}
   for (const [k, v] of Object.entries(event.queryStringParameters ?? {})) if (v !== undefined) query[k] = v
   const raw = event.body ?? ''
+  const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8')
   return {
     method: event.requestContext?.http?.method?.toUpperCase() ?? 'GET',
     path: event.rawPath ?? event.requestContext?.http?.path ?? '/',
     headers,
     query,
-    body: event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw,
+    body: event.isBase64Encoded ? bytes.toString('utf8') : raw,
+    rawBody: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength),
     client: event.requestContext?.http?.sourceIp ?? 'unknown',
   }
 }

@@ -15,6 +15,7 @@
  *   settings:    policy            SETTINGS / CURRENT;  demo seed marker SEED / DEMO
  *   users:       user              USER#<email> / USER;  login failures LOGINFAIL#<key> / <windowStart>
  *   sessions:    session           <sha256 of the session id>
+ *   imports:     import job        IMPORT#<id> / META;  rows  IMPORT#<id> / CHUNK#<nnnnn>
  */
 import type { EntityType } from '../../domain/audit'
 import type { LeadStatus } from '../../domain/entities'
@@ -81,6 +82,11 @@ export const keys = {
   loginFailures: (key: string, windowId: string) => ({ pk: `LOGINFAIL#${key}`, sk: windowId }),
 
   session: (idHash: string) => ({ pk: idHash }),
+
+  importJob: (id: string) => ({ pk: `IMPORT#${id}`, sk: 'META' }),
+  importChunk: (id: string, chunk: number) => ({ pk: `IMPORT#${id}`, sk: `CHUNK#${String(chunk).padStart(5, '0')}` }),
+  importPartition: (id: string) => `IMPORT#${id}`,
+  importChunkPrefix: () => 'CHUNK#',
 } as const
 
 export type MetricScope = 'overall' | 'campaign' | 'mailbox' | 'domain'

@@ -7,6 +7,7 @@ import { auditPut } from './audit-store.server'
 import { decodeCursor, encodeCursor, isConditionFailure, transact, type Db, type TransactItem } from './db.server'
 import { INDEX, keys } from './keys'
 import { metricsTotalAdd } from './metrics-store.server'
+import { NO_RULE_MATCHED } from '../../domain/routing'
 
 function toItem(lead: Lead): Record<string, unknown> {
   return {
@@ -36,13 +37,39 @@ export function dynamoLeads(db: Db) {
         { Put: { TableName: db.table('leads'), Item: toItem(lead), ConditionExpression: 'attribute_not_exists(pk)' } },
         auditPut(db, event),
       ]
-      const counter = metricsTotalAdd(db, 'overall', 'all', { [`leads_${lead.status}`]: 1 })
+      const counter = metricsTotalAdd(db, 'overall', 'all', {
+        [`leads_${lead.status}`]: 1,
+        ...(lead.status === 'held' && lead.holdReason === NO_RULE_MATCHED ? { leads_unrouted: 1 } : {}),
+      })
       if (counter) items.push(counter)
       try {
         await transact(db, items)
         return 'created'
       } catch (err) {
         if (isConditionFailure(err)) return 'duplicate'
+        throw err
+      }
+    },
+
+    async updateEnrichment(lead: Lead, enrichment: Record<string, string>, event: AuditEvent): Promise<'updated' | 'not_held'> {
+      try {
+        await transact(db, [
+          {
+            Update: {
+              TableName: db.table('leads'),
+              Key: keys.lead(lead.id),
+              UpdateExpression: 'SET #lead.#enrichment = :e',
+              // Only while still held: intake never changes a lead the gate has let in.
+              ConditionExpression: '#lead.#status = :held',
+              ExpressionAttributeNames: { '#lead': 'lead', '#enrichment': 'enrichment', '#status': 'status' },
+              ExpressionAttributeValues: { ':e': enrichment, ':held': 'held' },
+            },
+          },
+          auditPut(db, event),
+        ])
+        return 'updated'
+      } catch (err) {
+        if (isConditionFailure(err)) return 'not_held'
         throw err
       }
     },
@@ -57,15 +84,21 @@ export function dynamoLeads(db: Db) {
       return out.Item ? String(out.Item.leadId) : null
     },
 
-    /** Newest first within one status. */
-    async listByStatus(status: LeadStatus, limit: number, cursor?: string | null): Promise<Page<Lead>> {
+    /** Newest first within one status; optionally only those held for one reason. */
+    async listByStatus(status: LeadStatus, limit: number, cursor?: string | null, holdReason?: string): Promise<Page<Lead>> {
       const start = z.record(z.string(), z.string()).safeParse(decodeCursor(cursor))
       const out = await db.doc.send(
         new QueryCommand({
           TableName: db.table('leads'),
           IndexName: INDEX.leadsByStatus,
           KeyConditionExpression: 'gsi1pk = :pk',
-          ExpressionAttributeValues: { ':pk': keys.leadStatusPartition(status) },
+          ...(holdReason
+            ? {
+                FilterExpression: '#lead.#reason = :reason',
+                ExpressionAttributeNames: { '#lead': 'lead', '#reason': 'holdReason' },
+                ExpressionAttributeValues: { ':pk': keys.leadStatusPartition(status), ':reason': holdReason },
+              }
+            : { ExpressionAttributeValues: { ':pk': keys.leadStatusPartition(status) } }),
           ScanIndexForward: false,
           Limit: limit,
           ...(start.success ? { ExclusiveStartKey: start.data } : {}),

@@ -1,0 +1,56 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { json, redirect, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from '@remix-run/node'
+import { Form, useActionData, useNavigation } from '@remix-run/react'
+import { MAX_UPLOAD_BYTES, uploadTooLarge } from '../../src/shared/domain/lead-import'
+import { createImport } from '../../src/shared/services/lead-import'
+import { Button, ErrorList } from '../components/forms'
+import { Card, PageTitle } from '../components/ui'
+import { requireAdmin, requireUser } from '../lib/session.server'
+
+export const meta: MetaFunction = () => [{ title: 'Import leads · Drason' }]
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireUser(request)
+  return json({ maxBytes: MAX_UPLOAD_BYTES })
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const { deps, actor } = await requireAdmin(request)
+  // Refuse an over-size file from its declared length, before reading a byte of it.
+  const tooLarge = uploadTooLarge(Number(request.headers.get('content-length') ?? 0))
+  if (tooLarge) return json({ error: tooLarge }, { status: 413 })
+  let formData: FormData
+  try {
+    formData = await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: MAX_UPLOAD_BYTES }))
+  } catch {
+    return json({ error: uploadTooLarge(MAX_UPLOAD_BYTES + 1) ?? 'The upload could not be read.' }, { status: 413 })
+  }
+  const file = formData.get('file')
+  if (!(file instanceof File) || file.size === 0) return json({ error: 'Choose a .csv or .xlsx file to upload.' }, { status: 400 })
+  const created = await createImport(deps, actor, { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) })
+  if (!created.ok) return json({ error: created.reason }, { status: 400 })
+  return redirect(`/leads/imports/${created.job.id}`)
+}
+
+export default function ImportUpload() {
+  const actionData = useActionData<typeof action>()
+  const navigation = useNavigation()
+  return (
+    <>
+      <PageTitle subtitle="Step 1 of 3: upload. Then match the columns, check the preview, and import.">Import leads</PageTitle>
+      <Card>
+        <Form method="post" encType="multipart/form-data" className="space-y-3">
+          <label className="block text-sm font-medium text-slate-700">
+            CSV or Excel (.xlsx) file, up to {MAX_UPLOAD_BYTES / 1024 / 1024} MB
+            <input type="file" name="file" accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" className="mt-1 block w-full text-sm" />
+          </label>
+          <p className="text-xs text-slate-500">Needed columns: name, email, company. Persona, lead score and any other columns are kept with each lead.</p>
+          <ErrorList errors={actionData?.error ? [actionData.error] : null} />
+          <Button type="submit" disabled={navigation.state !== 'idle'}>
+            Upload
+          </Button>
+        </Form>
+      </Card>
+    </>
+  )
+}

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest'
+import { admin, directDeps, get, postForm, signIn } from '../support/world'
+
+async function rules() {
+  return directDeps().routing.get()
+}
+
+describe('routing rules through the page', () => {
+  it('adds, reorders, disables and deletes rules, each audited with before and after', async () => {
+    const cookie = await signIn(admin())
+    let { version, rules: before } = await rules()
+    const add = await postForm(
+      '/rules',
+      { intent: 'save', version: String(version), name: 'Test: HR heads', campaignId: 'finance-leaders', personaOp: 'one_of', persona: 'head of hr, chro', scoreOp: 'between', scoreMin: '40', scoreMax: '90', enabled: 'on' },
+      cookie,
+    )
+    expect(add.status).toBe(200)
+    let now = await rules()
+    expect(now.rules).toHaveLength(before.length + 1)
+    const added = now.rules.at(-1)!
+    expect(added).toMatchObject({ name: 'Test: HR heads', enabled: true, conditions: [{ field: 'persona', op: 'one_of', values: ['head of hr', 'chro'] }, { field: 'lead_score', op: 'between', min: 40, max: 90 }] })
+    const [addEvent] = (await directDeps().audit.forEntity('rule', added.id, 1)).items
+    expect(addEvent).toMatchObject({ action: 'rule_added', details: { before: expect.any(Array), after: expect.any(Array) } })
+
+    version = now.version
+    expect((await postForm('/rules', { intent: 'move-up', ruleId: added.id, version: String(version) }, cookie)).status).toBe(200)
+    now = await rules()
+    expect(now.rules.at(-2)!.id).toBe(added.id)
+
+    expect((await postForm('/rules', { intent: 'disable', ruleId: added.id, version: String(now.version) }, cookie)).status).toBe(200)
+    now = await rules()
+    expect(now.rules.find((r) => r.id === added.id)?.enabled).toBe(false)
+
+    expect((await postForm('/rules', { intent: 'delete', ruleId: added.id, version: String(now.version) }, cookie)).status).toBe(200)
+    now = await rules()
+    expect(now.rules.map((r) => r.id)).toEqual(before.map((r) => r.id))
+    before = now.rules
+  })
+
+  it('refuses an edit made from a stale page, with a clear message, and changes nothing', async () => {
+    const cookie = await signIn(admin())
+    const { version, rules: before } = await rules()
+    const first = before[0]!
+    expect((await postForm('/rules', { intent: 'move-down', ruleId: first.id, version: String(version) }, cookie)).status).toBe(200)
+    const stale = await postForm('/rules', { intent: 'delete', ruleId: first.id, version: String(version) }, cookie)
+    expect(stale.status).toBe(409)
+    expect(await stale.text()).toContain('Someone else changed the routing rules')
+    const now = await rules()
+    expect(now.rules.map((r) => r.id)).toContain(first.id)
+    // Put the order back for the other tests.
+    await postForm('/rules', { intent: 'move-up', ruleId: first.id, version: String(now.version) }, cookie)
+  })
+
+  it('shows which rule a sample lead matches and why the others did not', async () => {
+    const cookie = await signIn(admin())
+    const html = await (await get('/rules?persona=Founder&score=60', { headers: { cookie } })).text()
+    expect(html).toContain('Matches rule &quot;Founders, score 50–69&quot;')
+    expect(html).toMatch(/Founders and CTOs, score 70\+: no match \(fails: lead score ≥ 70\)/)
+    const none = await (await get('/rules?persona=intern&score=10', { headers: { cookie } })).text()
+    expect(none).toContain('No rule matches')
+  })
+
+  it('refuses a rule without a campaign, field by field', async () => {
+    const cookie = await signIn(admin())
+    const { version } = await rules()
+    const res = await postForm('/rules', { intent: 'save', version: String(version), name: '', campaignId: '', personaOp: 'equals', persona: '', scoreOp: 'any' }, cookie)
+    expect(res.status).toBe(400)
+    const html = await res.text()
+    expect(html).toContain('Give the rule a name.')
+    expect(html).toContain('Choose a campaign.')
+  })
+})
