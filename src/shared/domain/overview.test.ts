@@ -3,7 +3,7 @@ import { DAY_COUNTERS, TOTAL_COUNTERS, emptyCounters, type Counters, type DayCou
 import { buildOverview } from './overview'
 import { DEFAULT_SETTINGS, type Settings } from './settings'
 
-const totals = { ...emptyCounters(TOTAL_COUNTERS), leads_held: 4, leads_active: 10, leads_paused: 2, leads_completed: 7, domains_paused: 1, mailboxes_paused: 3, campaigns_paused: 5 }
+const totals = { ...emptyCounters(TOTAL_COUNTERS), leads_held: 4, leads_active: 10, leads_paused: 2, leads_completed: 7, leads_unrouted: 6, domains_paused: 1, mailboxes_paused: 3, campaigns_paused: 5 }
 
 const day = (date: string, counts: Partial<Counters<DayCounter>> = {}) => ({ day: date, counters: { ...emptyCounters(DAY_COUNTERS), ...counts } })
 
@@ -16,7 +16,7 @@ const settings = (edit: (s: Settings) => void = () => {}): Settings => {
 describe('buildOverview', () => {
   it('copies the totals into lead counts and paused entities', () => {
     const o = buildOverview(totals, [], DEFAULT_SETTINGS)
-    expect(o.leads).toEqual({ held: 4, active: 10, paused: 2, completed: 7 })
+    expect(o.leads).toEqual({ held: 4, unrouted: 6, active: 10, paused: 2, completed: 7 })
     expect([o.pausedDomains, o.pausedMailboxes, o.pausedCampaigns]).toEqual([1, 3, 5])
   })
 
