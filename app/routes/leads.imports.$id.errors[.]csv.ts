@@ -11,7 +11,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const name = job.fileName.replace(/\.[^.]+$/, '').replace(/[^\w.-]+/g, '_').slice(0, 80) || 'import'
   return new Response(csv, {
     headers: {
-      'content-type': 'text/csv; charset=utf-8',
+      // Sent as bytes: the Lambda adapter decodes text responses with TextDecoder, which drops the BOM
+      // that makes Excel read the report as UTF-8. The .csv file name tells the browser what it is.
+      'content-type': 'application/octet-stream',
       'content-disposition': `attachment; filename="${name}-errors.csv"`,
       'cache-control': 'no-store',
     },
