@@ -22,6 +22,19 @@ describe('routing rules through the page', () => {
     const [addEvent] = (await directDeps().audit.forEntity('rule', added.id, 1)).items
     expect(addEvent).toMatchObject({ action: 'rule_added', details: { before: expect.any(Array), after: expect.any(Array) } })
 
+    expect(
+      (
+        await postForm(
+          '/rules',
+          { intent: 'save', version: String(now.version), ruleId: added.id, name: 'Test: HR heads 50+', campaignId: 'founders-india', personaOp: 'equals', persona: 'chro', scoreOp: 'gte', score: '50', enabled: 'on' },
+          cookie,
+        )
+      ).status,
+    ).toBe(200)
+    now = await rules()
+    expect(now.rules.find((r) => r.id === added.id)).toMatchObject({ name: 'Test: HR heads 50+', campaignId: 'founders-india', conditions: [{ field: 'persona', op: 'equals', value: 'chro' }, { field: 'lead_score', op: 'gte', value: 50 }] })
+    expect((await directDeps().audit.forEntity('rule', added.id, 1)).items[0]?.action).toBe('rule_updated')
+
     version = now.version
     expect((await postForm('/rules', { intent: 'move-up', ruleId: added.id, version: String(version) }, cookie)).status).toBe(200)
     now = await rules()
