@@ -39,6 +39,14 @@ export interface SendingWindow {
   timeZone: string
 }
 
+/** Gaussian pacing between sends, clamped to [min, max] seconds. */
+export interface DelayDistribution {
+  meanSeconds: number
+  sdSeconds: number
+  minSeconds: number
+  maxSeconds: number
+}
+
 export interface Campaign {
   id: string
   name: string
@@ -46,8 +54,11 @@ export interface Campaign {
   status: CampaignStatus
   subjectTemplate: string
   bodyTemplate: string
+  /** Optional simple HTML body; the plain-text body is always sent too. */
+  htmlTemplate: string | null
   mailboxIds: string[]
   dailyCap: number
+  delay: DelayDistribution
   window: SendingWindow
   pauseReason: string | null
   createdAt: string

@@ -77,7 +77,8 @@ export function rowToRecord(headers: string[], row: string[], mapping: ColumnMap
     if (used.has(i)) return
     const value = row[i] ?? ''
     const key = header.trim() || `column ${i + 1}`
-    if (value !== '' && !(key in record)) record[key] = value
+    // hasOwn, not `in`: a header such as "constructor" or "toString" is inherited by every object.
+    if (value !== '' && !Object.hasOwn(record, key)) record[key] = value
   })
   return record
 }

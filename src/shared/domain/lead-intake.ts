@@ -33,22 +33,33 @@ const FIELD_NAME = /^[\p{L}\p{N} _.\-/()#&]{1,64}$/u
 
 const KNOWN = new Set(['email', 'persona', 'lead_score', 'workable', 'full_name', 'first_name', 'last_name', 'company'])
 
-/** An integer, or a string holding only an integer ("85"); 85.5, "85.5" and "high" are refused. */
-const integerScore = z.union([
-  z.int('must be a whole number'),
-  z
-    .string()
-    .trim()
-    .regex(/^-?\d{1,9}$/, 'must be a whole number')
-    .transform(Number),
-])
+/**
+ * An integer, or a string holding only an integer ("85"); 85.5, "85.5" and "high" are refused. The union
+ * carries the message itself: a failed zod 4 union otherwise reports only "Invalid input".
+ */
+const integerScore = z.union(
+  [
+    z.int('must be a whole number'),
+    z
+      .string()
+      .trim()
+      .regex(/^-?\d{1,9}$/, 'must be a whole number')
+      .transform(Number),
+  ],
+  { error: 'must be a whole number' },
+)
 
 const optionalText = z.union([z.string(), z.number(), z.null()]).optional()
-const optionalScore = z.union([z.literal(''), z.null(), z.undefined(), integerScore]).transform((v) => (v === '' || v === null || v === undefined ? null : v))
+// `.optional()` before the transform: a row from a file without a score column has no lead_score key at all.
+const optionalScore = z
+  .union([z.literal(''), z.null(), integerScore], { error: 'must be a whole number' })
+  .optional()
+  .transform((v) => (v === '' || v === null || v === undefined ? null : v))
+
+// No `email` key in either shape: normaliseEmail (in validateLead) checks it and names the problem once.
 
 /** Clay must say who the lead is for (persona, score) and that it is workable; name and company may be missing. */
 const clayShape = z.object({
-  email: z.unknown(),
   persona: z.string({ error: 'is required' }).trim().min(1, 'is required').max(128),
   lead_score: z.unknown().refine((v) => v !== undefined && v !== null && v !== '', 'is required').pipe(integerScore),
   workable: z.literal(true, { error: 'must be true: Drason only takes leads Clay marked workable' }),
@@ -60,7 +71,6 @@ const clayShape = z.object({
 
 /** A file row or the manual form: a person (name, email, company); persona and score are optional. */
 const rowShape = z.object({
-  email: z.unknown(),
   persona: z.union([z.string().trim().max(128), z.null()]).optional(),
   lead_score: optionalScore,
   full_name: optionalText,
@@ -186,7 +196,9 @@ export function newHeldLead(input: IntakeLead, source: LeadSource, id: string, n
 export function enrichmentChanges(current: Record<string, string>, incoming: Record<string, string>): Record<string, { before: string | null; after: string }> {
   const changes: Record<string, { before: string | null; after: string }> = {}
   for (const [k, v] of Object.entries(incoming)) {
-    if (v && current[k] !== v) changes[k] = { before: current[k] ?? null, after: v }
+    // Own keys only: for a field named "constructor" or "toString", `current[k]` is an inherited function.
+    const before = Object.hasOwn(current, k) ? current[k]! : null
+    if (v && before !== v) changes[k] = { before, after: v }
   }
   return changes
 }

@@ -46,6 +46,8 @@ export async function editRules(deps: RulesDeps, actor: Actor, edit: RuleEdit, e
   }
   const applied = applyRuleEdit(current.rules, edit)
   if (!applied.ok) return { ok: false, status: 409, message: applied.reason }
+  // A move past either end changes nothing: nothing to save, nothing to audit.
+  if (JSON.stringify(applied.rules) === JSON.stringify(current.rules)) return { ok: true, rules: current.rules, version: current.version }
   const event = stampAuditEvent(
     {
       actor,

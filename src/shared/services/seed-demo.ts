@@ -69,6 +69,8 @@ export async function seedDemo(deps: SeedDeps, leadCount = 300): Promise<SeedSum
     await deps.stores.insertMailbox(m, event({ entityType: 'mailbox', entityId: m.id, action: 'created', sentence: `Added mailbox ${m.address} (${m.fromName}) on ${m.domainId}.` }))
   }
   const window = { days: [1, 2, 3, 4, 5], startHour: 9, endHour: 17, timeZone: 'Asia/Kolkata' }
+  // The product default: mean 2 minutes, clamped to 1-3 minutes.
+  const delay = { meanSeconds: 120, sdSeconds: 30, minSeconds: 60, maxSeconds: 180 }
   const campaigns: Campaign[] = [
     {
       id: 'founders-india',
@@ -77,8 +79,10 @@ export async function seedDemo(deps: SeedDeps, leadCount = 300): Promise<SeedSum
       status: 'draft',
       subjectTemplate: '{Quick question|A thought} for {{Company}}',
       bodyTemplate: '{Hi|Hello} {{FirstName|there}},\n\nI noticed {{Company}} is growing fast. {Worth a chat?|Open to a short call?}\n\nAnita',
+      htmlTemplate: null,
       mailboxIds: ['anita@mail.example.com', 'rahul@mail.example.com'],
       dailyCap: 80,
+      delay,
       window,
       pauseReason: null,
       createdAt: now.toISOString(),
@@ -90,8 +94,10 @@ export async function seedDemo(deps: SeedDeps, leadCount = 300): Promise<SeedSum
       status: 'draft',
       subjectTemplate: '{Closing the books|Month-end} at {{Company}}',
       bodyTemplate: '{Hi|Hello} {{FirstName|there}},\n\nHow long does month-end take at {{Company}}?\n\nPriya',
+      htmlTemplate: null,
       mailboxIds: ['priya@outreach.example.net', 'vikram@outreach.example.net'],
       dailyCap: 60,
+      delay,
       window,
       pauseReason: null,
       createdAt: now.toISOString(),

@@ -1,8 +1,9 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb'
 import type { AuditEvent } from '../../domain/audit'
 import type { Campaign, Domain, Mailbox, RoutingRule } from '../../domain/entities'
+import type { TotalCounter } from '../../domain/metrics'
 import { auditPut } from './audit-store.server'
-import { isConditionFailure, transact, type Db, type TransactItem } from './db.server'
+import { isConditionFailure, transact, type Db, type TableName, type TransactItem } from './db.server'
 import { INDEX, keys } from './keys'
 import { metricsTotalAdd } from './metrics-store.server'
 
@@ -26,22 +27,60 @@ async function queryAll(db: Db, table: 'campaigns' | 'domains' | 'mailboxes', in
   return items
 }
 
-function insertWithAudit(db: Db, put: TransactItem, event: AuditEvent, counter: TransactItem | null) {
-  return transact(db, [put, auditPut(db, event), ...(counter ? [counter] : [])])
+export type SaveResult = 'saved' | 'conflict'
+
+/**
+ * Writes an entity with its audit event (and a counter change) in one transaction, conditional on the
+ * version read: version 0 means "must not exist yet". Two people editing the same thing cannot
+ * silently overwrite each other; the one who loses gets `conflict`.
+ */
+async function versionedPut(
+  db: Db,
+  table: TableName,
+  item: Record<string, unknown>,
+  expectedVersion: number,
+  event: AuditEvent,
+  counter: TransactItem | null = null,
+): Promise<SaveResult> {
+  const put: TransactItem = {
+    Put: {
+      TableName: db.table(table),
+      Item: { ...item, version: expectedVersion + 1 },
+      ConditionExpression: expectedVersion === 0 ? 'attribute_not_exists(pk)' : 'version = :v',
+      ...(expectedVersion === 0 ? {} : { ExpressionAttributeValues: { ':v': expectedVersion } }),
+    },
+  }
+  try {
+    await transact(db, [put, auditPut(db, event), ...(counter ? [counter] : [])])
+    return 'saved'
+  } catch (err) {
+    if (isConditionFailure(err)) return 'conflict'
+    throw err
+  }
+}
+
+async function getVersioned<T>(db: Db, table: TableName, key: Record<string, string>, field: string): Promise<{ value: T; version: number } | null> {
+  const out = await db.doc.send(new GetCommand({ TableName: db.table(table), Key: key, ConsistentRead: true }))
+  return out.Item ? { value: out.Item[field] as T, version: Number(out.Item.version ?? 1) } : null
+}
+
+/** +1/-1 on a "paused" counter when an entity enters or leaves the paused state. */
+function pausedDelta(db: Db, counter: TotalCounter, before: boolean, after: boolean): TransactItem | null {
+  if (before === after) return null
+  return metricsTotalAdd(db, 'overall', 'all', { [counter]: after ? 1 : -1 })
 }
 
 export function dynamoCampaigns(db: Db) {
+  const itemOf = (c: Campaign) => ({ ...keys.campaign(c.id), ...keys.campaignList(c.name, c.id), campaign: c })
+  /** Create (expectedVersion 0) or replace a campaign; `previous` keeps the paused counter right. */
+  const save = (campaign: Campaign, expectedVersion: number, event: AuditEvent, previous: Campaign | null): Promise<SaveResult> =>
+    versionedPut(db, 'campaigns', itemOf(campaign), expectedVersion, event, pausedDelta(db, 'campaigns_paused', previous?.status === 'paused', campaign.status === 'paused'))
   return {
     async insert(campaign: Campaign, event: AuditEvent): Promise<void> {
-      const put: TransactItem = {
-        Put: {
-          TableName: db.table('campaigns'),
-          Item: { ...keys.campaign(campaign.id), ...keys.campaignList(campaign.name, campaign.id), campaign },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      }
-      await insertWithAudit(db, put, event, campaign.status === 'paused' ? metricsTotalAdd(db, 'overall', 'all', { campaigns_paused: 1 }) : null)
+      if ((await save(campaign, 0, event, null)) === 'conflict') throw new Error(`campaign ${campaign.id} exists already`)
     },
+    save,
+    get: (id: string) => getVersioned<Campaign>(db, 'campaigns', keys.campaign(id), 'campaign'),
     async list(): Promise<Campaign[]> {
       const items = await queryAll(db, 'campaigns', INDEX.campaignsByList, keys.campaignListPartition())
       return items.map((i) => i.campaign as Campaign)
@@ -50,27 +89,23 @@ export function dynamoCampaigns(db: Db) {
 }
 
 export function dynamoSenders(db: Db) {
+  const domainItem = (d: Domain) => ({ ...keys.domain(d.id), ...keys.domainList(d.name), domain: d })
+  const mailboxItem = (m: Mailbox) => ({ ...keys.mailbox(m.id), ...keys.mailboxByDomain(m.domainId, m.address), mailbox: m })
+  const saveDomain = (domain: Domain, expectedVersion: number, event: AuditEvent, previous: Domain | null): Promise<SaveResult> =>
+    versionedPut(db, 'domains', domainItem(domain), expectedVersion, event, pausedDelta(db, 'domains_paused', previous?.status === 'paused', domain.status === 'paused'))
+  const saveMailbox = (mailbox: Mailbox, expectedVersion: number, event: AuditEvent, previous: Mailbox | null): Promise<SaveResult> =>
+    versionedPut(db, 'mailboxes', mailboxItem(mailbox), expectedVersion, event, pausedDelta(db, 'mailboxes_paused', previous?.status === 'paused', mailbox.status === 'paused'))
   return {
     async insertDomain(domain: Domain, event: AuditEvent): Promise<void> {
-      const put: TransactItem = {
-        Put: {
-          TableName: db.table('domains'),
-          Item: { ...keys.domain(domain.id), ...keys.domainList(domain.name), domain },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      }
-      await insertWithAudit(db, put, event, domain.status === 'paused' ? metricsTotalAdd(db, 'overall', 'all', { domains_paused: 1 }) : null)
+      if ((await saveDomain(domain, 0, event, null)) === 'conflict') throw new Error(`domain ${domain.id} exists already`)
     },
     async insertMailbox(mailbox: Mailbox, event: AuditEvent): Promise<void> {
-      const put: TransactItem = {
-        Put: {
-          TableName: db.table('mailboxes'),
-          Item: { ...keys.mailbox(mailbox.id), ...keys.mailboxByDomain(mailbox.domainId, mailbox.address), mailbox },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      }
-      await insertWithAudit(db, put, event, mailbox.status === 'paused' ? metricsTotalAdd(db, 'overall', 'all', { mailboxes_paused: 1 }) : null)
+      if ((await saveMailbox(mailbox, 0, event, null)) === 'conflict') throw new Error(`mailbox ${mailbox.id} exists already`)
     },
+    saveDomain,
+    saveMailbox,
+    getDomain: (id: string) => getVersioned<Domain>(db, 'domains', keys.domain(id), 'domain'),
+    getMailbox: (id: string) => getVersioned<Mailbox>(db, 'mailboxes', keys.mailbox(id), 'mailbox'),
     async domains(): Promise<Domain[]> {
       return (await queryAll(db, 'domains', INDEX.domainsByList, keys.domainListPartition())).map((i) => i.domain as Domain)
     },
@@ -87,22 +122,8 @@ export function dynamoRouting(db: Db) {
       return { rules: (out.Item?.rules as RoutingRule[] | undefined) ?? [], version: Number(out.Item?.version ?? 0) }
     },
     /** The whole ordered set in one conditional write: a reorder is atomic and concurrent edits conflict. */
-    async save(rules: RoutingRule[], expectedVersion: number, event: AuditEvent): Promise<'saved' | 'conflict'> {
-      const put: TransactItem = {
-        Put: {
-          TableName: db.table('routing'),
-          Item: { ...keys.ruleset(), rules, version: expectedVersion + 1 },
-          ConditionExpression: expectedVersion === 0 ? 'attribute_not_exists(pk)' : 'version = :v',
-          ...(expectedVersion === 0 ? {} : { ExpressionAttributeValues: { ':v': expectedVersion } }),
-        },
-      }
-      try {
-        await transact(db, [put, auditPut(db, event)])
-        return 'saved'
-      } catch (err) {
-        if (isConditionFailure(err)) return 'conflict'
-        throw err
-      }
+    async save(rules: RoutingRule[], expectedVersion: number, event: AuditEvent): Promise<SaveResult> {
+      return versionedPut(db, 'routing', { ...keys.ruleset(), rules }, expectedVersion, event)
     },
   }
 }
