@@ -1,25 +1,34 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { json } from '@remix-run/node'
-import { useLoaderData } from '@remix-run/react'
+import { Link, useLoaderData } from '@remix-run/react'
 import { Badge, PageTitle, Table, healthTone } from '../components/ui'
 import { requireUser } from '../lib/session.server'
 
 export const meta: MetaFunction = () => [{ title: 'Campaigns · Drason' }]
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { deps } = await requireUser(request)
-  return json({ campaigns: await deps.campaigns.list() })
+  const { deps, canChange } = await requireUser(request)
+  return json({ campaigns: await deps.campaigns.list(), canChange })
 }
 
 export default function Campaigns() {
-  const { campaigns } = useLoaderData<typeof loader>()
+  const { campaigns, canChange } = useLoaderData<typeof loader>()
   return (
     <>
       <PageTitle subtitle="Each campaign has one sender, a mailbox pool, a daily cap and a sending window.">Campaigns</PageTitle>
+      {canChange ? (
+        <Link to="/campaigns/new" className="mb-4 inline-block rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-semibold text-white">
+          New campaign
+        </Link>
+      ) : null}
       <Table head={['Name', 'Sender', 'Status', 'Mailboxes', 'Daily cap', 'Window', 'Subject']} empty={campaigns.length === 0}>
         {campaigns.map((c) => (
           <tr key={c.id}>
-            <td className="px-3 py-2 font-medium">{c.name}</td>
+            <td className="px-3 py-2 font-medium">
+              <Link to={`/campaigns/${c.id}`} className="text-indigo-700 underline">
+                {c.name}
+              </Link>
+            </td>
             <td className="px-3 py-2">{c.sender.kind.toUpperCase()}</td>
             <td className="px-3 py-2">
               <Badge tone={healthTone(c.status)}>{c.status}</Badge>

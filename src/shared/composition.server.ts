@@ -4,7 +4,7 @@
  * `buildDeps` (a fixed clock, sequential ids) against DynamoDB Local.
  */
 import { config, type Config } from './config.server'
-import { dummyPasswordHash, hashPassword, hashToken, newId, newToken, tokenMatches, verifyPassword } from './adapters/crypto.server'
+import { dummyPasswordHash, hashPassword, hashToken, newId, newToken, secureRandom, tokenMatches, verifyPassword } from './adapters/crypto.server'
 import { dynamoAuditLog } from './adapters/dynamo/audit-store.server'
 import { dynamoCampaigns, dynamoRouting, dynamoSenders } from './adapters/dynamo/campaign-store.server'
 import { lambdaDb, type Db } from './adapters/dynamo/db.server'
@@ -27,6 +27,7 @@ export function buildDeps(db: Db, cfg: Config, overrides: { clock?: Clock; ids?:
     config: cfg,
     clock: overrides.clock ?? systemClock,
     ids: overrides.ids ?? randomIds,
+    random: secureRandom as () => number,
     audit: dynamoAuditLog(db),
     metrics: dynamoMetrics(db),
     settingsStore,

@@ -300,6 +300,7 @@ export function campaign(id: string, name = `Campaign ${id}`): Campaign {
     subjectTemplate: 'Hello {{FirstName}}',
     bodyTemplate: 'Hi {{FirstName}}',
     htmlTemplate: null,
+    extraVariables: [],
     mailboxIds: [],
     dailyCap: 50,
     delay: { meanSeconds: 120, sdSeconds: 30, minSeconds: 60, maxSeconds: 180 },

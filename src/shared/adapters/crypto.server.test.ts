@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { dummyPasswordHash, hashPassword, hashToken, newToken, sign, tokenMatches, verifyPassword } from './crypto.server'
+import { dummyPasswordHash, hashPassword, hashToken, newToken, secureRandom, sign, tokenMatches, verifyPassword } from './crypto.server'
 
 // scrypt costs ~50-100 ms a hash, so the hashes are made once and shared.
 const password = 'correct horse battery staple'
@@ -90,5 +90,16 @@ describe('newToken / sign', () => {
     expect(sign('lead-1', 'secret')).toBe(sign('lead-1', 'secret'))
     expect(sign('lead-1', 'secret')).not.toBe(sign('lead-2', 'secret'))
     expect(sign('lead-1', 'secret')).not.toBe(sign('lead-1', 'other'))
+  })
+})
+
+describe('secureRandom', () => {
+  it('returns numbers in [0, 1) that vary', () => {
+    const draws = Array.from({ length: 1000 }, () => secureRandom())
+    for (const d of draws) {
+      expect(d).toBeGreaterThanOrEqual(0)
+      expect(d).toBeLessThan(1)
+    }
+    expect(new Set(draws).size).toBeGreaterThan(990)
   })
 })

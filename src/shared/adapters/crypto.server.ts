@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomBytes, randomUUID, scrypt, timingSafeEqual } from 'node:crypto'
+import { createHash, createHmac, randomBytes, randomInt, randomUUID, scrypt, timingSafeEqual } from 'node:crypto'
 
 /**
  * Password hashing with scrypt (N=2^15, r=8, p=1: OWASP's minimum for scrypt; ~50 ms here, 32 MiB).
@@ -63,6 +63,13 @@ export function tokenMatches(presented: string, storedHash: string): boolean {
 
 export function newToken(): string {
   return randomBytes(32).toString('base64url')
+}
+
+/** A uniform random number in [0, 1) from the OS generator: the production random source for the domain. */
+export function secureRandom(): number {
+  // randomInt's range must be below 2^48; 2^48 - 1 equally likely values are ample for choosing
+  // spintax alternatives and delays.
+  return randomInt(2 ** 48 - 1) / (2 ** 48 - 1)
 }
 
 export function newId(): string {

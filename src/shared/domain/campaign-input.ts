@@ -23,6 +23,13 @@ export const campaignInput = z
       .max(50_000)
       .optional()
       .transform((v) => (v ? v : null)),
+    // Comma-separated enrichment field names the templates may use, e.g. "City, Job Title".
+    extraVariables: z
+      .string()
+      .max(1000)
+      .optional()
+      .transform((v) => [...new Set((v ?? '').split(',').map((s) => s.trim()).filter(Boolean))])
+      .pipe(z.array(z.string().max(64).regex(/^[\p{L}\p{N} _.\-/()#&]+$/u, 'Field names are letters, digits, spaces or _ . - / ( ) # &.')).max(50)),
     mailboxIds: z.array(z.string().min(1), { error: 'Choose at least one mailbox.' }).min(1, 'Choose at least one mailbox.'),
     dailyCap: z.coerce.number({ error: 'Enter a whole number.' }).int('Enter a whole number.').min(1, 'At least 1.').max(MAX_CAMPAIGN_DAILY_CAP, `At most ${MAX_CAMPAIGN_DAILY_CAP}.`),
     delay: z.object({

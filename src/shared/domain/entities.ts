@@ -56,6 +56,8 @@ export interface Campaign {
   bodyTemplate: string
   /** Optional simple HTML body; the plain-text body is always sent too. */
   htmlTemplate: string | null
+  /** Enrichment fields the templates may use besides the standard variables (e.g. "City"). */
+  extraVariables: string[]
   mailboxIds: string[]
   dailyCap: number
   delay: DelayDistribution

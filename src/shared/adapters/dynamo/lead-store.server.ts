@@ -84,6 +84,20 @@ export function dynamoLeads(db: Db) {
       return out.Item ? String(out.Item.leadId) : null
     },
 
+    /** The first lead routed to a campaign (a realistic sample for template previews), or null. */
+    async firstOfCampaign(campaignId: string): Promise<Lead | null> {
+      const out = await db.doc.send(
+        new QueryCommand({
+          TableName: db.table('leads'),
+          IndexName: INDEX.leadsByCampaign,
+          KeyConditionExpression: 'gsi2pk = :pk',
+          ExpressionAttributeValues: { ':pk': keys.leadByCampaign(campaignId, '', '').gsi2pk },
+          Limit: 1,
+        }),
+      )
+      return out.Items?.[0] ? fromItem(out.Items[0]) : null
+    },
+
     /** Newest first within one status; optionally only those held for one reason. */
     async listByStatus(status: LeadStatus, limit: number, cursor?: string | null, holdReason?: string): Promise<Page<Lead>> {
       const start = z.record(z.string(), z.string()).safeParse(decodeCursor(cursor))

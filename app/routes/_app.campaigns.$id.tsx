@@ -1,0 +1,213 @@
+import { getFormProps, getInputProps, getTextareaProps, useForm } from '@conform-to/react'
+import { parseWithZod } from '@conform-to/zod/v4'
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { json, redirect } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
+import * as z from 'zod'
+import { campaignInput } from '../../src/shared/domain/campaign-input'
+import type { Campaign } from '../../src/shared/domain/entities'
+import { saveCampaign } from '../../src/shared/services/campaigns'
+import { previewVariants } from '../../src/shared/domain/template'
+import type { Lead } from '../../src/shared/domain/entities'
+import { Button, ErrorList, Field } from '../components/forms'
+import { Badge, Card, PageTitle, healthTone } from '../components/ui'
+import { requireAdmin, requireUser } from '../lib/session.server'
+
+export const meta: MetaFunction = () => [{ title: 'Campaign · Drason' }]
+
+const form = campaignInput.safeExtend({ version: z.coerce.number().int().min(0) })
+const DAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun']
+
+const SAMPLE_LEAD: Lead = {
+  id: 'sample',
+  email: 'priya.sharma@acme.example.com',
+  fullName: 'Priya Sharma',
+  firstName: 'Priya',
+  firstNameConfidence: 0.9,
+  company: 'Acme Fintech',
+  persona: 'cfo',
+  leadScore: 80,
+  source: 'manual',
+  enrichment: {},
+  status: 'held',
+  healthState: 'healthy',
+  campaignId: null,
+  holdReason: null,
+  createdAt: '2026-01-01T00:00:00.000Z',
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { deps, canChange } = await requireUser(request)
+  const [settings, domains] = await Promise.all([deps.settings(), deps.senders.domains()])
+  const mailboxes = (await Promise.all(domains.map((d) => deps.senders.mailboxesOf(d.id)))).flat()
+  if (params.id === 'new') {
+    const s = settings.sending
+    const draft: Omit<Campaign, 'id' | 'status' | 'pauseReason' | 'createdAt' | 'sender'> = {
+      name: '',
+      subjectTemplate: '',
+      bodyTemplate: '',
+      htmlTemplate: null,
+      extraVariables: [],
+      mailboxIds: [],
+      dailyCap: 50,
+      delay: { meanSeconds: s.delayMeanSeconds, sdSeconds: s.delaySdSeconds, minSeconds: s.delayMinSeconds, maxSeconds: s.delayMaxSeconds },
+      window: { days: [1, 2, 3, 4, 5], startHour: 9, endHour: 17, timeZone: 'Asia/Kolkata' },
+    }
+    return json({ campaign: null, draft, version: 0, mailboxes, canChange, preview: null })
+  }
+  const found = await deps.campaigns.get(params.id ?? '')
+  if (!found) throw new Response('Not found', { status: 404 })
+  const c = found.value
+  // Preview with a real lead of this campaign when there is one, else a typical sample.
+  const sample: Lead = (await deps.leads.firstOfCampaign(c.id)) ?? SAMPLE_LEAD
+  const subjects = previewVariants(c.subjectTemplate, sample, 3, deps.random)
+  const bodies = previewVariants(c.bodyTemplate, sample, 3, deps.random)
+  const preview = { lead: `${sample.fullName} <${sample.email}> at ${sample.company}`, variants: bodies.map((b, i) => ({ subject: subjects[i % subjects.length]!, body: b })) }
+  return json({ campaign: c, draft: c, version: found.version, mailboxes, canChange, preview })
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { deps, actor } = await requireAdmin(request)
+  const submission = parseWithZod(await request.formData(), { schema: form })
+  if (submission.status !== 'success') return json(submission.reply(), { status: 400 })
+  const { version, ...input } = submission.value
+  const id = params.id === 'new' ? null : (params.id ?? null)
+  const allMailboxes = async () => (await Promise.all((await deps.senders.domains()).map((d) => deps.senders.mailboxesOf(d.id)))).flat()
+  const result = await saveCampaign({ ...deps, allMailboxes }, actor, id, input, version)
+  if (!result.ok) {
+    return json(submission.reply(result.fieldErrors ? { fieldErrors: result.fieldErrors } : { formErrors: [result.message ?? 'Not saved.'] }), { status: result.status })
+  }
+  return redirect(`/campaigns/${result.id}?saved=1`)
+}
+
+export default function CampaignPage() {
+  const { campaign, draft, version, mailboxes, canChange, preview } = useLoaderData<typeof loader>()
+  const lastResult = useActionData<typeof action>()
+  const [f, fields] = useForm({
+    id: `campaign-${campaign?.id ?? 'new'}-${version}`,
+    lastResult,
+    shouldValidate: 'onBlur',
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: form }),
+    defaultValue: {
+      ...draft,
+      htmlTemplate: draft.htmlTemplate ?? '',
+      extraVariables: draft.extraVariables.join(', '),
+      dailyCap: String(draft.dailyCap),
+      delay: Object.fromEntries(Object.entries(draft.delay).map(([k, v]) => [k, String(v)])),
+      window: { ...draft.window, days: draft.window.days.map(String), startHour: String(draft.window.startHour), endHour: String(draft.window.endHour) },
+    },
+  })
+  const delay = fields.delay.getFieldset()
+  const window = fields.window.getFieldset()
+  return (
+    <>
+      <Link to="/campaigns" className="text-sm text-indigo-700 underline">
+        ← Campaigns
+      </Link>
+      <PageTitle subtitle={campaign ? `Sender: SES · created ${campaign.createdAt.slice(0, 10)}` : 'A new campaign starts as a draft.'}>
+        {campaign ? campaign.name : 'New campaign'} {campaign ? <Badge tone={healthTone(campaign.status)}>{campaign.status}</Badge> : null}
+      </PageTitle>
+      <Form method="post" {...getFormProps(f)} className="space-y-4">
+        <input type="hidden" name="version" value={version} />
+        <fieldset disabled={!canChange} className="space-y-4">
+          <Card title="Message">
+            <div className="space-y-3">
+              <Field label="Name" errorId={fields.name.errorId} errors={fields.name.errors} inputProps={getInputProps(fields.name, { type: 'text' })} />
+              <Field
+                label="Subject"
+                hint="Spintax {Hi|Hello}, variables {{FirstName|there}}, {{Company}}."
+                errorId={fields.subjectTemplate.errorId}
+                errors={fields.subjectTemplate.errors}
+                inputProps={getInputProps(fields.subjectTemplate, { type: 'text' })}
+              />
+              <label className="block text-sm font-medium text-slate-700">
+                Body (plain text)
+                <textarea {...getTextareaProps(fields.bodyTemplate)} key={fields.bodyTemplate.key} rows={8} className="mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 font-mono text-sm" />
+              </label>
+              <ErrorList id={fields.bodyTemplate.errorId} errors={fields.bodyTemplate.errors} />
+              <Field
+                label="Extra fields the templates use (comma-separated)"
+                hint="Enrichment columns such as City or Job Title; {{City|your city}} then works. A lead without the value gets the fallback."
+                errorId={fields.extraVariables.errorId}
+                errors={fields.extraVariables.errors}
+                inputProps={getInputProps(fields.extraVariables, { type: 'text' })}
+              />
+              <label className="block text-sm font-medium text-slate-700">
+                HTML body (optional)
+                <textarea {...getTextareaProps(fields.htmlTemplate)} key={fields.htmlTemplate.key} rows={4} className="mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 font-mono text-sm" />
+              </label>
+              <ErrorList id={fields.htmlTemplate.errorId} errors={fields.htmlTemplate.errors} />
+            </div>
+          </Card>
+          <Card title="Mailboxes and caps">
+            <fieldset>
+              <legend className="text-sm font-medium text-slate-700">Mailbox pool (sends rotate across active mailboxes under their caps)</legend>
+              <div className="mt-2 grid gap-1 sm:grid-cols-2">
+                {mailboxes.map((m) => (
+                  <label key={m.id} className="flex items-center gap-2 text-sm">
+                    <input type="checkbox" name={fields.mailboxIds.name} value={m.id} defaultChecked={draft.mailboxIds.includes(m.id)} />
+                    <span className="font-mono text-xs">{m.address}</span> <Badge tone={healthTone(m.status)}>{m.status}</Badge>
+                  </label>
+                ))}
+              </div>
+              <ErrorList id={fields.mailboxIds.errorId} errors={fields.mailboxIds.errors} />
+            </fieldset>
+            <div className="mt-3 max-w-xs">
+              <Field label="Campaign daily cap" errorId={fields.dailyCap.errorId} errors={fields.dailyCap.errors} inputProps={{ ...getInputProps(fields.dailyCap, { type: 'text' }), inputMode: 'numeric' }} />
+            </div>
+          </Card>
+          <div className="grid gap-4 md:grid-cols-2">
+            <Card title="Pacing between sends (seconds, Gaussian, clamped)">
+              <div className="grid grid-cols-2 gap-3">
+                <Field label="Average" errorId={delay.meanSeconds.errorId} errors={delay.meanSeconds.errors} inputProps={getInputProps(delay.meanSeconds, { type: 'text' })} />
+                <Field label="Spread (sd)" errorId={delay.sdSeconds.errorId} errors={delay.sdSeconds.errors} inputProps={getInputProps(delay.sdSeconds, { type: 'text' })} />
+                <Field label="Shortest" errorId={delay.minSeconds.errorId} errors={delay.minSeconds.errors} inputProps={getInputProps(delay.minSeconds, { type: 'text' })} />
+                <Field label="Longest" errorId={delay.maxSeconds.errorId} errors={delay.maxSeconds.errors} inputProps={getInputProps(delay.maxSeconds, { type: 'text' })} />
+              </div>
+            </Card>
+            <Card title="Sending window">
+              <fieldset>
+                <legend className="text-sm font-medium text-slate-700">Days</legend>
+                <div className="mt-1 flex flex-wrap gap-3">
+                  {DAYS.map((d, i) => (
+                    <label key={d} className="flex items-center gap-1 text-sm">
+                      <input type="checkbox" name={window.days.name} value={i + 1} defaultChecked={draft.window.days.includes(i + 1)} /> {d}
+                    </label>
+                  ))}
+                </div>
+                <ErrorList id={window.days.errorId} errors={window.days.errors} />
+              </fieldset>
+              <div className="mt-3 grid grid-cols-3 gap-3">
+                <Field label="From hour" errorId={window.startHour.errorId} errors={window.startHour.errors} inputProps={getInputProps(window.startHour, { type: 'text' })} />
+                <Field label="To hour" errorId={window.endHour.errorId} errors={window.endHour.errors} inputProps={getInputProps(window.endHour, { type: 'text' })} />
+                <Field label="Time zone" errorId={window.timeZone.errorId} errors={window.timeZone.errors} inputProps={getInputProps(window.timeZone, { type: 'text' })} />
+              </div>
+            </Card>
+          </div>
+        </fieldset>
+        <ErrorList id={f.errorId} errors={f.errors} />
+        {canChange ? <Button type="submit">{campaign ? 'Save campaign' : 'Create campaign'}</Button> : null}
+      </Form>
+      {preview ? (
+        <div className="mt-6">
+          <Card title={`Preview for ${preview.lead}`}>
+            <ol className="space-y-3" data-testid="template-preview">
+              {preview.variants.map((v, i) => (
+                <li key={i} className="rounded border border-slate-200 p-3 text-sm">
+                  {v.subject.ok && v.body.ok ? (
+                    <>
+                      <p className="font-semibold">{v.subject.text}</p>
+                      <pre className="mt-1 whitespace-pre-wrap font-sans">{v.body.text}</pre>
+                    </>
+                  ) : (
+                    <p className="text-red-700">Cannot be sent to this lead: {!v.subject.ok ? v.subject.reason : !v.body.ok ? v.body.reason : ''}</p>
+                  )}
+                </li>
+              ))}
+            </ol>
+          </Card>
+        </div>
+      ) : null}
+    </>
+  )
+}
