@@ -7,6 +7,7 @@ import * as z from 'zod'
 import { campaignInput } from '../../src/shared/domain/campaign-input'
 import type { Campaign } from '../../src/shared/domain/entities'
 import { saveCampaign } from '../../src/shared/services/campaigns'
+import { CONTROLS, controlCampaign, type Control } from '../../src/shared/services/campaign-controls'
 import { previewVariants } from '../../src/shared/domain/template'
 import type { Lead } from '../../src/shared/domain/entities'
 import { Button, ErrorList, Field } from '../components/forms'
@@ -68,7 +69,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { deps, actor } = await requireAdmin(request)
-  const submission = parseWithZod(await request.formData(), { schema: form })
+  const formData = await request.formData()
+  const control = formData.get('control')
+  if (typeof control === 'string' && params.id !== 'new') {
+    if (!(CONTROLS as readonly string[]).includes(control)) return json({ status: 'error' as const, error: { '': ['Unknown control.'] } }, { status: 400 })
+    const result = await controlCampaign(deps, actor, params.id ?? '', control as Control)
+    if (!result.ok) return json({ status: 'error' as const, error: { '': [result.message] } }, { status: result.status })
+    return redirect(`/campaigns/${params.id}`)
+  }
+  const submission = parseWithZod(formData, { schema: form })
   if (submission.status !== 'success') return json(submission.reply(), { status: 400 })
   const { version, ...input } = submission.value
   const id = params.id === 'new' ? null : (params.id ?? null)
@@ -98,7 +107,7 @@ export default function CampaignPage() {
     },
   })
   const delay = fields.delay.getFieldset()
-  const window = fields.window.getFieldset()
+  const win = fields.window.getFieldset()
   return (
     <>
       <Link to="/campaigns" className="text-sm text-indigo-700 underline">
@@ -107,6 +116,33 @@ export default function CampaignPage() {
       <PageTitle subtitle={campaign ? `Sender: SES · created ${campaign.createdAt.slice(0, 10)}` : 'A new campaign starts as a draft.'}>
         {campaign ? campaign.name : 'New campaign'} {campaign ? <Badge tone={healthTone(campaign.status)}>{campaign.status}</Badge> : null}
       </PageTitle>
+      {campaign && canChange ? (
+        <div className="mb-4 flex flex-wrap gap-2" aria-label="Campaign controls">
+          {(
+            [
+              ['start', 'Start', ['draft']],
+              ['pause', 'Pause', ['active']],
+              ['resume', 'Resume', ['paused']],
+              ['abort', 'Abort', ['draft', 'active', 'paused']],
+            ] as const
+          )
+            .filter(([, , from]) => (from as readonly string[]).includes(campaign.status))
+            .map(([control, label]) => (
+              <Form key={control} method="post">
+                <input type="hidden" name="control" value={control} />
+                <button
+                  type="submit"
+                  className={`rounded-md px-3 py-1.5 text-sm font-semibold ${control === 'abort' ? 'bg-red-100 text-red-800' : 'bg-slate-800 text-white'}`}
+                  onClick={(e) => {
+                    if (control === 'abort' && !window.confirm('Abort this campaign? Unsent leads go back to held. This cannot be undone.')) e.preventDefault()
+                  }}
+                >
+                  {label}
+                </button>
+              </Form>
+            ))}
+        </div>
+      ) : null}
       <Form method="post" {...getFormProps(f)} className="space-y-4">
         <input type="hidden" name="version" value={version} />
         <fieldset disabled={!canChange} className="space-y-4">
@@ -171,16 +207,16 @@ export default function CampaignPage() {
                 <div className="mt-1 flex flex-wrap gap-3">
                   {DAYS.map((d, i) => (
                     <label key={d} className="flex items-center gap-1 text-sm">
-                      <input type="checkbox" name={window.days.name} value={i + 1} defaultChecked={draft.window.days.includes(i + 1)} /> {d}
+                      <input type="checkbox" name={win.days.name} value={i + 1} defaultChecked={draft.window.days.includes(i + 1)} /> {d}
                     </label>
                   ))}
                 </div>
-                <ErrorList id={window.days.errorId} errors={window.days.errors} />
+                <ErrorList id={win.days.errorId} errors={win.days.errors} />
               </fieldset>
               <div className="mt-3 grid grid-cols-3 gap-3">
-                <Field label="From hour" errorId={window.startHour.errorId} errors={window.startHour.errors} inputProps={getInputProps(window.startHour, { type: 'text' })} />
-                <Field label="To hour" errorId={window.endHour.errorId} errors={window.endHour.errors} inputProps={getInputProps(window.endHour, { type: 'text' })} />
-                <Field label="Time zone" errorId={window.timeZone.errorId} errors={window.timeZone.errors} inputProps={getInputProps(window.timeZone, { type: 'text' })} />
+                <Field label="From hour" errorId={win.startHour.errorId} errors={win.startHour.errors} inputProps={getInputProps(win.startHour, { type: 'text' })} />
+                <Field label="To hour" errorId={win.endHour.errorId} errors={win.endHour.errors} inputProps={getInputProps(win.endHour, { type: 'text' })} />
+                <Field label="Time zone" errorId={win.timeZone.errorId} errors={win.timeZone.errors} inputProps={getInputProps(win.timeZone, { type: 'text' })} />
               </div>
             </Card>
           </div>

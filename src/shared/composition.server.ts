@@ -10,7 +10,8 @@ import { dynamoCampaigns, dynamoRouting, dynamoSenders } from './adapters/dynamo
 import { lambdaDb, type Db } from './adapters/dynamo/db.server'
 import { dynamoLeads } from './adapters/dynamo/lead-store.server'
 import { dynamoImports } from './adapters/dynamo/import-store.server'
-import { arcImportQueue } from './adapters/arc-queues.server'
+import { arcImportQueue, arcPulseQueue } from './adapters/arc-queues.server'
+import type { PulseQueue } from './services/campaign-controls'
 import type { ImportQueue } from './services/lead-import'
 import { dynamoMetrics } from './adapters/dynamo/metrics-store.server'
 import { dynamoSettings } from './adapters/dynamo/settings-store.server'
@@ -20,7 +21,7 @@ import type { Clock, IdSource } from './services/ports'
 export const systemClock: Clock = { now: () => new Date() }
 export const randomIds: IdSource = { next: newId }
 
-export function buildDeps(db: Db, cfg: Config, overrides: { clock?: Clock; ids?: IdSource; importQueue?: ImportQueue } = {}) {
+export function buildDeps(db: Db, cfg: Config, overrides: { clock?: Clock; ids?: IdSource; importQueue?: ImportQueue; pulseQueue?: PulseQueue } = {}) {
   const settingsStore = dynamoSettings(db)
   return {
     db,
@@ -40,6 +41,7 @@ export function buildDeps(db: Db, cfg: Config, overrides: { clock?: Clock; ids?:
     routing: dynamoRouting(db),
     imports: dynamoImports(db),
     importQueue: overrides.importQueue ?? arcImportQueue,
+    pulseQueue: overrides.pulseQueue ?? arcPulseQueue,
     secrets: { hashPassword, verifyPassword, dummyPasswordHash, newToken, hashToken },
     tokenMatches,
     // Only digests of the configured tokens are kept in memory after start.

@@ -5,6 +5,7 @@ import { authenticateBearer } from '../services/auth'
 import { recordAudit } from '../services/audit-log'
 import { updateSettings } from '../services/settings'
 import { ingestLead } from '../services/intake'
+import { controlCampaign, type Control } from '../services/campaign-controls'
 import { createImport, startImport } from '../services/lead-import'
 import { uploadTooLarge } from '../domain/lead-import'
 import { LEAD_STATUSES } from '../domain/entities'
@@ -95,6 +96,29 @@ const routes: Route[] = [
       if (!job) return jsonError(404, 'No import with that id.')
       const errors = await deps.imports.errors(job.id)
       return { status: 200, body: { id: job.id, fileName: job.fileName, status: job.status, totalRows: job.totalRows, counts: job.counts, errors } }
+    },
+  },
+  {
+    method: 'GET',
+    pattern: /^\/api\/campaigns$/,
+    run: async (deps) => ({ status: 200, body: { items: await deps.campaigns.list() } }),
+  },
+  {
+    method: 'GET',
+    pattern: /^\/api\/campaigns\/([^/]+)$/,
+    run: async (deps, _req, _actor, [id]) => {
+      const found = await deps.campaigns.get(decodeURIComponent(id!))
+      if (!found) return jsonError(404, 'No campaign with that id.')
+      const chain = await deps.campaigns.chain(found.value.id)
+      return { status: 200, body: { campaign: found.value, version: found.version, chain: { running: chain.running, position: chain.cursor } } }
+    },
+  },
+  {
+    method: 'POST',
+    pattern: /^\/api\/campaigns\/([^/]+)\/(start|pause|resume|abort)$/,
+    run: async (deps, _req, actor, [id, control]) => {
+      const result = await controlCampaign(deps, actor, decodeURIComponent(id!), control as Control)
+      return result.ok ? { status: 200, body: { status: result.status } } : jsonError(result.status, result.message)
     },
   },
   {

@@ -75,7 +75,61 @@ export function dynamoCampaigns(db: Db) {
   /** Create (expectedVersion 0) or replace a campaign; `previous` keeps the paused counter right. */
   const save = (campaign: Campaign, expectedVersion: number, event: AuditEvent, previous: Campaign | null): Promise<SaveResult> =>
     versionedPut(db, 'campaigns', itemOf(campaign), expectedVersion, event, pausedDelta(db, 'campaigns_paused', previous?.status === 'paused', campaign.status === 'paused'))
+  /**
+   * Changes a campaign's status and its pulse chain together. `startChain` claims the chain only if no
+   * chain is running (two Start clicks at once: exactly one wins); `stopChain` marks it stopped so any
+   * pulse still in the queue ends at its first check.
+   */
+  const transition = async (
+    campaign: Campaign,
+    expectedVersion: number,
+    event: AuditEvent,
+    previous: Campaign,
+    chain: { startChain: string } | { stopChain: true },
+  ): Promise<SaveResult> => {
+    const chainItem: TransactItem =
+      'startChain' in chain
+        ? {
+            Update: {
+              TableName: db.table('campaigns'),
+              Key: keys.campaignChain(campaign.id),
+              UpdateExpression: 'SET running = :true, chainId = :chain, startedAt = :at',
+              ConditionExpression: 'attribute_not_exists(running) OR running = :false',
+              ExpressionAttributeValues: { ':true': true, ':false': false, ':chain': chain.startChain, ':at': event.at },
+            },
+          }
+        : {
+            Update: {
+              TableName: db.table('campaigns'),
+              Key: keys.campaignChain(campaign.id),
+              UpdateExpression: 'SET running = :false, stoppedAt = :at',
+              ExpressionAttributeValues: { ':false': false, ':at': event.at },
+            },
+          }
+    const put: TransactItem = {
+      Put: {
+        TableName: db.table('campaigns'),
+        Item: { ...itemOf(campaign), version: expectedVersion + 1 },
+        ConditionExpression: 'version = :v',
+        ExpressionAttributeValues: { ':v': expectedVersion },
+      },
+    }
+    const counter = pausedDelta(db, 'campaigns_paused', previous.status === 'paused', campaign.status === 'paused')
+    try {
+      await transact(db, [put, chainItem, auditPut(db, event), ...(counter ? [counter] : [])])
+      return 'saved'
+    } catch (err) {
+      if (isConditionFailure(err)) return 'conflict'
+      throw err
+    }
+  }
   return {
+    transition,
+    /** The campaign's pulse chain: which chain id is current, whether it runs, where its cursor is. */
+    async chain(id: string): Promise<{ chainId: string | null; running: boolean; cursor: string | null }> {
+      const out = await db.doc.send(new GetCommand({ TableName: db.table('campaigns'), Key: keys.campaignChain(id), ConsistentRead: true }))
+      return { chainId: (out.Item?.chainId as string | undefined) ?? null, running: out.Item?.running === true, cursor: (out.Item?.cursor as string | undefined) ?? null }
+    },
     async insert(campaign: Campaign, event: AuditEvent): Promise<void> {
       if ((await save(campaign, 0, event, null)) === 'conflict') throw new Error(`campaign ${campaign.id} exists already`)
     },

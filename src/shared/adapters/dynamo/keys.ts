@@ -6,6 +6,7 @@
  *                email claim       EMAIL#<email> / EMAIL       (uniqueness of a normalised address)
  *   routing:     the ordered set   RULESET / CURRENT
  *   campaigns:   campaign          CAMPAIGN#<id> / CAMPAIGN   byList gsi1 CAMPAIGNS / <name>#<id>
+ *                pulse chain       CAMPAIGN#<id> / CHAIN      (the one running send loop, its cursor)
  *   mailboxes:   mailbox           MAILBOX#<id> / MAILBOX     byDomain gsi1 DOMAIN#<domainId> / <address>
  *   domains:     domain            DOMAIN#<id> / DOMAIN       byList gsi1 DOMAINS / <name>
  *   audit:       event             <type>#<id> / <at>#<eventId>
@@ -47,6 +48,7 @@ export const keys = {
   ruleset: () => ({ pk: 'RULESET', sk: 'CURRENT' }),
 
   campaign: (id: string) => ({ pk: `CAMPAIGN#${id}`, sk: 'CAMPAIGN' }),
+  campaignChain: (id: string) => ({ pk: `CAMPAIGN#${id}`, sk: 'CHAIN' }),
   campaignList: (name: string, id: string) => ({ gsi1pk: 'CAMPAIGNS', gsi1sk: `${name.toLowerCase()}#${id}` }),
   campaignListPartition: () => 'CAMPAIGNS',
 

@@ -1,0 +1,69 @@
+import { stampAuditEvent, type Actor, type AuditEvent } from '../domain/audit'
+import type { Campaign, CampaignStatus } from '../domain/entities'
+import type { Clock, IdSource } from './ports'
+
+export const CONTROLS = ['start', 'pause', 'resume', 'abort'] as const
+export type Control = (typeof CONTROLS)[number]
+
+/** Which statuses each control applies to, and where it leads. Policy as data. */
+const FROM: Record<Control, readonly CampaignStatus[]> = {
+  start: ['draft'],
+  resume: ['paused'],
+  pause: ['active'],
+  abort: ['draft', 'active', 'paused'],
+}
+const TO: Record<Control, CampaignStatus> = { start: 'active', resume: 'active', pause: 'paused', abort: 'aborted' }
+const PAST: Record<Control, string> = { start: 'started', resume: 'resumed', pause: 'paused', abort: 'aborted' }
+
+export interface ControlStore {
+  get(id: string): Promise<{ value: Campaign; version: number } | null>
+  transition(campaign: Campaign, expectedVersion: number, event: AuditEvent, previous: Campaign, chain: { startChain: string } | { stopChain: true }): Promise<'saved' | 'conflict'>
+}
+/** Hands a pulse to the send-pulse queue (a standard SQS queue: it takes per-message delays). */
+export interface PulseQueue {
+  enqueue(pulse: { campaignId: string; chainId: string }, delaySeconds: number): Promise<void>
+}
+export interface ControlDeps {
+  campaigns: ControlStore
+  pulseQueue: PulseQueue
+  clock: Clock
+  ids: IdSource
+}
+
+export type ControlResult = { ok: true; status: CampaignStatus } | { ok: false; status: 404 | 409; message: string }
+
+/**
+ * Start, Pause, Resume, Abort. A status change and the pulse chain change in one transaction guarded
+ * by the campaign's version and by "no chain running", so two Start (or Resume) clicks at the same
+ * moment create exactly one chain; the other is told the campaign already changed. Pause and Abort stop
+ * the chain: a pulse already queued ends at its first check, before any send.
+ */
+export async function controlCampaign(deps: ControlDeps, actor: Actor, id: string, control: Control): Promise<ControlResult> {
+  const current = await deps.campaigns.get(id)
+  if (!current) return { ok: false, status: 404, message: 'That campaign does not exist.' }
+  const before = current.value
+  if (!FROM[control].includes(before.status)) {
+    return { ok: false, status: 409, message: `A ${before.status} campaign cannot be ${PAST[control]}.` }
+  }
+  const after: Campaign = { ...before, status: TO[control], pauseReason: control === 'pause' ? `paused by ${actor.id}` : null }
+  const chainId = deps.ids.next()
+  const event = stampAuditEvent(
+    {
+      actor,
+      entityType: 'campaign',
+      entityId: id,
+      action: PAST[control],
+      sentence: `${actor.id} ${PAST[control]} campaign "${before.name}" (${before.status} → ${after.status}).`,
+      details: { from: before.status, to: after.status, ...(control === 'start' || control === 'resume' ? { chainId } : {}) },
+    },
+    deps.ids.next(),
+    deps.clock.now(),
+  )
+  const chain = control === 'start' || control === 'resume' ? { startChain: chainId } : { stopChain: true as const }
+  const saved = await deps.campaigns.transition(after, current.version, event, before, chain)
+  if (saved === 'conflict') {
+    return { ok: false, status: 409, message: 'The campaign changed at the same moment (another click or another person). Reload to see its state.' }
+  }
+  if (control === 'start' || control === 'resume') await deps.pulseQueue.enqueue({ campaignId: id, chainId }, 0)
+  return { ok: true, status: after.status }
+}
