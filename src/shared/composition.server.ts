@@ -10,6 +10,7 @@ import { dynamoCampaigns, dynamoRouting, dynamoSenders } from './adapters/dynamo
 import { lambdaDb, type Db } from './adapters/dynamo/db.server'
 import { dynamoLeads } from './adapters/dynamo/lead-store.server'
 import { dynamoImports } from './adapters/dynamo/import-store.server'
+import { dynamoSuppression } from './adapters/dynamo/suppression-store.server'
 import { arcImportQueue, arcPulseQueue } from './adapters/arc-queues.server'
 import type { PulseQueue } from './services/campaign-controls'
 import type { ImportQueue } from './services/lead-import'
@@ -17,20 +18,24 @@ import { dynamoMetrics } from './adapters/dynamo/metrics-store.server'
 import { dynamoSettings } from './adapters/dynamo/settings-store.server'
 import { dynamoSessions, dynamoUsers } from './adapters/dynamo/user-store.server'
 import type { Clock, IdSource } from './services/ports'
+import { evaluateHeldLeads } from './services/gate'
 
 export const systemClock: Clock = { now: () => new Date() }
 export const randomIds: IdSource = { next: newId }
 
 export function buildDeps(db: Db, cfg: Config, overrides: { clock?: Clock; ids?: IdSource; importQueue?: ImportQueue; pulseQueue?: PulseQueue } = {}) {
   const settingsStore = dynamoSettings(db)
-  return {
+  const metrics = dynamoMetrics(db)
+  const deps = {
     db,
     config: cfg,
     clock: overrides.clock ?? systemClock,
     ids: overrides.ids ?? randomIds,
     random: secureRandom as () => number,
     audit: dynamoAuditLog(db),
-    metrics: dynamoMetrics(db),
+    metrics,
+    sendsOn: async (scope: 'overall' | 'campaign' | 'mailbox', id: string, day: string) => (await metrics.days(scope, id, [day]))[0]!.sends,
+    suppression: dynamoSuppression(db),
     settingsStore,
     settings: async () => (await settingsStore.get()).settings,
     users: dynamoUsers(db),
@@ -47,6 +52,11 @@ export function buildDeps(db: Db, cfg: Config, overrides: { clock?: Clock; ids?:
     // Only digests of the configured tokens are kept in memory after start.
     tokenHashes: { api: hashToken(cfg.DRASON_API_TOKEN), intake: hashToken(cfg.DRASON_INTAKE_TOKEN) },
     firstAdmin: { email: cfg.DRASON_ADMIN_EMAIL, password: cfg.DRASON_ADMIN_PASSWORD },
+  }
+  return {
+    ...deps,
+    /** The gate over a campaign's held leads (used after Start/Resume; the scheduler uses reevaluateAll). */
+    admitHeld: (campaignId: string) => evaluateHeldLeads(deps, campaignId),
   }
 }
 export type AppDeps = ReturnType<typeof buildDeps>

@@ -1,5 +1,9 @@
-// Every 5 minutes: held leads whose blocking condition cleared go through the gate again. The gate
-// arrives with the send-loop issue; the schedule and its function exist from day one.
+import { appDeps } from '../../shared/composition.server'
+import { reevaluateAll } from '../../shared/services/gate'
+
+// Every 5 minutes: held leads of every active campaign go through the gate again, so a lead waiting for
+// a resume, a new day, a raised cap or the window to open is let in once the condition clears.
 export const handler = async (): Promise<void> => {
-  console.log(JSON.stringify({ msg: 'gate re-evaluation run', at: new Date().toISOString() }))
+  const result = await reevaluateAll(await appDeps())
+  console.log(JSON.stringify({ msg: 'gate re-evaluation', ...result }))
 }

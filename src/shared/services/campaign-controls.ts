@@ -26,6 +26,8 @@ export interface PulseQueue {
 export interface ControlDeps {
   campaigns: ControlStore
   pulseQueue: PulseQueue
+  /** Runs the gate over the campaign's held leads (after a Start or Resume they may now be let in). */
+  admitHeld(campaignId: string): Promise<unknown>
   clock: Clock
   ids: IdSource
 }
@@ -64,6 +66,9 @@ export async function controlCampaign(deps: ControlDeps, actor: Actor, id: strin
   if (saved === 'conflict') {
     return { ok: false, status: 409, message: 'The campaign changed at the same moment (another click or another person). Reload to see its state.' }
   }
-  if (control === 'start' || control === 'resume') await deps.pulseQueue.enqueue({ campaignId: id, chainId }, 0)
+  if (control === 'start' || control === 'resume') {
+    await deps.admitHeld(id)
+    await deps.pulseQueue.enqueue({ campaignId: id, chainId }, 0)
+  }
   return { ok: true, status: after.status }
 }

@@ -13,6 +13,7 @@
  *                                  byMonth gsi1 MONTH#<yyyy-mm> / <at>#<eventId>
  *                                  byTypeMonth gsi2 <type>#<yyyy-mm> / <at>#<eventId>
  *   metrics:     counters          METRICS#<scope>#<scopeId> / TOTAL | DAY#<yyyy-mm-dd>
+ *   suppression: address           ADDRESS#<email> / SUPPRESSION;  whole domain  DOMAIN#<domain> / SUPPRESSION
  *   settings:    policy            SETTINGS / CURRENT;  demo seed marker SEED / DEMO
  *   users:       user              USER#<email> / USER;  login failures LOGINFAIL#<key> / <windowStart>
  *   sessions:    session           <sha256 of the session id>
@@ -75,6 +76,9 @@ export const keys = {
 
   metricsTotal: (scope: MetricScope, scopeId: string) => ({ pk: `METRICS#${scope}#${scopeId}`, sk: 'TOTAL' }),
   metricsDay: (scope: MetricScope, scopeId: string, day: string) => ({ pk: `METRICS#${scope}#${scopeId}`, sk: `DAY#${day}` }),
+
+  suppressedAddress: (email: string) => ({ pk: `ADDRESS#${email}`, sk: 'SUPPRESSION' }),
+  suppressedDomain: (domain: string) => ({ pk: `DOMAIN#${domain}`, sk: 'SUPPRESSION' }),
 
   settings: () => ({ pk: 'SETTINGS', sk: 'CURRENT' }),
   seedMarker: () => ({ pk: 'SEED', sk: 'DEMO' }),

@@ -51,6 +51,75 @@ export function dynamoLeads(db: Db) {
       }
     },
 
+    /** Held leads routed to a campaign, oldest first (the order they will be sent in). */
+    async heldOfCampaign(campaignId: string, limit: number): Promise<Lead[]> {
+      const leads: Lead[] = []
+      let start: Record<string, unknown> | undefined
+      do {
+        const out = await db.doc.send(
+          new QueryCommand({
+            TableName: db.table('leads'),
+            IndexName: INDEX.leadsByCampaign,
+            KeyConditionExpression: 'gsi2pk = :pk',
+            FilterExpression: '#lead.#status = :held',
+            ExpressionAttributeNames: { '#lead': 'lead', '#status': 'status' },
+            ExpressionAttributeValues: { ':pk': keys.leadByCampaign(campaignId, '', '').gsi2pk, ':held': 'held' },
+            ...(start ? { ExclusiveStartKey: start } : {}),
+          }),
+        )
+        leads.push(...(out.Items ?? []).map(fromItem))
+        start = out.LastEvaluatedKey
+      } while (start && leads.length < limit)
+      return leads.slice(0, limit)
+    },
+
+    /** Held -> active (queued) through the gate: the lead, its counters and the audit event together. */
+    async admit(lead: Lead, event: AuditEvent): Promise<'admitted' | 'changed'> {
+      const active: Lead = { ...lead, status: 'active', holdReason: null }
+      try {
+        await transact(db, [
+          {
+            Put: {
+              TableName: db.table('leads'),
+              Item: toItem(active),
+              ConditionExpression: '#lead.#status = :held',
+              ExpressionAttributeNames: { '#lead': 'lead', '#status': 'status' },
+              ExpressionAttributeValues: { ':held': 'held' },
+            },
+          },
+          auditPut(db, event),
+          metricsTotalAdd(db, 'overall', 'all', { leads_held: -1, leads_active: 1 })!,
+        ])
+        return 'admitted'
+      } catch (err) {
+        if (isConditionFailure(err)) return 'changed'
+        throw err
+      }
+    },
+
+    /** Records why a held lead stays held (only while it is still held), with its audit event. */
+    async hold(lead: Lead, reason: string, event: AuditEvent): Promise<'held' | 'changed'> {
+      try {
+        await transact(db, [
+          {
+            Update: {
+              TableName: db.table('leads'),
+              Key: keys.lead(lead.id),
+              UpdateExpression: 'SET #lead.#reason = :reason',
+              ConditionExpression: '#lead.#status = :held',
+              ExpressionAttributeNames: { '#lead': 'lead', '#status': 'status', '#reason': 'holdReason' },
+              ExpressionAttributeValues: { ':held': 'held', ':reason': reason },
+            },
+          },
+          auditPut(db, event),
+        ])
+        return 'held'
+      } catch (err) {
+        if (isConditionFailure(err)) return 'changed'
+        throw err
+      }
+    },
+
     async updateEnrichment(lead: Lead, enrichment: Record<string, string>, event: AuditEvent): Promise<'updated' | 'not_held'> {
       try {
         await transact(db, [

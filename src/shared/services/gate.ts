@@ -1,0 +1,122 @@
+import { stampAuditEvent, type Actor, type AuditEvent } from '../domain/audit'
+import type { Campaign, Domain, Lead, Mailbox } from '../domain/entities'
+import { evaluateGate, type GateDecision, type GateInput } from '../domain/gate'
+import { dayOf } from '../domain/metrics'
+import type { Settings } from '../domain/settings'
+import { localDay } from '../domain/sending-window'
+import type { Clock, IdSource } from './ports'
+
+export interface GateDeps {
+  campaigns: { get(id: string): Promise<{ value: Campaign; version: number } | null>; list(): Promise<Campaign[]> }
+  senders: { getMailbox(id: string): Promise<{ value: Mailbox } | null>; domains(): Promise<Domain[]> }
+  leads: {
+    heldOfCampaign(campaignId: string, limit: number): Promise<Lead[]>
+    admit(lead: Lead, event: AuditEvent): Promise<'admitted' | 'changed'>
+    hold(lead: Lead, reason: string, event: AuditEvent): Promise<'held' | 'changed'>
+  }
+  /** Sends counted today (UTC day for mailboxes and the account, the campaign's local day for it). */
+  sendsOn(scope: 'overall' | 'campaign' | 'mailbox', id: string, day: string): Promise<number>
+  suppression: { isSuppressed(email: string): Promise<boolean> }
+  settings(): Promise<Settings>
+  clock: Clock
+  ids: IdSource
+}
+
+// One run looks at this many held leads per campaign: enough to keep any campaign's queue full
+// (a day's cap is at most a few hundred) while a run's cost stays bounded whatever the backlog.
+const LEADS_PER_RUN = 500
+
+const GATE_ACTOR: Actor = { type: 'system', id: 'gate' }
+
+/** The facts the gate needs about one campaign, read once per run. */
+async function campaignFacts(deps: GateDeps, campaign: Campaign, now: Date): Promise<Omit<GateInput, 'suppressed'>> {
+  const settings = await deps.settings()
+  const today = dayOf(now)
+  const [domains, mailboxes, campaignSent, globalSent] = await Promise.all([
+    deps.senders.domains(),
+    Promise.all(campaign.mailboxIds.map((id) => deps.senders.getMailbox(id))),
+    deps.sendsOn('campaign', campaign.id, localDay(campaign.window.timeZone, now)),
+    deps.sendsOn('overall', 'all', today),
+  ])
+  const pool = mailboxes.flatMap((m) => (m ? [m.value] : []))
+  return {
+    campaign: { status: campaign.status, dailyCap: campaign.dailyCap, sentToday: campaignSent, window: campaign.window },
+    domainStatuses: Object.fromEntries(domains.map((d) => [d.id, d.status])),
+    mailboxes: await Promise.all(pool.map(async (m) => ({ id: m.id, domainId: m.domainId, status: m.status, dailyCap: m.dailyCap, sentToday: await deps.sendsOn('mailbox', m.id, today) }))),
+    global: { dailyCap: settings.sending.globalDailyCap, sentToday: globalSent },
+    now,
+  }
+}
+
+/** The hold reason a person reads: every failing condition, in one line. */
+export function holdReasonOf(decision: Extract<GateDecision, { allow: false }>): string {
+  return decision.reasons.map((r) => r.message.replace(/\.$/, '')).join('; ')
+}
+
+/**
+ * Puts a campaign's held leads through the execution gate. Safe → the lead becomes active and queued;
+ * unsafe → it stays held and the reason is recorded (and audited only when it changes, so a lead waiting
+ * for the morning does not add an event every five minutes). Re-run by the scheduler, after a Start or
+ * Resume, and after intake.
+ */
+export async function evaluateHeldLeads(deps: GateDeps, campaignId: string, onlyLeadId?: string): Promise<{ admitted: number; held: number }> {
+  const found = await deps.campaigns.get(campaignId)
+  if (!found) return { admitted: 0, held: 0 }
+  const campaign = found.value
+  const now = deps.clock.now()
+  const leads = (await deps.leads.heldOfCampaign(campaignId, LEADS_PER_RUN)).filter((l) => !onlyLeadId || l.id === onlyLeadId)
+  if (leads.length === 0) return { admitted: 0, held: 0 }
+  const facts = await campaignFacts(deps, campaign, now)
+  let admitted = 0
+  let held = 0
+  for (const lead of leads) {
+    const decision = evaluateGate({ ...facts, suppressed: await deps.suppression.isSuppressed(lead.email) })
+    if (decision.allow) {
+      const event = stampAuditEvent(
+        {
+          actor: GATE_ACTOR,
+          entityType: 'lead',
+          entityId: lead.id,
+          action: 'admitted',
+          sentence: `Let ${lead.email} into campaign "${campaign.name}": the gate passed, queued to send.`,
+          details: { campaignId, mailboxAvailable: decision.mailboxId },
+        },
+        deps.ids.next(),
+        now,
+      )
+      if ((await deps.leads.admit(lead, event)) === 'admitted') admitted++
+      continue
+    }
+    held++
+    const reason = holdReasonOf(decision)
+    if (reason === lead.holdReason) continue
+    const event = stampAuditEvent(
+      {
+        actor: GATE_ACTOR,
+        entityType: 'lead',
+        entityId: lead.id,
+        action: 'held',
+        signals: decision.reasons.map((r) => r.code),
+        sentence: `Kept ${lead.email} held for campaign "${campaign.name}": ${reason}.`,
+        details: { campaignId, reasons: decision.reasons },
+      },
+      deps.ids.next(),
+      now,
+    )
+    await deps.leads.hold(lead, reason, event)
+  }
+  return { admitted, held }
+}
+
+/** The scheduled pass: every campaign that could send gets its held leads re-evaluated. */
+export async function reevaluateAll(deps: GateDeps): Promise<{ campaigns: number; admitted: number; held: number }> {
+  const campaigns = (await deps.campaigns.list()).filter((c) => c.status === 'active')
+  let admitted = 0
+  let held = 0
+  for (const c of campaigns) {
+    const r = await evaluateHeldLeads(deps, c.id)
+    admitted += r.admitted
+    held += r.held
+  }
+  return { campaigns: campaigns.length, admitted, held }
+}
