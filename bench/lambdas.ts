@@ -189,9 +189,12 @@ const SCENARIOS: Record<string, Scenario> = {
     check: expectLog('"messages":1'),
   },
   'queues/imports': {
-    event: sqsEvent('imports', { importId: 'imp_bench', chunk: 0 }),
+    // The handler now processes each chunk, which reads the import job from DynamoDB: a message would
+    // need a database. An empty batch still loads the bundle and builds appDeps() (config, clients) and
+    // decodes the batch, which is the cold start; the chunk work itself is measured by bench/import.ts.
+    event: { Records: [] } satisfies SQSEvent,
     floor: 'sdk-dynamodb',
-    check: expectLog('"chunks":1'),
+    check: (result) => (result === null ? null : `expected no result, got ${JSON.stringify(result).slice(0, 300)}`),
   },
   'scheduled/health': {
     event: scheduledEvent('health'),
