@@ -4,7 +4,12 @@
  * `buildDeps` (a fixed clock, sequential ids) against DynamoDB Local.
  */
 import { config, type Config } from './config.server'
-import { dummyPasswordHash, hashPassword, hashToken, newId, newToken, secureRandom, tokenMatches, verifyPassword } from './adapters/crypto.server'
+import { dummyPasswordHash, hashPassword, hashToken, newId, newToken, secureRandom, sign, signatureMatches, tokenMatches, verifyPassword } from './adapters/crypto.server'
+import { dynamoChainCursor, dynamoSends } from './adapters/dynamo/send-store.server'
+import { createVerifier } from './adapters/myemailverifier.server'
+import { createSesSender } from './adapters/ses-sender.server'
+import { unsubscribePayload } from './domain/unsubscribe'
+import { pauseForReason } from './services/campaign-controls'
 import { dynamoAuditLog } from './adapters/dynamo/audit-store.server'
 import { dynamoCampaigns, dynamoRouting, dynamoSenders } from './adapters/dynamo/campaign-store.server'
 import { lambdaDb, type Db } from './adapters/dynamo/db.server'
@@ -53,8 +58,30 @@ export function buildDeps(db: Db, cfg: Config, overrides: { clock?: Clock; ids?:
     tokenHashes: { api: hashToken(cfg.DRASON_API_TOKEN), intake: hashToken(cfg.DRASON_INTAKE_TOKEN) },
     firstAdmin: { email: cfg.DRASON_ADMIN_EMAIL, password: cfg.DRASON_ADMIN_PASSWORD },
   }
+  const clock = deps.clock
+  const verifier = createVerifier({ baseUrl: cfg.MEV_BASE_URL, apiKey: cfg.MEV_API_KEY ?? '', clock })
+  const sender = createSesSender({
+    region: cfg.AWS_REGION,
+    configurationSet: cfg.SES_CONFIGURATION_SET,
+    ...(cfg.SES_ENDPOINT ? { endpoint: cfg.SES_ENDPOINT, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+  })
+  const publicUrl = cfg.DRASON_PUBLIC_URL ?? 'http://localhost:3333'
+  // A key of its own for unsubscribe links, derived from the session secret (one secret to manage).
+  const unsubscribeKey = `${cfg.DRASON_SESSION_SECRET}:unsubscribe`
   return {
     ...deps,
+    sends: dynamoSends(db),
+    chainCursor: dynamoChainCursor(db),
+    verifier,
+    sender,
+    pauseCampaign: async (campaignId: string, reason: string) => {
+      await pauseForReason(deps, campaignId, reason)
+    },
+    unsubscribeUrl: (leadId: string, campaignId: string) => {
+      const payload = unsubscribePayload(leadId, campaignId)
+      return `${publicUrl}/u/${payload}.${sign(payload, unsubscribeKey)}`
+    },
+    verifyUnsubscribe: (payload: string, signature: string) => signatureMatches(payload, signature, unsubscribeKey),
     /** The gate over a campaign's held leads (used after Start/Resume; the scheduler uses reevaluateAll). */
     admitHeld: (campaignId: string) => evaluateHeldLeads(deps, campaignId),
   }

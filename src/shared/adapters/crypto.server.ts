@@ -80,3 +80,10 @@ export function newId(): string {
 export function sign(value: string, secret: string): string {
   return createHmac('sha256', secret).update(value).digest('base64url')
 }
+
+/** Constant-time check of a signature made by `sign`. */
+export function signatureMatches(value: string, signature: string, secret: string): boolean {
+  const expected = Buffer.from(sign(value, secret), 'base64url')
+  const actual = Buffer.from(signature, 'base64url')
+  return expected.length === actual.length && timingSafeEqual(expected, actual)
+}

@@ -72,3 +72,16 @@ export async function controlCampaign(deps: ControlDeps, actor: Actor, id: strin
   }
   return { ok: true, status: after.status }
 }
+
+/** An automatic pause (SES paused or suspended sending): stops the chain, keeps the reason, audited. */
+export async function pauseForReason(deps: Omit<ControlDeps, 'pulseQueue' | 'admitHeld'>, id: string, reason: string): Promise<boolean> {
+  const current = await deps.campaigns.get(id)
+  if (!current || current.value.status !== 'active') return false
+  const after: Campaign = { ...current.value, status: 'paused', pauseReason: reason }
+  const event = stampAuditEvent(
+    { actor: { type: 'system', id: 'send-loop' }, entityType: 'campaign', entityId: id, action: 'paused', signals: ['ses_refused'], sentence: `Paused campaign "${current.value.name}": ${reason}` },
+    deps.ids.next(),
+    deps.clock.now(),
+  )
+  return (await deps.campaigns.transition(after, current.version, event, current.value, { stopChain: true })) === 'saved'
+}

@@ -51,9 +51,8 @@ export async function ingestLead(
   actor: Actor,
   options: { campaignId?: string } = {},
 ): Promise<IntakeResult> {
-  const existingId = await deps.leads.idForEmail(input.email)
-  if (existingId) return reuseExisting(deps, existingId, input, actor)
-
+  // No lookup first: the insert's address claim is the check (one round trip fewer for every new lead,
+  // which is most of them); a repeat finds its lead when the claim refuses.
   const now = deps.clock.now()
   const lead = newHeldLead(input, source, deps.ids.next(), now)
   let routedBy: string
@@ -82,7 +81,7 @@ export async function ingestLead(
   )
   const written = await deps.leads.insert(lead, event)
   if (written === 'duplicate') {
-    // Another request took this address between our lookup and our write: answer with that lead.
+    // The address belongs to a lead already (a repeat, or a concurrent request): answer with that lead.
     const raced = await deps.leads.idForEmail(input.email)
     if (raced) return reuseExisting(deps, raced, input, actor)
     throw new Error(`lead ${input.email} was reported as a duplicate but has no owner`)

@@ -105,6 +105,9 @@ export async function processImportChunk(deps: ImportDeps, message: { importId: 
   const chunk = await deps.imports.chunk(message.importId, message.chunk)
   if (!chunk || chunk.done) return 'skipped'
   const actor: Actor = { type: 'user', id: job.createdBy }
+  // The rules are read once per chunk, not once per row (they cannot usefully change mid-chunk).
+  const rules = await deps.routing.get()
+  const chunkDeps: ImportDeps = { ...deps, routing: { get: async () => rules } }
   const counts = { imported: 0, existing: 0, errors: 0, blank: 0 }
   const errors: RowError[] = []
   for (const [offset, cells] of chunk.rows.entries()) {
@@ -119,7 +122,7 @@ export async function processImportChunk(deps: ImportDeps, message: { importId: 
       for (const p of checked.problems) errors.push({ row, column: columnName(job, p.field), reason: p.problem })
       continue
     }
-    const result = await ingestLead(deps, checked.lead, job.kind, actor, job.campaignId ? { campaignId: job.campaignId } : {})
+    const result = await ingestLead(chunkDeps, checked.lead, job.kind, actor, job.campaignId ? { campaignId: job.campaignId } : {})
     if (result.created) counts.imported++
     else counts.existing++
   }

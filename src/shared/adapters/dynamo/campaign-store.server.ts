@@ -126,9 +126,10 @@ export function dynamoCampaigns(db: Db) {
   return {
     transition,
     /** The campaign's pulse chain: which chain id is current, whether it runs, where its cursor is. */
-    async chain(id: string): Promise<{ chainId: string | null; running: boolean; cursor: string | null }> {
+    async chain(id: string): Promise<{ chainId: string | null; running: boolean; cursor: string | null; lastMailboxId: string | null; waitingFor: string | null }> {
       const out = await db.doc.send(new GetCommand({ TableName: db.table('campaigns'), Key: keys.campaignChain(id), ConsistentRead: true }))
-      return { chainId: (out.Item?.chainId as string | undefined) ?? null, running: out.Item?.running === true, cursor: (out.Item?.cursor as string | undefined) ?? null }
+      const text = (v: unknown) => (typeof v === 'string' ? v : null)
+      return { chainId: text(out.Item?.chainId), running: out.Item?.running === true, cursor: text(out.Item?.cursor), lastMailboxId: text(out.Item?.lastMailboxId), waitingFor: text(out.Item?.waitingFor) }
     },
     async insert(campaign: Campaign, event: AuditEvent): Promise<void> {
       if ((await save(campaign, 0, event, null)) === 'conflict') throw new Error(`campaign ${campaign.id} exists already`)

@@ -14,6 +14,8 @@
  *                                  byTypeMonth gsi2 <type>#<yyyy-mm> / <at>#<eventId>
  *   metrics:     counters          METRICS#<scope>#<scopeId> / TOTAL | DAY#<yyyy-mm-dd>
  *   suppression: address           ADDRESS#<email> / SUPPRESSION;  whole domain  DOMAIN#<domain> / SUPPRESSION
+ *   sendclaims:  one send          SEND#<campaignId>#<leadId> / SEND   byState gsi1 STATE#<state> / <claimedAt>
+ *                verification      VERIFY#<email> / VERIFY   (the just-in-time result, reused while fresh)
  *   settings:    policy            SETTINGS / CURRENT;  demo seed marker SEED / DEMO
  *   users:       user              USER#<email> / USER;  login failures LOGINFAIL#<key> / <windowStart>
  *   sessions:    session           <sha256 of the session id>
@@ -79,6 +81,10 @@ export const keys = {
 
   suppressedAddress: (email: string) => ({ pk: `ADDRESS#${email}`, sk: 'SUPPRESSION' }),
   suppressedDomain: (domain: string) => ({ pk: `DOMAIN#${domain}`, sk: 'SUPPRESSION' }),
+
+  send: (campaignId: string, leadId: string) => ({ pk: `SEND#${campaignId}#${leadId}`, sk: 'SEND' }),
+  sendByState: (state: string, at: string) => ({ gsi1pk: `STATE#${state}`, gsi1sk: at }),
+  verification: (email: string) => ({ pk: `VERIFY#${email}`, sk: 'VERIFY' }),
 
   settings: () => ({ pk: 'SETTINGS', sk: 'CURRENT' }),
   seedMarker: () => ({ pk: 'SEED', sk: 'DEMO' }),

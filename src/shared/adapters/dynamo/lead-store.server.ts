@@ -51,6 +51,28 @@ export function dynamoLeads(db: Db) {
       }
     },
 
+    /** The campaign's next active (queued) leads after the chain's cursor, in queue order, with their cursors. */
+    async nextActive(campaignId: string, after: string | null, limit: number): Promise<{ lead: Lead; cursor: string }[]> {
+      const found: { lead: Lead; cursor: string }[] = []
+      let start: Record<string, unknown> | undefined
+      do {
+        const out = await db.doc.send(
+          new QueryCommand({
+            TableName: db.table('leads'),
+            IndexName: INDEX.leadsByCampaign,
+            KeyConditionExpression: after ? 'gsi2pk = :pk AND gsi2sk > :after' : 'gsi2pk = :pk',
+            FilterExpression: '#lead.#status = :active',
+            ExpressionAttributeNames: { '#lead': 'lead', '#status': 'status' },
+            ExpressionAttributeValues: { ':pk': keys.leadByCampaign(campaignId, '', '').gsi2pk, ':active': 'active', ...(after ? { ':after': after } : {}) },
+            ...(start ? { ExclusiveStartKey: start } : {}),
+          }),
+        )
+        for (const item of out.Items ?? []) found.push({ lead: fromItem(item), cursor: String(item.gsi2sk) })
+        start = out.LastEvaluatedKey
+      } while (start && found.length < limit)
+      return found.slice(0, limit)
+    },
+
     /** Held leads routed to a campaign, oldest first (the order they will be sent in). */
     async heldOfCampaign(campaignId: string, limit: number): Promise<Lead[]> {
       const leads: Lead[] = []

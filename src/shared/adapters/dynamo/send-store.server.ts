@@ -1,0 +1,136 @@
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb'
+import type { AuditEvent } from '../../domain/audit'
+import type { SendRecord, SendState, StoredVerification } from '../../services/pulse'
+import { auditPut } from './audit-store.server'
+import { isConditionFailure, transact, type Db, type TransactItem } from './db.server'
+import { keys } from './keys'
+import { metricsDayAdd } from './metrics-store.server'
+
+/**
+ * Sends: one item per lead and campaign. The claim is a conditional put (a lead is claimed for a
+ * campaign once, ever), so no path can send the same lead twice; every later state change is
+ * conditional on the claim's send id.
+ */
+export function dynamoSends(db: Db) {
+  const table = db.table('sendclaims')
+  return {
+    async get(campaignId: string, leadId: string): Promise<SendRecord | null> {
+      const out = await db.doc.send(new GetCommand({ TableName: table, Key: keys.send(campaignId, leadId), ConsistentRead: true }))
+      return out.Item ? (out.Item.send as SendRecord) : null
+    },
+
+    /** `claimed` only the first time for this lead and campaign. */
+    async claim(record: SendRecord): Promise<'claimed' | 'exists'> {
+      try {
+        await db.doc.send(
+          new PutCommand({
+            TableName: table,
+            Item: { ...keys.send(record.campaignId, record.leadId), ...keys.sendByState(record.state, record.claimedAt), send: record },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        )
+        return 'claimed'
+      } catch (err) {
+        if (isConditionFailure(err)) return 'exists'
+        throw err
+      }
+    },
+
+    /** Gives a claim back when SES certainly did not take the message (throttled, account paused). */
+    async release(record: SendRecord): Promise<void> {
+      try {
+        await db.doc.send(
+          new DeleteCommand({
+            TableName: table,
+            Key: keys.send(record.campaignId, record.leadId),
+            ConditionExpression: '#send.#sendId = :id AND #send.#state = :sending',
+            ExpressionAttributeNames: { '#send': 'send', '#sendId': 'sendId', '#state': 'state' },
+            ExpressionAttributeValues: { ':id': record.sendId, ':sending': 'sending' },
+          }),
+        )
+      } catch (err) {
+        if (!isConditionFailure(err)) throw err
+      }
+    },
+
+    /**
+     * Moves a claimed send to its outcome with its audit event and day counters in one transaction.
+     * Conditional on the same send id still being `sending`.
+     */
+    async settle(record: SendRecord, event: AuditEvent, counters: { scope: 'overall' | 'campaign' | 'mailbox' | 'domain'; id: string; day: string }[]): Promise<'settled' | 'changed'> {
+      const items: TransactItem[] = [
+        {
+          Put: {
+            TableName: table,
+            Item: { ...keys.send(record.campaignId, record.leadId), ...keys.sendByState(record.state, record.claimedAt), send: record },
+            ConditionExpression: '#send.#sendId = :id AND #send.#state = :sending',
+            ExpressionAttributeNames: { '#send': 'send', '#sendId': 'sendId', '#state': 'state' },
+            ExpressionAttributeValues: { ':id': record.sendId, ':sending': 'sending' },
+          },
+        },
+        auditPut(db, event),
+        ...counters.flatMap((c) => metricsDayAdd(db, c.scope, c.id, c.day, { sends: 1 }) ?? []),
+      ]
+      try {
+        await transact(db, items)
+        return 'settled'
+      } catch (err) {
+        if (isConditionFailure(err)) return 'changed'
+        throw err
+      }
+    },
+
+    /** Records a lead that will not be sent (invalid address, render failure) with its audit event. */
+    async skip(record: SendRecord, event: AuditEvent, counters: { scope: 'overall'; id: string; day: string; verified?: boolean }[]): Promise<'skipped' | 'exists'> {
+      try {
+        await transact(db, [
+          {
+            Put: {
+              TableName: table,
+              Item: { ...keys.send(record.campaignId, record.leadId), ...keys.sendByState(record.state, record.claimedAt), send: record },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          auditPut(db, event),
+          ...counters.flatMap((c) => metricsDayAdd(db, c.scope, c.id, c.day, { verified: 1 }) ?? []),
+        ])
+        return 'skipped'
+      } catch (err) {
+        if (isConditionFailure(err)) return 'exists'
+        throw err
+      }
+    },
+
+    async verification(email: string): Promise<StoredVerification | null> {
+      const out = await db.doc.send(new GetCommand({ TableName: table, Key: keys.verification(email) }))
+      return out.Item ? (out.Item.verification as StoredVerification) : null
+    },
+    async saveVerification(email: string, verification: StoredVerification): Promise<void> {
+      await db.doc.send(new PutCommand({ TableName: table, Item: { ...keys.verification(email), verification } }))
+    },
+  }
+}
+
+/** The pulse chain's cursor, moved only by the chain that owns it. */
+export function dynamoChainCursor(db: Db) {
+  return {
+    async advance(campaignId: string, chainId: string, cursor: string | null, lastMailboxId: string | null, waitingFor: string | null): Promise<'moved' | 'stale'> {
+      try {
+        await db.doc.send(
+          new UpdateCommand({
+            TableName: db.table('campaigns'),
+            Key: keys.campaignChain(campaignId),
+            UpdateExpression: 'SET #cursor = :cursor, lastMailboxId = :mailbox, waitingFor = :waiting',
+            ConditionExpression: 'chainId = :chain AND running = :true',
+            ExpressionAttributeNames: { '#cursor': 'cursor' },
+            ExpressionAttributeValues: { ':cursor': cursor, ':mailbox': lastMailboxId, ':waiting': waitingFor, ':chain': chainId, ':true': true },
+          }),
+        )
+        return 'moved'
+      } catch (err) {
+        if (isConditionFailure(err)) return 'stale'
+        throw err
+      }
+    },
+  }
+}

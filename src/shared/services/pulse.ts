@@ -1,0 +1,325 @@
+import { stampAuditEvent, type AuditEvent, type NewAuditEvent } from '../domain/audit'
+import type { Campaign, Domain, Lead, Mailbox } from '../domain/entities'
+import { evaluateGate, type GateInput } from '../domain/gate'
+import { dayOf } from '../domain/metrics'
+import { gaussianDelaySeconds, splitIntoHops } from '../domain/pacing'
+import type { Random } from '../domain/random'
+import { localDay } from '../domain/sending-window'
+import type { Settings } from '../domain/settings'
+import { leadContext, renderTemplate } from '../domain/template'
+import type { PulseQueue } from './campaign-controls'
+import type { Clock, IdSource } from './ports'
+
+/** A send's life: claimed (`sending`), then exactly one outcome. */
+export type SendState = 'sending' | 'sent' | 'unknown' | 'failed' | 'skipped_invalid'
+
+export interface SendRecord {
+  campaignId: string
+  leadId: string
+  sendId: string
+  state: SendState
+  mailboxId: string | null
+  claimedAt: string
+  messageId?: string
+  /** The exact subject and body sent, and the spintax choices that produced them. */
+  variant?: { subject: string; text: string; html?: string; choices: { subject: number[]; text: number[]; html?: number[] } }
+  reason?: string
+}
+
+export interface StoredVerification {
+  verdict: 'valid' | 'invalid' | 'risky'
+  status: string
+  diagnosis: string
+  checkedAt: string
+  raw: unknown
+}
+
+/** Ports the pulse needs; each is a small role. */
+export interface PulseDeps {
+  campaigns: {
+    get(id: string): Promise<{ value: Campaign; version: number } | null>
+    chain(id: string): Promise<{ chainId: string | null; running: boolean; cursor: string | null; lastMailboxId: string | null; waitingFor: string | null }>
+  }
+  chainCursor: { advance(campaignId: string, chainId: string, cursor: string | null, lastMailboxId: string | null, waitingFor: string | null): Promise<'moved' | 'stale'> }
+  leads: { nextActive(campaignId: string, after: string | null, limit: number): Promise<{ lead: Lead; cursor: string }[]> }
+  senders: { getMailbox(id: string): Promise<{ value: Mailbox } | null>; domains(): Promise<Domain[]> }
+  sends: {
+    get(campaignId: string, leadId: string): Promise<SendRecord | null>
+    claim(record: SendRecord): Promise<'claimed' | 'exists'>
+    release(record: SendRecord): Promise<void>
+    settle(record: SendRecord, event: AuditEvent, counters: { scope: 'overall' | 'campaign' | 'mailbox' | 'domain'; id: string; day: string }[]): Promise<'settled' | 'changed'>
+    skip(record: SendRecord, event: AuditEvent, counters: { scope: 'overall'; id: string; day: string }[]): Promise<'skipped' | 'exists'>
+    verification(email: string): Promise<StoredVerification | null>
+    saveVerification(email: string, v: StoredVerification): Promise<void>
+  }
+  sendsOn(scope: 'overall' | 'campaign' | 'mailbox', id: string, day: string): Promise<number>
+  audit: { append(event: AuditEvent): Promise<void> }
+  suppression: { isSuppressed(email: string): Promise<boolean> }
+  verifier: { verify(email: string): Promise<{ verdict: 'valid' | 'invalid' | 'risky'; status: string; diagnosis: string; raw: unknown }> }
+  sender: { send(message: OutgoingEmail): Promise<SendOutcome> }
+  pulseQueue: PulseQueue
+  /** Pauses the campaign for a reason SES gave (account paused or suspended), audited. */
+  pauseCampaign(campaignId: string, reason: string): Promise<void>
+  unsubscribeUrl(leadId: string, campaignId: string): string
+  settings(): Promise<Settings>
+  clock: Clock
+  ids: IdSource
+  random: Random
+}
+
+/** What the pulse hands the sender (the SES adapter implements it). */
+export interface OutgoingEmail {
+  from: { name: string; address: string }
+  to: string
+  subject: string
+  text: string
+  html?: string
+  tags: { lead: string; campaign: string; mailbox: string; send: string }
+  unsubscribeUrl: string
+}
+export type SendOutcome =
+  | { kind: 'sent'; messageId: string }
+  | { kind: 'throttled'; retryAfterSeconds?: number; code: string }
+  | { kind: 'paused'; code: string }
+  | { kind: 'suspended'; code: string }
+  | { kind: 'rejected'; code: string; message: string }
+  | { kind: 'unknown'; reason: string }
+
+export type PulseResult =
+  | { kind: 'stale' }
+  | { kind: 'stopped'; reason: string }
+  | { kind: 'idle' }
+  | { kind: 'waiting'; reason: string; delaySeconds: number }
+  | { kind: 'skipped'; leadId: string; reason: string }
+  | { kind: 'sent'; leadId: string; messageId: string; delaySeconds: number }
+  | { kind: 'unknown'; leadId: string }
+  | { kind: 'failed'; leadId: string; reason: string }
+  | { kind: 'throttled'; delaySeconds: number }
+
+// With nothing queued, look again in 5 minutes: the gate admits leads on that same schedule.
+const IDLE_SECONDS = 300
+// A cap, a paused domain or no free mailbox is re-checked every 15 minutes (the SQS maximum delay).
+const BLOCKED_SECONDS = 900
+// A verification stays good for a day: long enough to pre-verify the next lead, short enough that a
+// mailbox that closed since is caught before a send.
+const VERIFICATION_FRESH_MS = 24 * 3_600_000
+// SES per-second throttling: try again after a minute (the rate resets each second; a minute is gentle).
+const THROTTLE_SECONDS = 60
+
+function stamp(deps: PulseDeps, e: NewAuditEvent): AuditEvent {
+  return stampAuditEvent(e, deps.ids.next(), deps.clock.now())
+}
+
+async function verify(deps: PulseDeps, email: string): Promise<StoredVerification> {
+  const cached = await deps.sends.verification(email)
+  if (cached && deps.clock.now().getTime() - new Date(cached.checkedAt).getTime() < VERIFICATION_FRESH_MS) return cached
+  const result = await deps.verifier.verify(email)
+  const stored: StoredVerification = { verdict: result.verdict, status: result.status, diagnosis: result.diagnosis, checkedAt: deps.clock.now().toISOString(), raw: result.raw }
+  await deps.sends.saveVerification(email, stored)
+  return stored
+}
+
+async function schedule(deps: PulseDeps, campaignId: string, chainId: string, delaySeconds: number): Promise<void> {
+  // Longer waits hop: each hop is a pulse that finds nothing due yet and waits again.
+  await deps.pulseQueue.enqueue({ campaignId, chainId }, splitIntoHops(delaySeconds)[0] ?? 0)
+}
+
+/**
+ * One pulse of one campaign's chain: the next queued lead → gate → just-in-time verification → render →
+ * claim → SES → record → the next pulse after a Gaussian delay. A pulse from an older chain, or for a
+ * paused or aborted campaign, ends before anything is sent.
+ */
+export async function pulse(deps: PulseDeps, message: { campaignId: string; chainId: string }): Promise<PulseResult> {
+  const { campaignId, chainId } = message
+  const chain = await deps.campaigns.chain(campaignId)
+  if (!chain.running || chain.chainId !== chainId) return { kind: 'stale' }
+  const found = await deps.campaigns.get(campaignId)
+  if (!found || found.value.status !== 'active') return { kind: 'stopped', reason: `campaign is ${found?.value.status ?? 'missing'}` }
+  const campaign = found.value
+
+  const [next, following] = await deps.leads.nextActive(campaignId, chain.cursor, 2)
+  if (!next) {
+    await schedule(deps, campaignId, chainId, IDLE_SECONDS)
+    return { kind: 'idle' }
+  }
+  const lead = next.lead
+  // Never twice: a lead that already has a send for this campaign is passed over.
+  if (await deps.sends.get(campaignId, lead.id)) {
+    await deps.chainCursor.advance(campaignId, chainId, next.cursor, chain.lastMailboxId, null)
+    await schedule(deps, campaignId, chainId, 0)
+    return { kind: 'skipped', leadId: lead.id, reason: 'already has a send' }
+  }
+
+  // The gate again, right before the send.
+  const now = deps.clock.now()
+  const settings = await deps.settings()
+  const today = dayOf(now)
+  const campaignDay = localDay(campaign.window.timeZone, now)
+  const [domains, pool, campaignSent, globalSent, suppressed] = await Promise.all([
+    deps.senders.domains(),
+    Promise.all(campaign.mailboxIds.map((id) => deps.senders.getMailbox(id))),
+    deps.sendsOn('campaign', campaignId, campaignDay),
+    deps.sendsOn('overall', 'all', today),
+    deps.suppression.isSuppressed(lead.email),
+  ])
+  const mailboxes = pool.flatMap((m) => (m ? [m.value] : []))
+  const gateInput: GateInput = {
+    campaign: { status: campaign.status, dailyCap: campaign.dailyCap, sentToday: campaignSent, window: campaign.window },
+    domainStatuses: Object.fromEntries(domains.map((d) => [d.id, d.status])),
+    mailboxes: await Promise.all(mailboxes.map(async (m) => ({ id: m.id, domainId: m.domainId, status: m.status, dailyCap: m.dailyCap, sentToday: await deps.sendsOn('mailbox', m.id, today) }))),
+    global: { dailyCap: settings.sending.globalDailyCap, sentToday: globalSent },
+    suppressed,
+    now,
+    rotationCursor: chain.lastMailboxId,
+  }
+  const decision = evaluateGate(gateInput)
+  if (!decision.allow) {
+    if (decision.reasons.some((r) => r.code === 'suppressed') && decision.reasons.length === 1) {
+      return skipLead(deps, campaign, chainId, next.cursor, chain.lastMailboxId, lead, 'the address is on the suppression list', null)
+    }
+    const window = decision.reasons.find((r) => r.code === 'outside_window')
+    const opensAt = window && window.code === 'outside_window' && window.opensAt ? new Date(window.opensAt).getTime() : null
+    const delay = opensAt ? Math.max(1, Math.ceil((opensAt - now.getTime()) / 1000)) : BLOCKED_SECONDS
+    const waitingFor = decision.reasons.map((r) => r.code).join(',')
+    // Audited when the reason changes, not on every re-check; the campaign's status does not change.
+    if (waitingFor !== chain.waitingFor) {
+      const event = stamp(deps, {
+        actor: { type: 'system', id: 'send-loop' },
+        entityType: 'campaign',
+        entityId: campaignId,
+        action: 'sending_waits',
+        signals: decision.reasons.map((r) => r.code),
+        sentence: `Campaign "${campaign.name}" is waiting to send: ${decision.reasons.map((r) => r.message.replace(/\.$/, '')).join('; ')}.`,
+      })
+      await deps.audit.append(event)
+    }
+    await deps.chainCursor.advance(campaignId, chainId, chain.cursor, chain.lastMailboxId, waitingFor)
+    await schedule(deps, campaignId, chainId, delay)
+    return { kind: 'waiting', reason: waitingFor, delaySeconds: delay }
+  }
+  const mailbox = mailboxes.find((m) => m.id === decision.mailboxId)!
+
+  // Just-in-time verification (the result is kept for a day; the next lead is verified after this send).
+  const verification = await verify(deps, lead.email)
+  if (verification.verdict === 'invalid' || (verification.verdict === 'risky' && !settings.sending.sendToRiskyAddresses)) {
+    return skipLead(deps, campaign, chainId, next.cursor, chain.lastMailboxId, lead, `the verifier answered ${verification.status}${verification.diagnosis ? ` (${verification.diagnosis})` : ''}`, verification)
+  }
+
+  // Render: the exact variant is recorded with the send.
+  const render = (source: string, html: boolean) => renderTemplate(source, leadContext(lead, { html }), deps.random)
+  const subject = render(campaign.subjectTemplate, false)
+  const text = render(campaign.bodyTemplate, false)
+  const html = campaign.htmlTemplate ? render(campaign.htmlTemplate, true) : null
+  if (!subject.ok || !text.ok || (html && !html.ok)) {
+    const reason = !subject.ok ? subject.reason : !text.ok ? text.reason : html && !html.ok ? html.reason : ''
+    return skipLead(deps, campaign, chainId, next.cursor, chain.lastMailboxId, lead, `the template cannot be personalised for this lead: ${reason}`, verification)
+  }
+  // A subject is one line: a line break from a lead's data must not reach the header.
+  const subjectLine = subject.text.replace(/[\r\n]+/g, ' ').trim()
+
+  const record: SendRecord = { campaignId, leadId: lead.id, sendId: deps.ids.next(), state: 'sending', mailboxId: mailbox.id, claimedAt: now.toISOString() }
+  if ((await deps.sends.claim(record)) === 'exists') {
+    await deps.chainCursor.advance(campaignId, chainId, next.cursor, chain.lastMailboxId, null)
+    await schedule(deps, campaignId, chainId, 0)
+    return { kind: 'skipped', leadId: lead.id, reason: 'already claimed' }
+  }
+  const started = Date.now()
+  const outcome = await deps.sender.send({
+    from: { name: mailbox.fromName, address: mailbox.address },
+    to: lead.email,
+    subject: subjectLine,
+    text: text.text,
+    ...(html && html.ok ? { html: html.text } : {}),
+    tags: { lead: lead.id, campaign: campaignId, mailbox: mailbox.id, send: record.sendId },
+    unsubscribeUrl: deps.unsubscribeUrl(lead.id, campaignId),
+  })
+  const variant = { subject: subjectLine, text: text.text, ...(html && html.ok ? { html: html.text } : {}), choices: { subject: subject.choices, text: text.choices, ...(html && html.ok ? { html: html.choices } : {}) } }
+
+  switch (outcome.kind) {
+    case 'sent': {
+      const sent: SendRecord = { ...record, state: 'sent', messageId: outcome.messageId, variant }
+      const event = stamp(deps, {
+        actor: { type: 'system', id: 'send-loop' },
+        entityType: 'lead',
+        entityId: lead.id,
+        action: 'sent',
+        sentence: `Sent "${subjectLine}" to ${lead.email} from ${mailbox.address} for campaign "${campaign.name}".`,
+        details: { campaignId, mailboxId: mailbox.id, sendId: record.sendId, messageId: outcome.messageId, variant, verifier: verification.raw, processingMs: Date.now() - started },
+      })
+      await deps.sends.settle(sent, event, [
+        { scope: 'overall', id: 'all', day: today },
+        { scope: 'campaign', id: campaignId, day: campaignDay },
+        { scope: 'mailbox', id: mailbox.id, day: today },
+        { scope: 'domain', id: mailbox.domainId, day: today },
+      ])
+      await deps.chainCursor.advance(campaignId, chainId, next.cursor, mailbox.id, null)
+      const delay = gaussianDelaySeconds(campaign.delay, deps.random)
+      await schedule(deps, campaignId, chainId, delay)
+      // Pre-verify the next lead while this delay runs, so the verifier's latency never adds to the gap.
+      if (following) await verify(deps, following.lead.email).catch(() => undefined)
+      return { kind: 'sent', leadId: lead.id, messageId: outcome.messageId, delaySeconds: delay }
+    }
+    case 'throttled': {
+      await deps.sends.release(record)
+      // A used-up daily quota waits for the quota window, not a minute.
+      const delay = outcome.code === 'LimitExceededException' ? BLOCKED_SECONDS : (outcome.retryAfterSeconds ?? THROTTLE_SECONDS)
+      await schedule(deps, campaignId, chainId, delay)
+      return { kind: 'throttled', delaySeconds: delay }
+    }
+    case 'paused':
+    case 'suspended': {
+      await deps.sends.release(record)
+      await deps.pauseCampaign(campaignId, `SES refused to send (${outcome.code}): sending is ${outcome.kind === 'paused' ? 'paused' : 'suspended'} for the account or configuration set.`)
+      return { kind: 'stopped', reason: outcome.code }
+    }
+    case 'rejected': {
+      const failed: SendRecord = { ...record, state: 'failed', reason: `${outcome.code}: ${outcome.message}`, variant }
+      const event = stamp(deps, {
+        actor: { type: 'system', id: 'send-loop' },
+        entityType: 'lead',
+        entityId: lead.id,
+        action: 'send_failed',
+        sentence: `SES rejected the email to ${lead.email} (${outcome.code}: ${outcome.message}); it will not be retried.`,
+        details: { campaignId, sendId: record.sendId, code: outcome.code },
+      })
+      await deps.sends.settle(failed, event, [])
+      await deps.chainCursor.advance(campaignId, chainId, next.cursor, mailbox.id, null)
+      await schedule(deps, campaignId, chainId, 0)
+      return { kind: 'failed', leadId: lead.id, reason: outcome.code }
+    }
+    case 'unknown': {
+      // Maybe sent: never resent blindly; the SES Send event (tagged with the send id) settles it later.
+      const unknown: SendRecord = { ...record, state: 'unknown', reason: outcome.reason, variant }
+      const event = stamp(deps, {
+        actor: { type: 'system', id: 'send-loop' },
+        entityType: 'lead',
+        entityId: lead.id,
+        action: 'send_unknown',
+        sentence: `The email to ${lead.email} may or may not have gone out (${outcome.reason}); it will not be resent, and the SES Send event will settle it.`,
+        details: { campaignId, sendId: record.sendId },
+      })
+      await deps.sends.settle(unknown, event, [])
+      await deps.chainCursor.advance(campaignId, chainId, next.cursor, mailbox.id, null)
+      await schedule(deps, campaignId, chainId, gaussianDelaySeconds(campaign.delay, deps.random))
+      return { kind: 'unknown', leadId: lead.id }
+    }
+  }
+}
+
+/** A lead that will not be sent: recorded, audited, and the chain moves on at once with no delay. */
+async function skipLead(deps: PulseDeps, campaign: Campaign, chainId: string, cursor: string, lastMailboxId: string | null, lead: Lead, reason: string, verification: StoredVerification | null): Promise<PulseResult> {
+  const now = deps.clock.now()
+  const record: SendRecord = { campaignId: campaign.id, leadId: lead.id, sendId: deps.ids.next(), state: 'skipped_invalid', mailboxId: null, claimedAt: now.toISOString(), reason }
+  const event = stamp(deps, {
+    actor: { type: 'system', id: 'send-loop' },
+    entityType: 'lead',
+    entityId: lead.id,
+    action: 'skipped_invalid',
+    sentence: `Skipped ${lead.email} in campaign "${campaign.name}": ${reason}.`,
+    details: { campaignId: campaign.id, ...(verification ? { verifier: verification.raw } : {}) },
+  })
+  await deps.sends.skip(record, event, verification ? [{ scope: 'overall', id: 'all', day: dayOf(now) }] : [])
+  await deps.chainCursor.advance(campaign.id, chainId, cursor, lastMailboxId, null)
+  await schedule(deps, campaign.id, chainId, 0)
+  return { kind: 'skipped', leadId: lead.id, reason }
+}
