@@ -69,6 +69,8 @@ export async function seedDemo(deps: SeedDeps, leadCount = 300): Promise<SeedSum
     await deps.stores.insertMailbox(m, event({ entityType: 'mailbox', entityId: m.id, action: 'created', sentence: `Added mailbox ${m.address} (${m.fromName}) on ${m.domainId}.` }))
   }
   const window = { days: [1, 2, 3, 4, 5], startHour: 9, endHour: 17, timeZone: 'Asia/Kolkata' }
+  // The first demo campaign may send any day and hour, so Start visibly sends whenever someone tries it.
+  const demoWindow = { days: [1, 2, 3, 4, 5, 6, 7], startHour: 0, endHour: 24, timeZone: 'Asia/Kolkata' }
   // The product default: mean 2 minutes, clamped to 1-3 minutes.
   const delay = { meanSeconds: 120, sdSeconds: 30, minSeconds: 60, maxSeconds: 180 }
   const campaigns: Campaign[] = [
@@ -84,7 +86,7 @@ export async function seedDemo(deps: SeedDeps, leadCount = 300): Promise<SeedSum
       mailboxIds: ['anita@mail.example.com', 'rahul@mail.example.com'],
       dailyCap: 80,
       delay,
-      window,
+      window: demoWindow,
       pauseReason: null,
       createdAt: now.toISOString(),
     },

@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest'
+import type { Campaign, Lead } from '../../src/shared/domain/entities'
+import { dayOf } from '../../src/shared/domain/metrics'
+import { controlCampaign } from '../../src/shared/services/campaign-controls'
+import { pulse, type PulseResult } from '../../src/shared/services/pulse'
+import { directDeps, world } from '../support/world'
+
+const actor = { type: 'user' as const, id: 'tester@drason.test' }
+let n = 0
+
+/** An active campaign (always inside its window) with these leads admitted, and a recording pulse queue. */
+async function runningCampaign(emails: string[], patch: Partial<Campaign> = {}) {
+  const pulses: { pulse: { campaignId: string; chainId: string }; delay: number }[] = []
+  const deps = directDeps({ pulseQueue: { enqueue: async (pulse, delay) => void pulses.push({ pulse, delay }) } })
+  const base = (await deps.campaigns.get('founders-india'))!.value
+  const id = `loop-${Date.now()}-${++n}`
+  const campaign: Campaign = {
+    ...base,
+    id,
+    name: `Loop ${id}`,
+    status: 'draft',
+    window: { days: [1, 2, 3, 4, 5, 6, 7], startHour: 0, endHour: 24, timeZone: 'UTC' },
+    subjectTemplate: '{Quick question|A thought} for {{Company}}',
+    bodyTemplate: '{Hi|Hello} {{FirstName|there}},\nHow is {{Company}} doing?',
+    ...patch,
+  }
+  await deps.campaigns.insert(campaign, { id: `e-${id}`, at: new Date().toISOString(), actor, entityType: 'campaign', entityId: id, action: 'created', sentence: 'Test.' })
+  const leads: Lead[] = []
+  for (const email of emails) {
+    const lead: Lead = {
+      id: `${id}-l${leads.length}`,
+      email,
+      fullName: 'Priya Sharma',
+      firstName: 'Priya',
+      firstNameConfidence: 0.9,
+      company: 'Acme',
+      persona: 'founder',
+      leadScore: 90,
+      source: 'manual',
+      enrichment: {},
+      status: 'held',
+      healthState: 'healthy',
+      campaignId: id,
+      holdReason: 'awaiting gate',
+      createdAt: new Date(Date.now() + leads.length).toISOString(),
+    }
+    await deps.leads.insert(lead, { id: `e-${lead.id}`, at: lead.createdAt, actor, entityType: 'lead', entityId: lead.id, action: 'ingested', sentence: 'Test lead.' })
+    leads.push(lead)
+  }
+  expect(await controlCampaign(deps, actor, id, 'start')).toMatchObject({ ok: true })
+  return { deps, id, leads, pulses }
+}
+
+async function mailsTo(address: string) {
+  const store = (await (await fetch(`${world().sesUrl}/store`)).json()) as { emails: { destination: { to: string[] }; subject: string; headers?: { name: string; value: string }[] }[] }
+  return store.emails.filter((e) => JSON.stringify(e.destination).includes(address))
+}
+
+describe('the send loop', () => {
+  it('verifies just in time, skips an invalid address at once, sends the rest with Gaussian gaps, and records each send', async () => {
+    const tag = Date.now()
+    const good = [`one.${tag}@acme.example.com`, `two.${tag}@acme.example.com`]
+    const { deps, id, pulses } = await runningCampaign([good[0]!, `bad.${tag}@invalid.test`, good[1]!])
+    const results: PulseResult[] = []
+    for (let i = 0; i < 4; i++) results.push(await pulse(deps, pulses.at(-1)!.pulse))
+    expect(results.map((r) => r.kind)).toEqual(['sent', 'skipped', 'sent', 'idle'])
+    // Skipping does not wait; a send is followed by a delay inside the campaign's bounds.
+    const delays = pulses.slice(1).map((p) => p.delay)
+    expect(delays[0]).toBeGreaterThanOrEqual(60)
+    expect(delays[0]).toBeLessThanOrEqual(180)
+    expect(delays[1]).toBe(0)
+
+    for (const address of good) {
+      const [mail] = await mailsTo(address)
+      expect(mail?.subject).toMatch(/^(Quick question|A thought) for Acme$/)
+      const headers = Object.fromEntries((mail?.headers ?? []).map((h) => [h.name.toLowerCase(), h.value]))
+      expect(headers['list-unsubscribe']).toMatch(/^<http:\/\/localhost:\d+\/u\/[\w-]+\.[\w-]+\.[\w-]+>$/)
+      expect(headers['list-unsubscribe-post']).toBe('List-Unsubscribe=One-Click')
+    }
+    const sent = results[0] as Extract<PulseResult, { kind: 'sent' }>
+    const record = await deps.sends.get(id, sent.leadId)
+    expect(record).toMatchObject({ state: 'sent', messageId: sent.messageId, variant: { subject: expect.stringMatching(/for Acme$/), choices: { subject: [expect.any(Number)] } } })
+    const [event] = (await deps.audit.forEntity('lead', sent.leadId, 1)).items
+    expect(event).toMatchObject({ action: 'sent', details: { messageId: sent.messageId, variant: { text: expect.stringMatching(/^(Hi|Hello) Priya,/) } } })
+    const skipped = (await deps.audit.forEntity('lead', `${id}-l1`, 1)).items[0]
+    expect(skipped).toMatchObject({ action: 'skipped_invalid', sentence: expect.stringContaining('Invalid') })
+    expect((await deps.metrics.days('campaign', id, [dayOf(new Date())]))[0]!.sends).toBe(2)
+  })
+
+  it('never sends a lead twice, even with two pulses of the chain at once', async () => {
+    const address = `once.${Date.now()}@acme.example.com`
+    const { deps, pulses } = await runningCampaign([address])
+    const message = pulses.at(-1)!.pulse
+    const results = await Promise.all([pulse(deps, message), pulse(deps, message), pulse(deps, message)])
+    expect(results.filter((r) => r.kind === 'sent')).toHaveLength(1)
+    expect(await mailsTo(address)).toHaveLength(1)
+  })
+
+  it('ends a pulse from an old chain, and stops at once after Pause', async () => {
+    const address = `paused.${Date.now()}@acme.example.com`
+    const { deps, id, pulses } = await runningCampaign([address])
+    const first = pulses.at(-1)!.pulse
+    expect(await controlCampaign(deps, actor, id, 'pause')).toMatchObject({ ok: true })
+    expect(await pulse(deps, first)).toEqual({ kind: 'stale' })
+    expect(await controlCampaign(deps, actor, id, 'resume')).toMatchObject({ ok: true })
+    expect(await pulse(deps, first)).toEqual({ kind: 'stale' })
+    expect(await mailsTo(address)).toHaveLength(0)
+    expect((await pulse(deps, pulses.at(-1)!.pulse)).kind).toBe('sent')
+  })
+
+  it('waits without sending when the campaign cap is reached, audited once', async () => {
+    const tag = Date.now()
+    const { deps, id, pulses } = await runningCampaign([`c1.${tag}@acme.example.com`, `c2.${tag}@acme.example.com`], { dailyCap: 1 })
+    expect((await pulse(deps, pulses.at(-1)!.pulse)).kind).toBe('sent')
+    const waiting = await pulse(deps, pulses.at(-1)!.pulse)
+    expect(waiting).toMatchObject({ kind: 'waiting', reason: 'campaign_cap_reached' })
+    await pulse(deps, pulses.at(-1)!.pulse)
+    const waits = (await deps.audit.forEntity('campaign', id, 10)).items.filter((e) => e.action === 'sending_waits')
+    expect(waits).toHaveLength(1)
+    expect((await deps.campaigns.get(id))!.value.status).toBe('active')
+    expect(await mailsTo(`c2.${tag}@acme.example.com`)).toHaveLength(0)
+  })
+})
