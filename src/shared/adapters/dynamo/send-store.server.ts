@@ -1,6 +1,6 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb'
 import type { AuditEvent } from '../../domain/audit'
-import type { SendRecord, SendState, StoredVerification } from '../../services/pulse'
+import type { SendRecord, StoredVerification } from '../../services/pulse'
 import { auditPut } from './audit-store.server'
 import { isConditionFailure, transact, type Db, type TransactItem } from './db.server'
 import { keys } from './keys'
