@@ -1,5 +1,5 @@
 import { stampAuditEvent, type Actor, type AuditEvent } from '../domain/audit'
-import type { Campaign, CampaignStatus } from '../domain/entities'
+import type { Campaign, CampaignStatus, Lead } from '../domain/entities'
 import type { Clock, IdSource } from './ports'
 
 export const CONTROLS = ['start', 'pause', 'resume', 'abort'] as const
@@ -26,6 +26,11 @@ export interface PulseQueue {
 export interface ControlDeps {
   campaigns: ControlStore
   pulseQueue: PulseQueue
+  leads: {
+    nextActive(campaignId: string, after: string | null, limit: number): Promise<{ lead: Lead; cursor: string }[]>
+    returnToHeld(lead: Lead, reason: string, event: AuditEvent): Promise<'held' | 'changed'>
+  }
+  sends: { get(campaignId: string, leadId: string): Promise<unknown> }
   /** Runs the gate over the campaign's held leads (after a Start or Resume they may now be let in). */
   admitHeld(campaignId: string): Promise<unknown>
   clock: Clock
@@ -70,11 +75,12 @@ export async function controlCampaign(deps: ControlDeps, actor: Actor, id: strin
     await deps.admitHeld(id)
     await deps.pulseQueue.enqueue({ campaignId: id, chainId }, 0)
   }
+  if (control === 'abort') await returnUnsent(deps, actor, after)
   return { ok: true, status: after.status }
 }
 
 /** An automatic pause (SES paused or suspended sending): stops the chain, keeps the reason, audited. */
-export async function pauseForReason(deps: Omit<ControlDeps, 'pulseQueue' | 'admitHeld'>, id: string, reason: string): Promise<boolean> {
+export async function pauseForReason(deps: Pick<ControlDeps, 'campaigns' | 'clock' | 'ids'>, id: string, reason: string): Promise<boolean> {
   const current = await deps.campaigns.get(id)
   if (!current || current.value.status !== 'active') return false
   const after: Campaign = { ...current.value, status: 'paused', pauseReason: reason }
@@ -84,4 +90,25 @@ export async function pauseForReason(deps: Omit<ControlDeps, 'pulseQueue' | 'adm
     deps.clock.now(),
   )
   return (await deps.campaigns.transition(after, current.version, event, current.value, { stopChain: true })) === 'saved'
+}
+
+/** After an abort, every queued lead that was not sent goes back to held, with the reason, so none is lost. */
+async function returnUnsent(deps: ControlDeps, actor: Actor, campaign: Campaign): Promise<number> {
+  const reason = `campaign "${campaign.name}" was aborted by ${actor.id}`
+  let returned = 0
+  let cursor: string | null = null
+  for (;;) {
+    const batch = await deps.leads.nextActive(campaign.id, cursor, 100)
+    if (batch.length === 0) return returned
+    for (const { lead, cursor: c } of batch) {
+      cursor = c
+      if (await deps.sends.get(campaign.id, lead.id)) continue
+      const event = stampAuditEvent(
+        { actor, entityType: 'lead', entityId: lead.id, action: 'returned_to_held', sentence: `Returned ${lead.email} to held: ${reason}; it was not sent.` },
+        deps.ids.next(),
+        deps.clock.now(),
+      )
+      if ((await deps.leads.returnToHeld(lead, reason, event)) === 'held') returned++
+    }
+  }
 }

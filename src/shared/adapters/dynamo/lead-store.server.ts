@@ -119,6 +119,30 @@ export function dynamoLeads(db: Db) {
       }
     },
 
+    /** Active (queued, unsent) -> held with a reason, e.g. when its campaign is aborted; counted and audited. */
+    async returnToHeld(lead: Lead, reason: string, event: AuditEvent): Promise<'held' | 'changed'> {
+      const held: Lead = { ...lead, status: 'held', holdReason: reason }
+      try {
+        await transact(db, [
+          {
+            Put: {
+              TableName: db.table('leads'),
+              Item: toItem(held),
+              ConditionExpression: '#lead.#status = :active',
+              ExpressionAttributeNames: { '#lead': 'lead', '#status': 'status' },
+              ExpressionAttributeValues: { ':active': 'active' },
+            },
+          },
+          auditPut(db, event),
+          metricsTotalAdd(db, 'overall', 'all', { leads_active: -1, leads_held: 1 })!,
+        ])
+        return 'held'
+      } catch (err) {
+        if (isConditionFailure(err)) return 'changed'
+        throw err
+      }
+    },
+
     /** Records why a held lead stays held (only while it is still held), with its audit event. */
     async hold(lead: Lead, reason: string, event: AuditEvent): Promise<'held' | 'changed'> {
       try {
