@@ -3,6 +3,7 @@ import type { Campaign, Lead } from '../../src/shared/domain/entities'
 import { dayOf } from '../../src/shared/domain/metrics'
 import { controlCampaign } from '../../src/shared/services/campaign-controls'
 import { pulse, type PulseResult } from '../../src/shared/services/pulse'
+import { sweepStuckSends } from '../../src/shared/services/send-sweep'
 import { directDeps, world } from '../support/world'
 
 const actor = { type: 'user' as const, id: 'tester@drason.test' }
@@ -134,5 +135,18 @@ describe('the send loop', () => {
       expect((await deps.audit.forEntity('lead', lead!.id, 1)).items[0]?.action).toBe('returned_to_held')
     }
     expect(await pulse(deps, pulses.at(-1)!.pulse)).toEqual({ kind: 'stale' })
+  })
+
+  it('marks a send interrupted after its claim as unknown, and never sends that lead again', async () => {
+    const address = `crash.${Date.now()}@acme.example.com`
+    const { deps, id, leads, pulses } = await runningCampaign([address])
+    // The process died after claiming (and perhaps after SES took the mail), before recording the outcome.
+    const claimedAt = new Date(Date.now() - 10 * 60_000).toISOString()
+    expect(await deps.sends.claim({ campaignId: id, leadId: leads[0]!.id, sendId: 'crashed-send', state: 'sending', mailboxId: 'anita@mail.example.com', claimedAt })).toBe('claimed')
+    expect(await sweepStuckSends(deps)).toBeGreaterThanOrEqual(1)
+    expect(await deps.sends.get(id, leads[0]!.id)).toMatchObject({ state: 'unknown', sendId: 'crashed-send' })
+    expect((await deps.audit.forEntity('lead', leads[0]!.id, 1)).items[0]).toMatchObject({ action: 'send_unknown' })
+    expect(await pulse(deps, pulses.at(-1)!.pulse)).toMatchObject({ kind: 'skipped', reason: 'already has a send' })
+    expect(await mailsTo(address)).toHaveLength(0)
   })
 })

@@ -1,9 +1,13 @@
 import { appDeps } from '../../shared/composition.server'
 import { reevaluateAll } from '../../shared/services/gate'
+import { sweepStuckSends } from '../../shared/services/send-sweep'
 
 // Every 5 minutes: held leads of every active campaign go through the gate again, so a lead waiting for
-// a resume, a new day, a raised cap or the window to open is let in once the condition clears.
+// a resume, a new day, a raised cap or the window to open is let in once the condition clears; and sends
+// interrupted after their claim are marked unknown (never resent blindly).
 export const handler = async (): Promise<void> => {
-  const result = await reevaluateAll(await appDeps())
-  console.log(JSON.stringify({ msg: 'gate re-evaluation', ...result }))
+  const deps = await appDeps()
+  const result = await reevaluateAll(deps)
+  const unknown = await sweepStuckSends(deps)
+  console.log(JSON.stringify({ msg: 'gate re-evaluation', ...result, interruptedSends: unknown }))
 }

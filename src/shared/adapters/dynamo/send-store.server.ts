@@ -1,9 +1,9 @@
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb'
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb'
 import type { AuditEvent } from '../../domain/audit'
 import type { SendRecord, StoredVerification } from '../../services/pulse'
 import { auditPut } from './audit-store.server'
 import { isConditionFailure, transact, type Db, type TransactItem } from './db.server'
-import { keys } from './keys'
+import { INDEX, keys } from './keys'
 import { metricsDayAdd } from './metrics-store.server'
 
 /**
@@ -99,6 +99,20 @@ export function dynamoSends(db: Db) {
         if (isConditionFailure(err)) return 'exists'
         throw err
       }
+    },
+
+    /** Claims still `sending` that were made before `before` (ISO): their process died mid-send. */
+    async stuckSending(before: string, limit: number): Promise<SendRecord[]> {
+      const out = await db.doc.send(
+        new QueryCommand({
+          TableName: table,
+          IndexName: INDEX.sendclaimsByState,
+          KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk < :before',
+          ExpressionAttributeValues: { ':pk': keys.sendByState('sending', '').gsi1pk, ':before': before },
+          Limit: limit,
+        }),
+      )
+      return (out.Items ?? []).map((i) => i.send as SendRecord)
     },
 
     async verification(email: string): Promise<StoredVerification | null> {
