@@ -1,4 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { createConnection } from 'node:net'
 import { mkdirSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
@@ -28,8 +29,24 @@ export interface DynamoLocal {
   stop(): Promise<void>
 }
 
+/** True when something already listens on the port (another DynamoDB Local, an old `npm start`). */
+function portInUse(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port })
+    socket.once('connect', () => {
+      socket.destroy()
+      resolve(true)
+    })
+    socket.once('error', () => resolve(false))
+  })
+}
+
 export async function startDynamoLocal(options: { port: number; dataDir?: string }): Promise<DynamoLocal> {
   checkJava()
+  // Talking to someone else's database by accident would show (or seed) the wrong data: refuse instead.
+  if (await portInUse(options.port)) {
+    throw new Error(`Port ${options.port} is already in use (an earlier npm start still running?). Stop it, or choose another port with DYNAMO_PORT.`)
+  }
   const dir = emulatorDir()
   const args = [`-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`, '-jar', join(dir, 'DynamoDBLocal.jar'), '-port', String(options.port)]
   if (options.dataDir) {
@@ -39,6 +56,9 @@ export async function startDynamoLocal(options: { port: number; dataDir?: string
     args.push('-inMemory')
   }
   const child: ChildProcess = spawn('java', args, { stdio: ['ignore', 'pipe', 'pipe'] })
+  // However this process ends, the database it started ends with it.
+  const killChild = () => child.exitCode === null && child.kill('SIGKILL')
+  process.once('exit', killChild)
   let output = ''
   child.stdout?.on('data', (d) => (output += String(d)))
   child.stderr?.on('data', (d) => (output += String(d)))
