@@ -4,6 +4,8 @@ import { dayOf } from '../../src/shared/domain/metrics'
 import { controlCampaign } from '../../src/shared/services/campaign-controls'
 import { pulse, type PulseResult } from '../../src/shared/services/pulse'
 import { sweepStuckSends } from '../../src/shared/services/send-sweep'
+import { confirmFromSendEvent } from '../../src/shared/services/send-confirmation'
+import { parseFeedbackBody } from '../../src/shared/domain/ses-event'
 import { directDeps, world } from '../support/world'
 
 const actor = { type: 'user' as const, id: 'tester@drason.test' }
@@ -148,5 +150,26 @@ describe('the send loop', () => {
     expect((await deps.audit.forEntity('lead', leads[0]!.id, 1)).items[0]).toMatchObject({ action: 'send_unknown' })
     expect(await pulse(deps, pulses.at(-1)!.pulse)).toMatchObject({ kind: 'skipped', reason: 'already has a send' })
     expect(await mailsTo(address)).toHaveLength(0)
+  })
+
+  it('settles an unknown send as sent from the SES Send event carrying its send id, once', async () => {
+    const address = `confirm.${Date.now()}@acme.example.com`
+    const { deps, id, leads } = await runningCampaign([address])
+    const claimedAt = new Date(Date.now() - 10 * 60_000).toISOString()
+    await deps.sends.claim({ campaignId: id, leadId: leads[0]!.id, sendId: 'send-x', state: 'sending', mailboxId: 'anita@mail.example.com', claimedAt })
+    await sweepStuckSends(deps)
+    const before = (await deps.metrics.days('campaign', id, [dayOf(new Date(claimedAt))]))[0]!.sends
+    const body = JSON.stringify({
+      Type: 'Notification',
+      MessageId: 'sns-1',
+      Message: JSON.stringify({ eventType: 'Send', mail: { messageId: 'ses-msg-1', tags: { lead: [leads[0]!.id], campaign: [id], send: ['send-x'], mailbox: ['anita@mail.example.com'] } }, send: {} }),
+    })
+    const parsed = parseFeedbackBody(body)
+    if (!parsed.ok) throw new Error(parsed.reason)
+    expect(await confirmFromSendEvent(deps, parsed.event)).toBe('confirmed')
+    expect(await confirmFromSendEvent(deps, parsed.event)).toBe('not_applicable')
+    expect(await deps.sends.get(id, leads[0]!.id)).toMatchObject({ state: 'sent', messageId: 'ses-msg-1' })
+    expect((await deps.metrics.days('campaign', id, [dayOf(new Date(claimedAt))]))[0]!.sends).toBe(before + 1)
+    expect((await deps.audit.forEntity('lead', leads[0]!.id, 1)).items[0]).toMatchObject({ action: 'send_confirmed', actor: { type: 'integration', id: 'ses' } })
   })
 })

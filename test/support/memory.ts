@@ -4,15 +4,18 @@
  * Integration tests use the real DynamoDB adapters instead.
  */
 import type { AuditEvent, EntityType } from '../../src/shared/domain/audit'
-import type { Campaign, Lead, Role, RoutingRule, User } from '../../src/shared/domain/entities'
+import type { Campaign, Domain, Lead, Mailbox, Role, RoutingRule, User } from '../../src/shared/domain/entities'
 import type { ImportJob, RowError } from '../../src/shared/domain/lead-import'
 import type { Page } from '../../src/shared/domain/page'
 import { DEFAULT_SETTINGS, type Settings } from '../../src/shared/domain/settings'
 import type { AuditLog, AuditQuery } from '../../src/shared/services/audit-log'
 import type { SessionStore, UserStore } from '../../src/shared/services/auth'
+import type { ControlStore, PulseQueue } from '../../src/shared/services/campaign-controls'
+import type { GateDeps } from '../../src/shared/services/gate'
 import type { IntakeLeadStore, RuleSource } from '../../src/shared/services/intake'
 import type { ImportQueue, ImportStore } from '../../src/shared/services/lead-import'
 import type { Clock, IdSource } from '../../src/shared/services/ports'
+import type { OutgoingEmail, PulseDeps, SendOutcome, SendRecord, StoredVerification } from '../../src/shared/services/pulse'
 import type { RuleStore } from '../../src/shared/services/routing-rules'
 import type { SettingsStore } from '../../src/shared/services/settings'
 
@@ -406,4 +409,373 @@ export function memoryImportQueue(): MemoryImportQueue {
       messages.push({ ...message })
     },
   }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Campaign controls, the gate and the send loop (pulse).
+
+/** The pulse chain of one campaign, as the campaigns table keeps it beside the campaign. */
+export interface ChainState {
+  chainId: string | null
+  running: boolean
+  cursor: string | null
+  lastMailboxId: string | null
+  waitingFor: string | null
+}
+
+const NO_CHAIN: ChainState = { chainId: null, running: false, cursor: null, lastMailboxId: null, waitingFor: null }
+
+export interface MemoryCampaignStore extends ControlStore {
+  /** By id, with the version the next conditional write must name. */
+  campaigns: Map<string, { value: Campaign; version: number }>
+  chains: Map<string, ChainState>
+  /** Audit events written with each successful transition (one transaction in DynamoDB). */
+  events: AuditEvent[]
+  transitions: number
+  list(): Promise<Campaign[]>
+  chain(id: string): Promise<ChainState>
+  /** The chain cursor the pulse moves (`PulseDeps['chainCursor']`). */
+  cursor: PulseDeps['chainCursor']
+  /** Make the next transition lose a race: another writer saves first, so the version has moved on. */
+  loseNextTransition(): void
+}
+
+/**
+ * Campaigns with their pulse chains, modelled on the DynamoDB campaign store and chain cursor: a transition
+ * is conditional on the version (and, to start a chain, on no chain running); the cursor moves only for the
+ * chain that owns it while it runs. Starting a chain keeps the cursor, as the real update does.
+ */
+export function memoryCampaignStore(initial: Campaign[] = [], chains: Record<string, Partial<ChainState>> = {}): MemoryCampaignStore {
+  const campaigns = new Map(initial.map((c) => [c.id, { value: structuredClone(c), version: 1 }]))
+  const chainMap = new Map(Object.entries(chains).map(([id, chain]) => [id, { ...NO_CHAIN, ...chain }]))
+  let raced = false
+  const store: MemoryCampaignStore = {
+    campaigns,
+    chains: chainMap,
+    events: [],
+    transitions: 0,
+    loseNextTransition: () => {
+      raced = true
+    },
+    async get(id) {
+      const found = campaigns.get(id)
+      return found ? structuredClone(found) : null
+    },
+    async list() {
+      return [...campaigns.values()].map((c) => structuredClone(c.value))
+    },
+    async chain(id) {
+      return { ...(chainMap.get(id) ?? NO_CHAIN) }
+    },
+    async transition(campaign, expectedVersion, event, _previous, chain) {
+      const stored = campaigns.get(campaign.id)
+      if (stored && raced) {
+        raced = false
+        stored.version += 1
+      }
+      const current = chainMap.get(campaign.id) ?? NO_CHAIN
+      if (!stored || stored.version !== expectedVersion) return 'conflict'
+      if ('startChain' in chain && current.running) return 'conflict'
+      campaigns.set(campaign.id, { value: structuredClone(campaign), version: stored.version + 1 })
+      chainMap.set(campaign.id, 'startChain' in chain ? { ...current, running: true, chainId: chain.startChain } : { ...current, running: false })
+      store.events.push(structuredClone(event))
+      store.transitions += 1
+      return 'saved'
+    },
+    cursor: {
+      async advance(campaignId, chainId, cursor, lastMailboxId, waitingFor) {
+        const current = chainMap.get(campaignId)
+        if (!current || current.chainId !== chainId || !current.running) return 'stale'
+        chainMap.set(campaignId, { ...current, cursor, lastMailboxId, waitingFor })
+        return 'moved'
+      },
+    },
+  }
+  return store
+}
+
+export interface MemoryCampaignLeads {
+  /** By id. */
+  leads: Map<string, Lead>
+  /** Audit events written with each admit and hold (one transaction each in DynamoDB). */
+  events: AuditEvent[]
+  /** Campaign ids `heldOfCampaign` was asked about, in order. */
+  heldAsked: string[]
+  /** A lead's place in its campaign's queue: oldest first, ties by id (the order the real index keeps). */
+  cursorOf(lead: Lead): string
+  nextActive: PulseDeps['leads']['nextActive']
+  heldOfCampaign: GateDeps['leads']['heldOfCampaign']
+  admit: GateDeps['leads']['admit']
+  hold: GateDeps['leads']['hold']
+}
+
+/** A campaign's leads as the gate and the pulse see them; admit and hold are conditional on `held`. */
+export function memoryCampaignLeads(initial: Lead[] = []): MemoryCampaignLeads {
+  const leads = new Map(initial.map((l) => [l.id, structuredClone(l)]))
+  const cursorOf = (lead: Lead) => `${lead.createdAt}#${lead.id}`
+  const ofCampaign = (campaignId: string, status: Lead['status']) =>
+    [...leads.values()].filter((l) => l.campaignId === campaignId && l.status === status).sort((a, b) => (cursorOf(a) < cursorOf(b) ? -1 : cursorOf(a) > cursorOf(b) ? 1 : 0))
+  const store: MemoryCampaignLeads = {
+    leads,
+    events: [],
+    heldAsked: [],
+    cursorOf,
+    async nextActive(campaignId, after, limit) {
+      return ofCampaign(campaignId, 'active')
+        .filter((l) => after === null || cursorOf(l) > after)
+        .slice(0, limit)
+        .map((l) => ({ lead: structuredClone(l), cursor: cursorOf(l) }))
+    },
+    async heldOfCampaign(campaignId, limit) {
+      store.heldAsked.push(campaignId)
+      return structuredClone(ofCampaign(campaignId, 'held').slice(0, limit))
+    },
+    async admit(lead, event) {
+      const stored = leads.get(lead.id)
+      if (!stored || stored.status !== 'held') return 'changed'
+      leads.set(lead.id, { ...stored, status: 'active', holdReason: null })
+      store.events.push(structuredClone(event))
+      return 'admitted'
+    },
+    async hold(lead, reason, event) {
+      const stored = leads.get(lead.id)
+      if (!stored || stored.status !== 'held') return 'changed'
+      stored.holdReason = reason
+      store.events.push(structuredClone(event))
+      return 'held'
+    },
+  }
+  return store
+}
+
+export interface MemorySenders {
+  mailboxes: Map<string, Mailbox>
+  domainList: Domain[]
+  getMailbox(id: string): Promise<{ value: Mailbox } | null>
+  domains(): Promise<Domain[]>
+}
+
+export function memorySenders(mailboxes: Mailbox[] = [], domains: Domain[] = []): MemorySenders {
+  const map = new Map(mailboxes.map((m) => [m.id, structuredClone(m)]))
+  const domainList = structuredClone(domains)
+  return {
+    mailboxes: map,
+    domainList,
+    async getMailbox(id) {
+      const m = map.get(id)
+      return m ? { value: structuredClone(m) } : null
+    },
+    async domains() {
+      return structuredClone(domainList)
+    },
+  }
+}
+
+export type CounterScope = 'overall' | 'campaign' | 'mailbox' | 'domain'
+
+export interface MemorySends {
+  /** `campaignId|leadId` → the one send record of that lead in that campaign. */
+  records: Map<string, SendRecord>
+  /** Address → the stored just-in-time verification. */
+  verifications: Map<string, StoredVerification>
+  /** Audit events written with each settle and skip (one transaction each in DynamoDB). */
+  events: AuditEvent[]
+  /** `scope|id|day` → that day's counters (sends from settle, verified from skip). */
+  days: Map<string, { sends: number; verified: number }>
+  /** Sends counted for a scope on a day (what `PulseDeps['sendsOn']` and `GateDeps['sendsOn']` read). */
+  sendsOn(scope: CounterScope, id: string, day: string): Promise<number>
+  /** Sets a day's send count, as earlier sends would have. */
+  seedSends(scope: CounterScope, id: string, day: string, sends: number): void
+  get: PulseDeps['sends']['get']
+  claim: PulseDeps['sends']['claim']
+  release: PulseDeps['sends']['release']
+  settle: PulseDeps['sends']['settle']
+  skip: PulseDeps['sends']['skip']
+  verification: PulseDeps['sends']['verification']
+  saveVerification: PulseDeps['sends']['saveVerification']
+}
+
+/**
+ * The send-claims table, modelled on the DynamoDB send store: one record per campaign and lead, ever.
+ * `claim` and `skip` succeed only where there is none; `release` and `settle` only while the record is
+ * still `sending` under the same send id (settle writes its event and counters with it, or nothing).
+ */
+export function memorySends(): MemorySends {
+  const records = new Map<string, SendRecord>()
+  const verifications = new Map<string, StoredVerification>()
+  const days = new Map<string, { sends: number; verified: number }>()
+  const key = (campaignId: string, leadId: string) => `${campaignId}|${leadId}`
+  const day = (scope: CounterScope, id: string, on: string) => {
+    const k = `${scope}|${id}|${on}`
+    const found = days.get(k) ?? { sends: 0, verified: 0 }
+    days.set(k, found)
+    return found
+  }
+  const stillSending = (record: SendRecord) => {
+    const stored = records.get(key(record.campaignId, record.leadId))
+    return stored !== undefined && stored.state === 'sending' && stored.sendId === record.sendId
+  }
+  const store: MemorySends = {
+    records,
+    verifications,
+    events: [],
+    days,
+    async sendsOn(scope, id, on) {
+      return days.get(`${scope}|${id}|${on}`)?.sends ?? 0
+    },
+    seedSends(scope, id, on, sends) {
+      day(scope, id, on).sends = sends
+    },
+    async get(campaignId, leadId) {
+      const record = records.get(key(campaignId, leadId))
+      return record ? structuredClone(record) : null
+    },
+    async claim(record) {
+      if (records.has(key(record.campaignId, record.leadId))) return 'exists'
+      records.set(key(record.campaignId, record.leadId), structuredClone(record))
+      return 'claimed'
+    },
+    async release(record) {
+      if (stillSending(record)) records.delete(key(record.campaignId, record.leadId))
+    },
+    async settle(record, event, counters) {
+      if (!stillSending(record)) return 'changed'
+      records.set(key(record.campaignId, record.leadId), structuredClone(record))
+      store.events.push(structuredClone(event))
+      for (const c of counters) day(c.scope, c.id, c.day).sends += 1
+      return 'settled'
+    },
+    async skip(record, event, counters) {
+      if (records.has(key(record.campaignId, record.leadId))) return 'exists'
+      records.set(key(record.campaignId, record.leadId), structuredClone(record))
+      store.events.push(structuredClone(event))
+      for (const c of counters) day(c.scope, c.id, c.day).verified += 1
+      return 'skipped'
+    },
+    async verification(email) {
+      const found = verifications.get(email)
+      return found ? structuredClone(found) : null
+    },
+    async saveVerification(email, verification) {
+      verifications.set(email, structuredClone(verification))
+    },
+  }
+  return store
+}
+
+export function memorySuppression(addresses: string[] = []): { addresses: Set<string>; isSuppressed(email: string): Promise<boolean> } {
+  const set = new Set(addresses)
+  return { addresses: set, isSuppressed: async (email) => set.has(email) }
+}
+
+/** What the scripted verifier answers for an address: a verdict, or a throw (the verifier is down). */
+export type ScriptedVerdict = 'valid' | 'invalid' | 'risky' | 'throw'
+
+const VERIFIER_ANSWERS = {
+  valid: { status: 'Valid', diagnosis: 'Mailbox Exists and Active' },
+  invalid: { status: 'Invalid', diagnosis: 'Mailbox Does Not Exist' },
+  risky: { status: 'Catch All', diagnosis: 'Catch All Domain' },
+} as const
+
+export interface ScriptedVerifier {
+  /** Every address asked about, in order. */
+  calls: string[]
+  /** Change an address's answer (addresses not listed are valid). */
+  answers: Map<string, ScriptedVerdict>
+  verify: PulseDeps['verifier']['verify']
+}
+
+export function scriptedVerifier(answers: Record<string, ScriptedVerdict> = {}): ScriptedVerifier {
+  const map = new Map(Object.entries(answers))
+  const verifier: ScriptedVerifier = {
+    calls: [],
+    answers: map,
+    async verify(email) {
+      verifier.calls.push(email)
+      const verdict = map.get(email) ?? 'valid'
+      if (verdict === 'throw') throw new Error(`verifier unavailable for ${email}`)
+      const answer = VERIFIER_ANSWERS[verdict]
+      return { verdict, ...answer, raw: { Address: email, Status: answer.status } }
+    },
+  }
+  return verifier
+}
+
+export interface ScriptedSender {
+  /** Every message handed to the sender, in order, with the outcome it got. */
+  calls: { message: OutgoingEmail; outcome: SendOutcome }[]
+  /** Outcomes still to give, one per call; when empty every call is `sent`. */
+  script: SendOutcome[]
+  /** How many times the sender was asked to send to this address. */
+  callsTo(address: string): number
+  send: PulseDeps['sender']['send']
+}
+
+/** The SES adapter's role: each call takes the next scripted outcome (default `sent`, message id `ses-N`). */
+export function scriptedSender(script: SendOutcome[] = []): ScriptedSender {
+  const sender: ScriptedSender = {
+    calls: [],
+    script: [...script],
+    callsTo: (address) => sender.calls.filter((c) => c.message.to === address).length,
+    async send(message) {
+      const outcome = sender.script.shift() ?? { kind: 'sent', messageId: `ses-${sender.calls.length + 1}` }
+      sender.calls.push({ message: structuredClone(message), outcome })
+      return outcome
+    },
+  }
+  return sender
+}
+
+export interface PulseMessage {
+  campaignId: string
+  chainId: string
+}
+
+export interface MemoryPulseQueue extends PulseQueue {
+  /** Every pulse enqueued, in order, with the delay it asked for. */
+  messages: { pulse: PulseMessage; delaySeconds: number }[]
+}
+
+export function memoryPulseQueue(): MemoryPulseQueue {
+  const messages: { pulse: PulseMessage; delaySeconds: number }[] = []
+  return {
+    messages,
+    async enqueue(pulse, delaySeconds) {
+      messages.push({ pulse: { ...pulse }, delaySeconds })
+    },
+  }
+}
+
+/**
+ * Fault injection: where a call fails. `before`: it throws and nothing happened (the request never reached
+ * the store or SES). `after`: it happened, then it throws (the answer was lost: a timeout, a crashed Lambda).
+ */
+export type FaultMode = 'before' | 'after'
+
+/**
+ * Wraps `target[method]` so that, for each call, `decide(call)` (1-based) may make it fail. The target is
+ * changed in place, so every holder of the same object sees the faults.
+ */
+export function injectFaults<K extends string, T extends { [key in K]: (...args: never[]) => Promise<unknown> }>(
+  target: T,
+  method: K,
+  decide: (call: number) => FaultMode | null,
+): { calls: number; faults: number } {
+  const original = target[method]
+  const counts = { calls: 0, faults: 0 }
+  const wrapped = async (...args: Parameters<T[K]>) => {
+    const mode = decide(++counts.calls)
+    if (mode === 'before') {
+      counts.faults++
+      throw new Error(`injected fault: ${method} failed before it took effect`)
+    }
+    const result = await original(...args)
+    if (mode === 'after') {
+      counts.faults++
+      throw new Error(`injected fault: ${method} took effect, then its answer was lost`)
+    }
+    return result
+  }
+  target[method] = wrapped as unknown as T[K]
+  return counts
 }

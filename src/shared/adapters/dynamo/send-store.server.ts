@@ -80,6 +80,29 @@ export function dynamoSends(db: Db) {
       }
     },
 
+    /** `unknown` -> `sent` from the SES Send event, counted then (it was not counted when it went unknown). */
+    async confirm(record: SendRecord, event: AuditEvent, counters: { scope: 'overall' | 'campaign' | 'mailbox' | 'domain'; id: string; day: string }[]): Promise<'confirmed' | 'changed'> {
+      try {
+        await transact(db, [
+          {
+            Put: {
+              TableName: table,
+              Item: { ...keys.send(record.campaignId, record.leadId), ...keys.sendByState(record.state, record.claimedAt), send: record },
+              ConditionExpression: '#send.#sendId = :id AND #send.#state = :unknown',
+              ExpressionAttributeNames: { '#send': 'send', '#sendId': 'sendId', '#state': 'state' },
+              ExpressionAttributeValues: { ':id': record.sendId, ':unknown': 'unknown' },
+            },
+          },
+          auditPut(db, event),
+          ...counters.flatMap((c) => metricsDayAdd(db, c.scope, c.id, c.day, { sends: 1 }) ?? []),
+        ])
+        return 'confirmed'
+      } catch (err) {
+        if (isConditionFailure(err)) return 'changed'
+        throw err
+      }
+    },
+
     /** Records a lead that will not be sent (invalid address, render failure) with its audit event. */
     async skip(record: SendRecord, event: AuditEvent, counters: { scope: 'overall'; id: string; day: string; verified?: boolean }[]): Promise<'skipped' | 'exists'> {
       try {

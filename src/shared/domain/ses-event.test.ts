@@ -1,0 +1,54 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { drasonTags, parseFeedbackBody } from './ses-event'
+
+const fixtures = join(__dirname, '../../../../shared/contracts/fixtures/ses')
+const read = (p: string) => readFileSync(join(fixtures, p), 'utf8')
+
+describe('parseFeedbackBody', () => {
+  it('reads an SQS body that is an SNS envelope (raw delivery off)', () => {
+    const sqs = JSON.parse(read('sqs/receive-message.raw-delivery-off.json')) as { Messages: { Body: string }[] }
+    const parsed = parseFeedbackBody(sqs.Messages[0]!.Body)
+    expect(parsed).toMatchObject({ ok: true, event: { type: 'Bounce', snsMessageId: '22b80b92-fdea-4c2c-8f9d-bdfb0c7bf324' } })
+  })
+
+  it('reads an SQS body that is the bare event (raw delivery on)', () => {
+    const sqs = JSON.parse(read('sqs/receive-message.raw-delivery-on.json')) as { Messages: { Body: string }[] }
+    const parsed = parseFeedbackBody(sqs.Messages[0]!.Body)
+    expect(parsed.ok).toBe(true)
+    if (parsed.ok) expect(parsed.event.snsMessageId).toBeNull()
+  })
+
+  it.each(['events/send.json', 'events/delivery.json', 'events/bounce-permanent-general.json', 'notifications/bounce-permanent-general.json', 'notifications/delivery.json'])(
+    'reads %s (eventType and notificationType forms)',
+    (file) => {
+      const body = read(file)
+      const parsed = parseFeedbackBody(body)
+      const expected = (JSON.parse(body) as { eventType?: string; notificationType?: string })
+      expect(parsed).toMatchObject({ ok: true, event: { type: expected.eventType ?? expected.notificationType } })
+    },
+  )
+
+  it.each([
+    ['not json', 'the body is not JSON'],
+    [JSON.stringify({ Type: 'Notification', MessageId: 'm', Message: '{nope' }), 'the SNS Message is not JSON'],
+    [JSON.stringify({ hello: 'world' }), 'not an SES event (no mail.messageId)'],
+    [JSON.stringify({ mail: { messageId: 'x' } }), 'the SES event has no eventType or notificationType'],
+  ])('refuses %s', (body, reason) => {
+    expect(parseFeedbackBody(body)).toEqual({ ok: false, reason })
+  })
+})
+
+describe('drasonTags', () => {
+  it('reads the lead, campaign, send and mailbox tags Drason puts on every send', () => {
+    const body = JSON.stringify({ eventType: 'Send', mail: { messageId: 'm1', tags: { lead: ['l1'], campaign: ['c1'], send: ['s1'], mailbox: ['anita@mail.example.com'] } } })
+    const parsed = parseFeedbackBody(body)
+    expect(parsed.ok && drasonTags(parsed.event)).toEqual({ leadId: 'l1', campaignId: 'c1', sendId: 's1', mailboxId: 'anita@mail.example.com' })
+  })
+
+  it('is null for mail Drason did not tag (the contract fixture uses other tag names)', () => {
+    const parsed = parseFeedbackBody(read('events/send.json'))
+    expect(parsed.ok && drasonTags(parsed.event)).toBeNull()
+  })
+})

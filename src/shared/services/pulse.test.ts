@@ -1,0 +1,787 @@
+import { describe, expect, it } from 'vitest'
+import type { Campaign, Domain, Lead, Mailbox } from '../domain/entities'
+import { seededRandom, type Random } from '../domain/random'
+import { DEFAULT_SETTINGS, type Settings } from '../domain/settings'
+import { leadContext, renderWithChoices } from '../domain/template'
+import {
+  campaign as plainCampaign,
+  fixedClock,
+  injectFaults,
+  memoryAuditLog,
+  memoryCampaignLeads,
+  memoryCampaignStore,
+  memoryPulseQueue,
+  memorySenders,
+  memorySends,
+  memorySuppression,
+  scriptedSender,
+  scriptedVerifier,
+  sequentialIds,
+  type ChainState,
+  type FaultMode,
+  type PulseMessage,
+  type ScriptedVerdict,
+} from '../../../test/support/memory'
+import { pulse, type PulseDeps, type PulseResult, type SendOutcome } from './pulse'
+
+// Monday 20:00 UTC is already Tuesday 01:30 in Kolkata: the campaign's cap counts its local day
+// (2026-11-24) while the account, mailbox and domain counters count the UTC day (2026-11-23).
+const NOW = '2026-11-23T20:00:00.000Z'
+const UTC_DAY = '2026-11-23'
+const LOCAL_DAY = '2026-11-24'
+const CHAIN = 'chain-1'
+const MESSAGE: PulseMessage = { campaignId: 'c1', chainId: CHAIN }
+
+const ALWAYS_OPEN = { days: [1, 2, 3, 4, 5, 6, 7], startHour: 0, endHour: 24, timeZone: 'Asia/Kolkata' }
+const OFFICE_HOURS = { days: [1, 2, 3, 4, 5], startHour: 9, endHour: 17, timeZone: 'Asia/Kolkata' }
+
+const baseCampaign = (patch: Partial<Campaign> = {}): Campaign => ({
+  ...plainCampaign('c1', 'Founders India'),
+  subjectTemplate: 'Quick question for {{Company}}',
+  bodyTemplate: 'Hi {{FirstName|there}},\nHow is {{Company}} doing?',
+  mailboxIds: ['mb-a', 'mb-b'],
+  window: ALWAYS_OPEN,
+  ...patch,
+})
+
+const mailbox = (id: string, address: string, fromName: string, patch: Partial<Mailbox> = {}): Mailbox => ({
+  id,
+  address,
+  fromName,
+  domainId: 'd1',
+  status: 'active',
+  healthState: 'healthy',
+  dailyCap: 100,
+  pauseReason: null,
+  lastActivityAt: null,
+  ...patch,
+})
+
+const MAILBOXES = [mailbox('mb-a', 'asha@mail.drason.test', 'Asha Rao'), mailbox('mb-b', 'bala@mail.drason.test', 'Bala Iyer')]
+const DOMAIN: Domain = { id: 'd1', name: 'mail.drason.test', status: 'healthy', pauseReason: null }
+
+/** An active (queued) lead of campaign c1; `n` orders the queue. */
+const lead = (n: number, patch: Partial<Lead> = {}): Lead => ({
+  id: `L${n}`,
+  email: `lead${n}@acme.example`,
+  fullName: 'Priya Sharma',
+  firstName: 'Priya',
+  firstNameConfidence: 0.9,
+  company: 'Acme',
+  persona: 'founder',
+  leadScore: 90,
+  source: 'manual',
+  enrichment: {},
+  status: 'active',
+  healthState: 'healthy',
+  campaignId: 'c1',
+  holdReason: null,
+  createdAt: `2026-11-01T00:00:0${n}.000Z`,
+  ...patch,
+})
+
+interface WorldOptions {
+  campaign?: Partial<Campaign> | null
+  leads?: Lead[]
+  chain?: Partial<ChainState> | null
+  verdicts?: Record<string, ScriptedVerdict>
+  outcomes?: SendOutcome[]
+  sending?: Partial<Settings['sending']>
+  suppressed?: string[]
+  mailboxes?: Mailbox[]
+  domains?: Domain[]
+  now?: string
+  random?: Random
+}
+
+/** Campaign c1 with a running chain, two mailboxes on a healthy domain, and every port in memory. */
+function world(options: WorldOptions = {}) {
+  const campaigns = memoryCampaignStore(
+    options.campaign === null ? [] : [baseCampaign(options.campaign)],
+    options.chain === null ? {} : { c1: { chainId: CHAIN, running: true, ...options.chain } },
+  )
+  const leads = memoryCampaignLeads(options.leads ?? [lead(1), lead(2)])
+  const senders = memorySenders(options.mailboxes ?? MAILBOXES, options.domains ?? [DOMAIN])
+  const sends = memorySends()
+  const verifier = scriptedVerifier(options.verdicts)
+  const sender = scriptedSender(options.outcomes)
+  const queue = memoryPulseQueue()
+  const audit = memoryAuditLog()
+  const suppression = memorySuppression(options.suppressed)
+  const paused: { campaignId: string; reason: string }[] = []
+  const clock = fixedClock(options.now ?? NOW)
+  const settings: Settings = { ...DEFAULT_SETTINGS, sending: { ...DEFAULT_SETTINGS.sending, ...options.sending } }
+  const deps: PulseDeps = {
+    campaigns,
+    chainCursor: campaigns.cursor,
+    leads,
+    senders,
+    sends,
+    sendsOn: sends.sendsOn,
+    audit,
+    suppression,
+    verifier,
+    sender,
+    pulseQueue: queue,
+    pauseCampaign: async (campaignId, reason) => void paused.push({ campaignId, reason }),
+    unsubscribeUrl: (leadId, campaignId) => `https://drason.test/u/${campaignId}/${leadId}`,
+    settings: async () => structuredClone(settings),
+    clock,
+    ids: sequentialIds('id'),
+    random: options.random ?? seededRandom(7),
+  }
+  const chain = () => campaigns.chain('c1')
+  const record = (leadId: string) => sends.get('c1', leadId)
+  return { deps, campaigns, leads, senders, sends, verifier, sender, queue, audit, suppression, paused, clock, chain, record }
+}
+type World = ReturnType<typeof world>
+
+const cursorOf = (l: Lead) => memoryCampaignLeads().cursorOf(l)
+
+/** Nothing left the building: no verification, no claim, no send. */
+function expectNothingSent(w: World) {
+  expect(w.sender.calls).toEqual([])
+  expect(w.sends.records.size).toBe(0)
+  expect(w.sends.days.size).toBe(0)
+}
+
+describe('pulse: a pulse that must not act', () => {
+  it.each<[string, Partial<ChainState> | null]>([
+    ['is from an older chain (a Pause and Resume started a new one)', { chainId: 'chain-0' }],
+    ['belongs to a chain that was stopped', { running: false }],
+    ['names a campaign that has no chain', null],
+  ])('ends as stale when it %s, before reading a lead', async (_label, chain) => {
+    const w = world({ chain })
+    const before = await w.chain()
+    expect(await pulse(w.deps, MESSAGE)).toEqual({ kind: 'stale' })
+    expectNothingSent(w)
+    expect(w.verifier.calls).toEqual([])
+    expect(w.queue.messages).toEqual([])
+    expect(await w.chain()).toEqual(before)
+  })
+
+  it.each<[string, Partial<Campaign> | null, string]>([
+    ['paused', { status: 'paused' }, 'campaign is paused'],
+    ['aborted', { status: 'aborted' }, 'campaign is aborted'],
+    ['completed', { status: 'completed' }, 'campaign is completed'],
+    ['deleted', null, 'campaign is missing'],
+  ])('stops when the campaign is %s: nothing sent and no next pulse', async (_label, campaign, reason) => {
+    const w = world({ campaign })
+    expect(await pulse(w.deps, MESSAGE)).toEqual({ kind: 'stopped', reason })
+    expectNothingSent(w)
+    expect(w.queue.messages).toEqual([])
+  })
+})
+
+describe('pulse: an empty queue', () => {
+  it.each<[string, Lead[], Partial<ChainState>]>([
+    ['the campaign has no leads', [], {}],
+    ['its leads are held, paused or completed', [lead(1, { status: 'held' }), lead(2, { status: 'paused' }), lead(3, { status: 'completed' })], {}],
+    ['every queued lead is behind the cursor', [lead(1), lead(2)], { cursor: cursorOf(lead(2)) }],
+  ])('is idle when %s, and looks again in 300 s', async (_label, leads, chain) => {
+    const w = world({ leads, chain })
+    expect(await pulse(w.deps, MESSAGE)).toEqual({ kind: 'idle' })
+    expect(w.queue.messages).toEqual([{ pulse: MESSAGE, delaySeconds: 300 }])
+    expectNothingSent(w)
+    expect(w.verifier.calls).toEqual([])
+  })
+})
+
+describe('pulse: sending the next lead', () => {
+  const priya = lead(1, { email: 'priya@acme.example', company: 'Smith & Sons' })
+  const options: WorldOptions = {
+    leads: [priya, lead(2)],
+    chain: { lastMailboxId: 'mb-a' },
+    campaign: { htmlTemplate: '<p>Hi {{FirstName|there}} at {{Company}}</p>' },
+  }
+
+  it('hands SES the exact message: the rotated mailbox, the tags, the unsubscribe URL and the rendered variant', async () => {
+    const w = world(options)
+    const result = await pulse(w.deps, MESSAGE)
+    expect(result).toEqual({ kind: 'sent', leadId: 'L1', messageId: 'ses-1', delaySeconds: expect.any(Number) })
+    // mb-a sent last, both have sent nothing today: the tie goes to the next mailbox, mb-b.
+    expect(w.sender.calls.map((c) => c.message)).toEqual([
+      {
+        from: { name: 'Bala Iyer', address: 'bala@mail.drason.test' },
+        to: 'priya@acme.example',
+        subject: 'Quick question for Smith & Sons',
+        text: 'Hi Priya,\nHow is Smith & Sons doing?',
+        html: '<p>Hi Priya at Smith &amp; Sons</p>',
+        tags: { lead: 'L1', campaign: 'c1', mailbox: 'mb-b', send: 'id-1' },
+        unsubscribeUrl: 'https://drason.test/u/c1/L1',
+      },
+    ])
+  })
+
+  it('settles the claim as sent with the variant, its audit event and four counters', async () => {
+    const w = world(options)
+    await pulse(w.deps, MESSAGE)
+    const variant = {
+      subject: 'Quick question for Smith & Sons',
+      text: 'Hi Priya,\nHow is Smith & Sons doing?',
+      html: '<p>Hi Priya at Smith &amp; Sons</p>',
+      choices: { subject: [], text: [], html: [] },
+    }
+    expect(await w.record('L1')).toEqual({ campaignId: 'c1', leadId: 'L1', sendId: 'id-1', state: 'sent', mailboxId: 'mb-b', claimedAt: NOW, messageId: 'ses-1', variant })
+    expect(w.sends.events).toEqual([
+      {
+        id: 'id-2',
+        at: NOW,
+        actor: { type: 'system', id: 'send-loop' },
+        entityType: 'lead',
+        entityId: 'L1',
+        action: 'sent',
+        sentence: 'Sent "Quick question for Smith & Sons" to priya@acme.example from bala@mail.drason.test for campaign "Founders India".',
+        details: {
+          campaignId: 'c1',
+          mailboxId: 'mb-b',
+          sendId: 'id-1',
+          messageId: 'ses-1',
+          variant,
+          verifier: { Address: 'priya@acme.example', Status: 'Valid' },
+          processingMs: expect.any(Number),
+        },
+      },
+    ])
+    // The account, the campaign (its local day), the mailbox and its domain; nothing else.
+    expect(Object.fromEntries(w.sends.days)).toEqual({
+      [`overall|all|${UTC_DAY}`]: { sends: 1, verified: 0 },
+      [`campaign|c1|${LOCAL_DAY}`]: { sends: 1, verified: 0 },
+      [`mailbox|mb-b|${UTC_DAY}`]: { sends: 1, verified: 0 },
+      [`domain|d1|${UTC_DAY}`]: { sends: 1, verified: 0 },
+    })
+  })
+
+  it('moves the cursor past the lead, remembers the mailbox, and schedules the next pulse after a Gaussian delay', async () => {
+    const w = world(options)
+    const result = (await pulse(w.deps, MESSAGE)) as Extract<PulseResult, { kind: 'sent' }>
+    expect(await w.chain()).toEqual({ chainId: CHAIN, running: true, cursor: cursorOf(priya), lastMailboxId: 'mb-b', waitingFor: null })
+    const { minSeconds, maxSeconds } = baseCampaign().delay
+    expect(result.delaySeconds).toBeGreaterThanOrEqual(minSeconds)
+    expect(result.delaySeconds).toBeLessThanOrEqual(maxSeconds)
+    // SQS takes whole seconds; rounding up never makes the gap shorter than drawn.
+    expect(w.queue.messages).toEqual([{ pulse: MESSAGE, delaySeconds: Math.ceil(result.delaySeconds) }])
+  })
+
+  it.each([1, 2, 3, 42, 2026])('keeps every delay inside the campaign bounds (seed %i)', async (seed) => {
+    const w = world({ random: seededRandom(seed), campaign: { delay: { meanSeconds: 120, sdSeconds: 90, minSeconds: 100, maxSeconds: 140 } } })
+    const result = (await pulse(w.deps, MESSAGE)) as Extract<PulseResult, { kind: 'sent' }>
+    expect(result.delaySeconds).toBeGreaterThanOrEqual(100)
+    expect(result.delaySeconds).toBeLessThanOrEqual(140)
+  })
+
+  it("paces by the campaign's own delay, not the settings' defaults", async () => {
+    const w = world({ campaign: { delay: { meanSeconds: 500, sdSeconds: 0, minSeconds: 400, maxSeconds: 600 } } })
+    expect(await pulse(w.deps, MESSAGE)).toMatchObject({ kind: 'sent', delaySeconds: 500 })
+    expect(w.queue.messages).toEqual([{ pulse: MESSAGE, delaySeconds: 500 }])
+  })
+
+  it('pre-verifies the following lead, so its own pulse sends without asking the verifier again', async () => {
+    const w = world(options)
+    const first = (await pulse(w.deps, MESSAGE)) as Extract<PulseResult, { kind: 'sent' }>
+    expect(w.verifier.calls).toEqual(['priya@acme.example', 'lead2@acme.example'])
+    expect(w.sends.verifications.get('lead2@acme.example')).toMatchObject({ verdict: 'valid', checkedAt: NOW })
+
+    w.clock.advance(first.delaySeconds * 1000)
+    expect(await pulse(w.deps, MESSAGE)).toMatchObject({ kind: 'sent', leadId: 'L2' })
+    expect(w.verifier.calls).toHaveLength(2)
+    // mb-b sent one today, mb-a none: the fewest sends wins.
+    expect(w.sender.calls[1]!.message.from.address).toBe('asha@mail.drason.test')
+    expect(await w.chain()).toMatchObject({ cursor: cursorOf(lead(2)), lastMailboxId: 'mb-a' })
+
+    expect(await pulse(w.deps, MESSAGE)).toEqual({ kind: 'idle' })
+  })
+
+  it('sends even when pre-verifying the following lead fails (it is verified again just in time)', async () => {
+    const w = world({ verdicts: { 'lead2@acme.example': 'throw' } })
+    expect(await pulse(w.deps, MESSAGE)).toMatchObject({ kind: 'sent', leadId: 'L1' })
+    w.verifier.answers.delete('lead2@acme.example')
+    expect(await pulse(w.deps, MESSAGE)).toMatchObject({ kind: 'sent', leadId: 'L2' })
+    expect(w.verifier.calls).toEqual(['lead1@acme.example', 'lead2@acme.example', 'lead2@acme.example'])
+  })
+
+  it.each<[string, number, number]>([
+    ['a verification under a day old is reused', 24 * 3_600_000 - 1, 0],
+    ['a verification a day old is asked again', 24 * 3_600_000, 1],
+  ])('%s', async (_label, ageMs, calls) => {
+    const w = world({ leads: [lead(1)] })
+    const checkedAt = new Date(new Date(NOW).getTime() - ageMs).toISOString()
+    await w.sends.saveVerification('lead1@acme.example', { verdict: 'valid', status: 'Valid', diagnosis: '', checkedAt, raw: {} })
+    expect(await pulse(w.deps, MESSAGE)).toMatchObject({ kind: 'sent' })
+    expect(w.verifier.calls).toHaveLength(calls)
+  })
+
+  it.each<[string, string, string, string]>([
+    ['a line break in the lead data', 'Quick question for {{Company}} today', 'Acme\r\nBcc: boss@evil.test', 'Quick question for Acme Bcc: boss@evil.test today'],
+    ['a line break in the template', 'Quick question\n\nfor {{Company}}', 'Acme', 'Quick question for Acme'],
+    ['a trailing line break', '{{Company}}\n', 'Acme', 'Acme'],
+  ])('keeps the subject on one line (%s)', async (_label, subjectTemplate, company, subject) => {
+    const w = world({ leads: [lead(1, { company })], campaign: { subjectTemplate } })
+    await pulse(w.deps, MESSAGE)
+    expect(w.sender.calls[0]!.message.subject).toBe(subject)
+    expect((await w.record('L1'))!.variant!.subject).toBe(subject)
+  })
+
+  it('records the spintax choices that reproduce exactly what was sent', async () => {
+    const subjectTemplate = '{Quick question|A thought|One idea} for {{Company}}'
+    const bodyTemplate = '{Hi|Hello|Hey} {{FirstName}},\n{Short one|Quick note|One line}.'
+    const w = world({ leads: [lead(1)], campaign: { subjectTemplate, bodyTemplate }, random: seededRandom(11) })
+    await pulse(w.deps, MESSAGE)
+    const { message } = w.sender.calls[0]!
+    const { variant } = (await w.record('L1'))!
+    expect(variant).toMatchObject({ subject: message.subject, text: message.text })
+    const ctx = leadContext(lead(1), { html: false })
+    expect(renderWithChoices(subjectTemplate, ctx, variant!.choices.subject)).toEqual({ ok: true, text: message.subject, choices: variant!.choices.subject })
+    expect(renderWithChoices(bodyTemplate, ctx, variant!.choices.text)).toEqual({ ok: true, text: message.text, choices: variant!.choices.text })
+  })
+
+  it('sends from the one mailbox that may send when the other is paused', async () => {
+    const w = world({ mailboxes: [mailbox('mb-a', 'asha@mail.drason.test', 'Asha Rao', { status: 'paused' }), MAILBOXES[1]!] })
+    await pulse(w.deps, MESSAGE)
+    expect(w.sender.calls[0]!.message.tags.mailbox).toBe('mb-b')
+  })
+})
+
+describe('pulse: leads that are passed over', () => {
+  it.each<[string, ScriptedVerdict, boolean, string]>([
+    ['invalid', 'invalid', false, 'the verifier answered Invalid (Mailbox Does Not Exist)'],
+    ['invalid even when risky addresses are allowed', 'invalid', true, 'the verifier answered Invalid (Mailbox Does Not Exist)'],
+    ['risky', 'risky', false, 'the verifier answered Catch All (Catch All Domain)'],
+  ])('skips an %s address at once, recorded and audited, without sending', async (_label, verdict, sendToRiskyAddresses, reason) => {
+    const w = world({ verdicts: { 'lead1@acme.example': verdict }, sending: { sendToRiskyAddresses } })
+    expect(await pulse(w.deps, MESSAGE)).toEqual({ kind: 'skipped', leadId: 'L1', reason })
+    expect(w.sender.calls).toEqual([])
+    expect(await w.record('L1')).toEqual({ campaignId: 'c1', leadId: 'L1', sendId: 'id-1', state: 'skipped_invalid', mailboxId: null, claimedAt: NOW, reason })
+    expect(w.sends.events).toEqual([
+      {
+        id: 'id-2',
+        at: NOW,
+        actor: { type: 'system', id: 'send-loop' },
+        entityType: 'lead',
+        entityId: 'L1',
+        action: 'skipped_invalid',
+        sentence: `Skipped lead1@acme.example in campaign "Founders India": ${reason}.`,
+        details: { campaignId: 'c1', verifier: { Address: 'lead1@acme.example', Status: expect.any(String) } },
+      },
+    ])
+    // A verification was spent (counted), nothing was sent (no send counted).
+    expect(Object.fromEntries(w.sends.days)).toEqual({ [`overall|all|${UTC_DAY}`]: { sends: 0, verified: 1 } })
+    // No delay after a skip: the next lead is looked at straight away.
+    expect(w.queue.messages).toEqual([{ pulse: MESSAGE, delaySeconds: 0 }])
+    expect(await w.chain()).toMatchObject({ cursor: cursorOf(lead(1)), lastMailboxId: null, waitingFor: null })
+    expect(await pulse(w.deps, MESSAGE)).toMatchObject({ kind: 'sent', leadId: 'L2' })
+  })
+
+  it('sends to a risky address when a person allowed it', async () => {
+    const w = world({ verdicts: { 'lead1@acme.example': 'risky' }, sending: { sendToRiskyAddresses: true } })
+    expect(await pulse(w.deps, MESSAGE)).toMatchObject({ kind: 'sent', leadId: 'L1' })
+    expect(w.sender.callsTo('lead1@acme.example')).toBe(1)
+  })
+
+  it.each(['sending', 'sent', 'unknown', 'failed', 'skipped_invalid'] as const)('passes over a lead that already has a %s send, without verifying or sending', async (state) => {
+    const w = world()
+    await w.sends.claim({ campaignId: 'c1', leadId: 'L1', sendId: 'old', state, mailboxId: 'mb-a', claimedAt: '2026-11-20T10:00:00.000Z' })
+    expect(await pulse(w.deps, MESSAGE)).toEqual({ kind: 'skipped', leadId: 'L1', reason: 'already has a send' })
+    expect(w.sender.calls).toEqual([])
+    expect(w.verifier.calls).toEqual([])
+    expect((await w.record('L1'))!.sendId).toBe('old')
+    expect(w.queue.messages).toEqual([{ pulse: MESSAGE, delaySeconds: 0 }])
+    expect(await w.chain()).toMatchObject({ cursor: cursorOf(lead(1)) })
+    expect(await pulse(w.deps, MESSAGE)).toMatchObject({ kind: 'sent', leadId: 'L2' })
+  })
+
+  it('skips a suppressed address without verifying it (no verification counted)', async () => {
+    const w = world({ suppressed: ['lead1@acme.example'] })
+    const reason = 'the address is on the suppression list'
+    expect(await pulse(w.deps, MESSAGE)).toEqual({ kind: 'skipped', leadId: 'L1', reason })
+    expect(w.verifier.calls).toEqual([])
+    expect(w.sender.calls).toEqual([])
+    expect(await w.record('L1')).toMatchObject({ state: 'skipped_invalid', reason })
+    expect(w.sends.events[0]).toMatchObject({ action: 'skipped_invalid', details: { campaignId: 'c1' } })
+    expect(w.sends.events[0]!.details).not.toHaveProperty('verifier')
+    expect(w.sends.days.size).toBe(0)
+    expect(w.queue.messages).toEqual([{ pulse: MESSAGE, delaySeconds: 0 }])
+  })
+
+  it('waits, rather than skipping, a suppressed lead when something else blocks the campaign too', async () => {
+    const w = world({ suppressed: ['lead1@acme.example'] })
+    w.sends.seedSends('campaign', 'c1', LOCAL_DAY, 50)
+    expect(await pulse(w.deps, MESSAGE)).toEqual({ kind: 'waiting', reason: 'suppressed,campaign_cap_reached', delaySeconds: 900 })
+    expect(w.sends.records.size).toBe(0)
+  })
+
+  it.each<[string, Partial<Campaign>, Partial<Lead>, string]>([
+    [
+      'a low-confidence first name in the subject',
+      { subjectTemplate: 'Hi {{FirstName}}' },
+      { firstName: 'Xy', firstNameConfidence: 0.2 },
+      '{{FirstName}}: the first name "Xy" has confidence 0.2, below the threshold 0.5',
+    ],
+    ['an empty field in the body', { bodyTemplate: 'Hello from {{City}}' }, {}, '{{City}} has no value'],
+    ['an empty field in the HTML body', { htmlTemplate: '<p>{{Title}}</p>' }, {}, '{{Title}} has no value'],
+  ])('skips a lead the template cannot be personalised for (%s), with the reason', async (_label, campaign, patch, why) => {
+    const w = world({ campaign, leads: [lead(1, patch), lead(2)] })
+    const reason = `the template cannot be personalised for this lead: cannot personalise for this lead (no fallback): ${why}`
+    expect(await pulse(w.deps, MESSAGE)).toEqual({ kind: 'skipped', leadId: 'L1', reason })
+    expect(w.sender.calls).toEqual([])
+    expect(await w.record('L1')).toMatchObject({ state: 'skipped_invalid', mailboxId: null, reason })
+    expect(w.sends.events[0]).toMatchObject({ action: 'skipped_invalid', sentence: `Skipped lead1@acme.example in campaign "Founders India": ${reason}.` })
+    expect(w.queue.messages).toEqual([{ pulse: MESSAGE, delaySeconds: 0 }])
+    expect(await w.chain()).toMatchObject({ cursor: cursorOf(lead(1)) })
+  })
+
+  it('throws when the verifier is down (SQS retries the pulse), having claimed nothing', async () => {
+    const w = world({ verdicts: { 'lead1@acme.example': 'throw' } })
+    const before = await w.chain()
+    await expect(pulse(w.deps, MESSAGE)).rejects.toThrow('verifier unavailable')
+    expectNothingSent(w)
+    expect(w.sends.verifications.size).toBe(0)
+    expect(w.queue.messages).toEqual([])
+    expect(await w.chain()).toEqual(before)
+    // The retry, once the verifier is back, sends the same lead.
+    w.verifier.answers.delete('lead1@acme.example')
+    expect(await pulse(w.deps, MESSAGE)).toMatchObject({ kind: 'sent', leadId: 'L1' })
+  })
+})
+
+describe('pulse: waiting for the gate', () => {
+  // Saturday 14:30 in Kolkata; the window next opens Monday 09:00 there (03:30 UTC), 42.5 hours later.
+  const SATURDAY = '2026-11-21T09:00:00.000Z'
+  const OPENS = '2026-11-23T03:30:00.000Z'
+
+  it('waits until the window opens, audits it once over several pulses, and leaves the campaign active', async () => {
+    const w = world({ campaign: { window: OFFICE_HOURS }, now: SATURDAY })
+    const results: PulseResult[] = []
+    for (let i = 0; i < 3; i++) {
+      results.push(await pulse(w.deps, MESSAGE))
+      w.clock.advance(900_000)
+    }
+    expect(results).toEqual([
+      { kind: 'waiting', reason: 'outside_window', delaySeconds: 153_000 },
+      { kind: 'waiting', reason: 'outside_window', delaySeconds: 152_100 },
+      { kind: 'waiting', reason: 'outside_window', delaySeconds: 151_200 },
+    ])
+    // A wait longer than SQS allows hops in 900 s messages.
+    expect(w.queue.messages.map((m) => m.delaySeconds)).toEqual([900, 900, 900])
+    expect(w.audit.events).toHaveLength(1)
+    expect(w.audit.events[0]).toMatchObject({
+      id: 'id-1',
+      at: SATURDAY,
+      actor: { type: 'system', id: 'send-loop' },
+      entityType: 'campaign',
+      entityId: 'c1',
+      action: 'sending_waits',
+      signals: ['outside_window'],
+      sentence: expect.stringMatching(/^Campaign "Founders India" is waiting to send: Outside the sending window \(Mon–Fri 09:00–17:00 Asia\/Kolkata\): .*next opens .*\.$/),
+    })
+    expect((await w.campaigns.get('c1'))!.value.status).toBe('active')
+    expect(w.campaigns.transitions).toBe(0)
+    expect(w.paused).toEqual([])
+    expect(await w.chain()).toEqual({ chainId: CHAIN, running: true, cursor: null, lastMailboxId: null, waitingFor: 'outside_window' })
+    expectNothingSent(w)
+    expect(w.verifier.calls).toEqual([])
+
+    // Once it opens the lead goes out and the wait is over; a new wait is audited again.
+    w.clock.set(new Date(OPENS))
+    expect(await pulse(w.deps, MESSAGE)).toMatchObject({ kind: 'sent', leadId: 'L1' })
+    expect(await w.chain()).toMatchObject({ waitingFor: null })
+    w.clock.set(new Date('2026-11-23T12:00:00.000Z'))
+    expect(await pulse(w.deps, MESSAGE)).toMatchObject({ kind: 'waiting', reason: 'outside_window' })
+    expect(w.audit.events.map((e) => e.action)).toEqual(['sending_waits', 'sending_waits'])
+  })
+
+  it('asks for the exact remaining wait when the window opens within one queue hop', async () => {
+    const w = world({ campaign: { window: OFFICE_HOURS }, now: '2026-11-23T03:20:00.000Z' })
+    expect(await pulse(w.deps, MESSAGE)).toEqual({ kind: 'waiting', reason: 'outside_window', delaySeconds: 600 })
+    expect(w.queue.messages).toEqual([{ pulse: MESSAGE, delaySeconds: 600 }])
+  })
+
+  it('re-checks every 900 s when the window can never open', async () => {
+    const w = world({ campaign: { window: { ...OFFICE_HOURS, days: [] } } })
+    expect(await pulse(w.deps, MESSAGE)).toEqual({ kind: 'waiting', reason: 'outside_window', delaySeconds: 900 })
+  })
+
+  it.each<[string, (w: World) => void, WorldOptions, string]>([
+    ["the campaign's cap is reached on its local day", (w) => w.sends.seedSends('campaign', 'c1', LOCAL_DAY, 50), {}, 'campaign_cap_reached'],
+    ['the global cap is reached', (w) => w.sends.seedSends('overall', 'all', UTC_DAY, 300), {}, 'global_cap_reached'],
+    [
+      'every mailbox is at its cap',
+      (w) => {
+        w.sends.seedSends('mailbox', 'mb-a', UTC_DAY, 100)
+        w.sends.seedSends('mailbox', 'mb-b', UTC_DAY, 100)
+      },
+      {},
+      'no_mailbox_available',
+    ],
+    ['the only domain is paused', () => undefined, { domains: [{ ...DOMAIN, status: 'paused' }] }, 'domain_paused,no_mailbox_available'],
+    ['the campaign has no mailboxes', () => undefined, { campaign: { mailboxIds: [] } }, 'no_mailbox_available'],
+  ])('waits 900 s, audited, when %s', async (_label, arrange, options, reason) => {
+    const w = world(options)
+    arrange(w)
+    expect(await pulse(w.deps, MESSAGE)).toEqual({ kind: 'waiting', reason, delaySeconds: 900 })
+    expect(w.queue.messages).toEqual([{ pulse: MESSAGE, delaySeconds: 900 }])
+    expect(w.audit.events.map((e) => [e.action, e.signals])).toEqual([['sending_waits', reason.split(',')]])
+    expect(await w.chain()).toMatchObject({ cursor: null, waitingFor: reason })
+    expect(w.sender.calls).toEqual([])
+    expect(w.sends.records.size).toBe(0)
+  })
+
+  it("counts the campaign's cap on its own day: yesterday's sends there do not block", async () => {
+    const w = world()
+    w.sends.seedSends('campaign', 'c1', UTC_DAY, 50)
+    expect(await pulse(w.deps, MESSAGE)).toMatchObject({ kind: 'sent' })
+  })
+
+  it('audits again when the reason for waiting changes', async () => {
+    const w = world()
+    w.sends.seedSends('campaign', 'c1', LOCAL_DAY, 50)
+    await pulse(w.deps, MESSAGE)
+    await pulse(w.deps, MESSAGE)
+    w.sends.seedSends('overall', 'all', UTC_DAY, 300)
+    await pulse(w.deps, MESSAGE)
+    expect(w.audit.events.map((e) => e.signals)).toEqual([['campaign_cap_reached'], ['campaign_cap_reached', 'global_cap_reached']])
+  })
+})
+
+describe('pulse: what SES answers', () => {
+  it.each<[string, SendOutcome, number]>([
+    ['a per-second throttle with a retry hint', { kind: 'throttled', code: 'TooManyRequestsException', retryAfterSeconds: 5 }, 5],
+    ['a per-second throttle without a hint', { kind: 'throttled', code: 'TooManyRequestsException' }, 60],
+    ['the daily quota used up', { kind: 'throttled', code: 'LimitExceededException', retryAfterSeconds: 5 }, 900],
+  ])('gives the claim back after %s and tries the same lead again later', async (_label, outcome, delay) => {
+    const w = world({ outcomes: [outcome] })
+    expect(await pulse(w.deps, MESSAGE)).toEqual({ kind: 'throttled', delaySeconds: delay })
+    expect(await w.record('L1')).toBeNull()
+    expect(w.sends.events).toEqual([])
+    expect(w.sends.days.size).toBe(0)
+    expect(w.queue.messages).toEqual([{ pulse: MESSAGE, delaySeconds: delay }])
+    expect(await w.chain()).toMatchObject({ cursor: null })
+    expect(await pulse(w.deps, MESSAGE)).toMatchObject({ kind: 'sent', leadId: 'L1' })
+    expect(w.sender.calls.map((c) => [c.message.to, c.outcome.kind])).toEqual([
+      ['lead1@acme.example', 'throttled'],
+      ['lead1@acme.example', 'sent'],
+    ])
+  })
+
+  it.each<[string, SendOutcome, string]>([
+    ['paused', { kind: 'paused', code: 'SendingPausedException' }, 'SES refused to send (SendingPausedException): sending is paused for the account or configuration set.'],
+    ['suspended', { kind: 'suspended', code: 'AccountSuspendedException' }, 'SES refused to send (AccountSuspendedException): sending is suspended for the account or configuration set.'],
+  ])('pauses the campaign when SES sending is %s, gives the claim back and ends the chain', async (_label, outcome, reason) => {
+    const w = world({ outcomes: [outcome] })
+    expect(await pulse(w.deps, MESSAGE)).toEqual({ kind: 'stopped', reason: (outcome as { code: string }).code })
+    expect(w.paused).toEqual([{ campaignId: 'c1', reason }])
+    expect(await w.record('L1')).toBeNull()
+    expect(w.queue.messages).toEqual([])
+    expect(await w.chain()).toMatchObject({ cursor: null })
+    expect(w.sends.days.size).toBe(0)
+  })
+
+  it('records a rejected email as failed, audited, uncounted, and never retries it', async () => {
+    const w = world({ outcomes: [{ kind: 'rejected', code: 'MessageRejected', message: 'Email address is not verified.' }] })
+    expect(await pulse(w.deps, MESSAGE)).toEqual({ kind: 'failed', leadId: 'L1', reason: 'MessageRejected' })
+    expect(await w.record('L1')).toMatchObject({
+      state: 'failed',
+      sendId: 'id-1',
+      mailboxId: 'mb-a',
+      reason: 'MessageRejected: Email address is not verified.',
+      variant: { subject: 'Quick question for Acme' },
+    })
+    expect(w.sends.events).toEqual([
+      {
+        id: 'id-2',
+        at: NOW,
+        actor: { type: 'system', id: 'send-loop' },
+        entityType: 'lead',
+        entityId: 'L1',
+        action: 'send_failed',
+        sentence: 'SES rejected the email to lead1@acme.example (MessageRejected: Email address is not verified.); it will not be retried.',
+        details: { campaignId: 'c1', sendId: 'id-1', code: 'MessageRejected' },
+      },
+    ])
+    expect(w.sends.days.size).toBe(0)
+    expect(w.queue.messages).toEqual([{ pulse: MESSAGE, delaySeconds: 0 }])
+    expect(await w.chain()).toMatchObject({ cursor: cursorOf(lead(1)), lastMailboxId: 'mb-a' })
+    expect(await pulse(w.deps, MESSAGE)).toMatchObject({ kind: 'sent', leadId: 'L2' })
+    expect(await pulse(w.deps, MESSAGE)).toEqual({ kind: 'idle' })
+    expect(w.sender.callsTo('lead1@acme.example')).toBe(1)
+  })
+
+  it('records an unknown outcome and never sends that lead again, even from a chain that starts over', async () => {
+    const w = world({ outcomes: [{ kind: 'unknown', reason: 'timed out after 10 s' }] })
+    expect(await pulse(w.deps, MESSAGE)).toEqual({ kind: 'unknown', leadId: 'L1' })
+    expect(await w.record('L1')).toMatchObject({ state: 'unknown', sendId: 'id-1', reason: 'timed out after 10 s', variant: { subject: 'Quick question for Acme' } })
+    expect(w.sends.events).toEqual([
+      {
+        id: 'id-2',
+        at: NOW,
+        actor: { type: 'system', id: 'send-loop' },
+        entityType: 'lead',
+        entityId: 'L1',
+        action: 'send_unknown',
+        sentence:
+          'The email to lead1@acme.example may or may not have gone out (timed out after 10 s); it will not be resent, and the SES Send event will settle it.',
+        details: { campaignId: 'c1', sendId: 'id-1' },
+      },
+    ])
+    // Maybe sent, so paced like a send; counted only when SES's Send event settles it.
+    expect(w.sends.days.size).toBe(0)
+    const delay = w.queue.messages[0]!.delaySeconds
+    expect(delay).toBeGreaterThanOrEqual(60)
+    expect(delay).toBeLessThanOrEqual(180)
+
+    expect(await pulse(w.deps, MESSAGE)).toMatchObject({ kind: 'sent', leadId: 'L2' })
+    // A new chain whose cursor starts from the beginning again still passes the lead over.
+    w.campaigns.chains.set('c1', { chainId: 'chain-2', running: true, cursor: null, lastMailboxId: null, waitingFor: null })
+    expect(await pulse(w.deps, { campaignId: 'c1', chainId: 'chain-2' })).toEqual({ kind: 'skipped', leadId: 'L1', reason: 'already has a send' })
+    expect(w.sender.callsTo('lead1@acme.example')).toBe(1)
+    expect(await w.record('L1')).toMatchObject({ state: 'unknown' })
+  })
+
+  it('sends a lead once when several pulses of the chain run at the same moment', async () => {
+    const w = world({ leads: [lead(1)] })
+    const results = await Promise.all([pulse(w.deps, MESSAGE), pulse(w.deps, MESSAGE), pulse(w.deps, MESSAGE)])
+    expect(results.filter((r) => r.kind === 'sent')).toHaveLength(1)
+    expect(results.filter((r) => r.kind === 'skipped')).toHaveLength(2)
+    expect(w.sender.callsTo('lead1@acme.example')).toBe(1)
+    expect(w.sends.events.filter((e) => e.action === 'sent')).toHaveLength(1)
+  })
+})
+
+// ---------------------------------------------------------------------------------------------------
+// Fault injection. A pulse is one SQS message: when it throws, SQS delivers the same message again. The
+// driver below plays SQS: it runs the chain's messages in order, redelivers a message whose pulse threw
+// (after whatever that pulse managed to enqueue), and stops once every lead has a send record and a pulse
+// has found the queue empty. The promises checked after every run:
+//   1. no address is handed to SES twice;
+//   2. every message SES took has the record of its claim (same send id as its `send` tag), so the SES
+//      events can settle it;
+//   3. counters and `sent` audit events match the `sent` records exactly (nothing counted twice);
+//   4. the cursor ends past the last lead: every lead was handled (sent, skipped or left claimed).
+
+const STEPS = ['saveVerification', 'claim', 'send', 'settle', 'advance', 'enqueue', 'skip'] as const
+type Step = (typeof STEPS)[number]
+
+function faultAt(w: World, step: Step, decide: (call: number) => FaultMode | null) {
+  switch (step) {
+    case 'saveVerification':
+    case 'claim':
+    case 'settle':
+    case 'skip':
+      return injectFaults(w.sends, step, decide)
+    case 'send':
+      return injectFaults(w.sender, 'send', decide)
+    case 'advance':
+      return injectFaults(w.campaigns.cursor, 'advance', decide)
+    case 'enqueue':
+      return injectFaults(w.queue, 'enqueue', decide)
+  }
+}
+
+async function drive(w: World, maxAttempts = 400): Promise<{ results: PulseResult[]; retries: number }> {
+  const pending: PulseMessage[] = [MESSAGE]
+  const results: PulseResult[] = []
+  let retries = 0
+  let seen = 0
+  const allHandled = () => [...w.leads.leads.values()].every((l) => w.sends.records.has(`c1|${l.id}`))
+  for (let attempt = 0; ; attempt++) {
+    if (attempt >= maxAttempts) throw new Error(`the chain did not finish in ${maxAttempts} attempts`)
+    const message = pending.shift()
+    if (!message) throw new Error('the chain died: no pulse left in the queue')
+    try {
+      const result = await pulse(w.deps, message)
+      results.push(result)
+      if (result.kind === 'idle' && allHandled()) return { results, retries }
+    } catch {
+      retries++
+      pending.unshift(message)
+    }
+    pending.push(...w.queue.messages.slice(seen).map((m) => m.pulse))
+    seen = w.queue.messages.length
+  }
+}
+
+async function expectPromisesKept(w: World, leads: Lead[]) {
+  for (const l of leads) expect(w.sender.callsTo(l.email), `${l.email} handed to SES more than once`).toBeLessThanOrEqual(1)
+  for (const { message } of w.sender.calls) {
+    const record = await w.record(message.tags.lead)
+    expect(record, `no record for the message to ${message.to}`).not.toBeNull()
+    expect(record!.sendId).toBe(message.tags.send)
+    expect(['sent', 'sending']).toContain(record!.state)
+  }
+  const sent = [...w.sends.records.values()].filter((r) => r.state === 'sent')
+  for (const r of sent) expect(w.sender.calls.some((c) => c.message.tags.send === r.sendId && c.outcome.kind === 'sent')).toBe(true)
+  const total = (scope: string) => [...w.sends.days.entries()].filter(([k]) => k.startsWith(`${scope}|`)).reduce((n, [, d]) => n + d.sends, 0)
+  for (const scope of ['overall', 'campaign', 'mailbox', 'domain']) expect(total(scope), `${scope} sends counted`).toBe(sent.length)
+  expect(w.sends.events.filter((e) => e.action === 'sent')).toHaveLength(sent.length)
+  for (const l of leads) expect(w.sends.records.has(`c1|${l.id}`), `${l.id} never handled`).toBe(true)
+  expect((await w.chain()).cursor).toBe(cursorOf(leads.at(-1)!))
+}
+
+describe('pulse: a fault at any step, then the same message again', () => {
+  const leads = [lead(1), lead(2), lead(3), lead(4)]
+
+  // The fault hits the first call of the step, i.e. while the chain handles L1 (for saveVerification
+  // the 2nd call is the pre-verification of L2, whose failure the pulse ignores). `models` says what the
+  // fault stands for in production; `l1` is where L1 ends up.
+  it.each<{ step: Step; mode: FaultMode; nth: number; l1: { state: string; toSes: number; verified: number }; models: string }>([
+    { step: 'saveVerification', mode: 'before', nth: 1, l1: { state: 'sent', toSes: 1, verified: 2 }, models: 'the verdict could not be stored, so the retry asks the verifier again' },
+    { step: 'saveVerification', mode: 'after', nth: 1, l1: { state: 'sent', toSes: 1, verified: 1 }, models: 'the verdict was stored but the answer lost, so the retry reuses it' },
+    { step: 'saveVerification', mode: 'before', nth: 2, l1: { state: 'sent', toSes: 1, verified: 1 }, models: "pre-verifying L2 failed, which does not fail L1's pulse" },
+    { step: 'claim', mode: 'before', nth: 1, l1: { state: 'sent', toSes: 1, verified: 1 }, models: 'the conditional put never reached DynamoDB, so the retry claims and sends' },
+    { step: 'claim', mode: 'after', nth: 1, l1: { state: 'sending', toSes: 0, verified: 1 }, models: 'the claim was written but its answer lost, so the retry finds it and passes L1 over unsent' },
+    { step: 'send', mode: 'before', nth: 1, l1: { state: 'sending', toSes: 0, verified: 1 }, models: 'the Lambda died before SES got the message; maybe sent as far as Drason knows, so never resent' },
+    { step: 'send', mode: 'after', nth: 1, l1: { state: 'sending', toSes: 1, verified: 1 }, models: 'SES took the message and the Lambda died before recording it; the claim keeps the send id for SES events' },
+    { step: 'settle', mode: 'before', nth: 1, l1: { state: 'sending', toSes: 1, verified: 1 }, models: 'the settle transaction failed, so L1 stays claimed and uncounted, and is never resent' },
+    { step: 'settle', mode: 'after', nth: 1, l1: { state: 'sent', toSes: 1, verified: 1 }, models: 'the settle transaction committed but its answer was lost, so L1 is counted once and never resent' },
+    { step: 'advance', mode: 'before', nth: 1, l1: { state: 'sent', toSes: 1, verified: 1 }, models: 'the cursor did not move, so the retry finds L1 sent and moves past it' },
+    { step: 'advance', mode: 'after', nth: 1, l1: { state: 'sent', toSes: 1, verified: 1 }, models: 'the cursor moved but its answer was lost, so the retry goes on with L2' },
+    { step: 'enqueue', mode: 'before', nth: 1, l1: { state: 'sent', toSes: 1, verified: 1 }, models: 'SendMessage failed, so the redelivered message carries the chain on' },
+    { step: 'enqueue', mode: 'after', nth: 1, l1: { state: 'sent', toSes: 1, verified: 1 }, models: 'SendMessage succeeded but its answer was lost, so two pulses of the chain run on and the claim keeps each lead single' },
+  ])('$step fails $mode its effect (call $nth): $models', async ({ step, mode, nth, l1 }) => {
+    const w = world({ leads })
+    faultAt(w, step, (call) => (call === nth ? mode : null))
+    const { retries } = await drive(w)
+    expect(retries).toBe(step === 'saveVerification' && nth === 2 ? 0 : 1)
+    await expectPromisesKept(w, leads)
+    expect(await w.record('L1')).toMatchObject({ state: l1.state })
+    expect(w.sender.callsTo('lead1@acme.example')).toBe(l1.toSes)
+    expect(w.verifier.calls.filter((e) => e === 'lead1@acme.example')).toHaveLength(l1.verified)
+    // The other leads are unaffected: each sent exactly once.
+    for (const l of leads.slice(1)) expect(await w.record(l.id)).toMatchObject({ state: 'sent' })
+  })
+
+  // L1 is invalid: the fault hits the skip path.
+  it.each<[Step, FaultMode, string]>([
+    ['skip', 'before', 'the skip record was not written: the retry skips again'],
+    ['skip', 'after', 'the skip record was written, its answer lost: the retry passes L1 over'],
+    ['advance', 'before', 'the cursor did not move past the skipped lead: the retry finds its record and moves on'],
+    ['advance', 'after', 'the cursor moved, its answer lost: the retry goes on with L2'],
+    ['enqueue', 'before', 'SendMessage failed after the skip: the redelivered message carries the chain on'],
+    ['enqueue', 'after', 'SendMessage succeeded after the skip, its answer lost: two pulses run, each lead still once'],
+  ])('while skipping an invalid lead, %s fails %s its effect (%s): L1 stays skipped, the rest are sent', async (step, mode) => {
+    const w = world({ leads, verdicts: { 'lead1@acme.example': 'invalid' } })
+    faultAt(w, step, (call) => (call === 1 ? mode : null))
+    const { retries } = await drive(w)
+    expect(retries).toBe(1)
+    await expectPromisesKept(w, leads)
+    expect(await w.record('L1')).toMatchObject({ state: 'skipped_invalid' })
+    expect(w.sender.callsTo('lead1@acme.example')).toBe(0)
+    expect(w.sends.events.filter((e) => e.action === 'skipped_invalid')).toHaveLength(1)
+  })
+
+  // Many faults at once: every step fails at random (before or after its effect) on about one call in
+  // five, over a longer queue with an invalid and a suppressed lead in it.
+  it.each([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12])('keeps its promises when every step fails at random (seed %i)', async (seed) => {
+    const many = Array.from({ length: 8 }, (_, i) => lead(i + 1))
+    const w = world({ leads: many, verdicts: { 'lead3@acme.example': 'invalid' }, suppressed: ['lead6@acme.example'], random: seededRandom(seed) })
+    const chaos = seededRandom(seed * 7919)
+    const counts = STEPS.map((step) => faultAt(w, step, () => (chaos() < 0.2 ? (chaos() < 0.5 ? 'before' : 'after') : null)))
+    const { retries } = await drive(w, 2000)
+    expect(counts.reduce((n, c) => n + c.faults, 0)).toBeGreaterThan(0)
+    expect(retries).toBeGreaterThan(0)
+    await expectPromisesKept(w, many)
+    expect(await w.record('L3')).toMatchObject({ state: 'skipped_invalid' })
+    expect(await w.record('L6')).toMatchObject({ state: 'skipped_invalid', reason: 'the address is on the suppression list' })
+    expect(w.sender.callsTo('lead3@acme.example') + w.sender.callsTo('lead6@acme.example')).toBe(0)
+  })
+})

@@ -1,0 +1,51 @@
+import { stampAuditEvent, type AuditEvent } from '../domain/audit'
+import type { Campaign, Mailbox } from '../domain/entities'
+import { dayOf } from '../domain/metrics'
+import { localDay } from '../domain/sending-window'
+import { drasonTags, type SesEvent } from '../domain/ses-event'
+import type { Clock, IdSource } from './ports'
+import type { SendRecord } from './pulse'
+
+export interface ConfirmDeps {
+  sends: {
+    get(campaignId: string, leadId: string): Promise<SendRecord | null>
+    confirm(record: SendRecord, event: AuditEvent, counters: { scope: 'overall' | 'campaign' | 'mailbox' | 'domain'; id: string; day: string }[]): Promise<'confirmed' | 'changed'>
+  }
+  campaigns: { get(id: string): Promise<{ value: Campaign } | null> }
+  senders: { getMailbox(id: string): Promise<{ value: Mailbox } | null> }
+  clock: Clock
+  ids: IdSource
+}
+
+/**
+ * The SES `Send` event settles a send whose outcome was unknown (the process died between SES taking
+ * the mail and Drason recording it): the send id tag says which claim it was, so it becomes `sent`
+ * with its MessageId and is counted. Every other case is a no-op: processing is idempotent.
+ */
+export async function confirmFromSendEvent(deps: ConfirmDeps, event: SesEvent): Promise<'confirmed' | 'not_applicable'> {
+  if (event.type !== 'Send') return 'not_applicable'
+  const tags = drasonTags(event)
+  if (!tags) return 'not_applicable'
+  const record = await deps.sends.get(tags.campaignId, tags.leadId)
+  if (!record || record.state !== 'unknown' || record.sendId !== tags.sendId) return 'not_applicable'
+  const [campaign, mailbox] = await Promise.all([deps.campaigns.get(tags.campaignId), record.mailboxId ? deps.senders.getMailbox(record.mailboxId) : null])
+  const now = deps.clock.now()
+  const day = dayOf(new Date(record.claimedAt))
+  const counters: { scope: 'overall' | 'campaign' | 'mailbox' | 'domain'; id: string; day: string }[] = [{ scope: 'overall', id: 'all', day }]
+  if (campaign) counters.push({ scope: 'campaign', id: campaign.value.id, day: localDay(campaign.value.window.timeZone, new Date(record.claimedAt)) })
+  if (mailbox) counters.push({ scope: 'mailbox', id: mailbox.value.id, day }, { scope: 'domain', id: mailbox.value.domainId, day })
+  const audit = stampAuditEvent(
+    {
+      actor: { type: 'integration', id: 'ses' },
+      entityType: 'lead',
+      entityId: tags.leadId,
+      action: 'send_confirmed',
+      sentence: `SES confirmed that the interrupted send to lead ${tags.leadId} went out (MessageId ${event.messageId}); it is now recorded as sent.`,
+      details: { campaignId: tags.campaignId, sendId: tags.sendId, messageId: event.messageId },
+    },
+    deps.ids.next(),
+    now,
+  )
+  const result = await deps.sends.confirm({ ...record, state: 'sent', messageId: event.messageId }, audit, counters)
+  return result === 'confirmed' ? 'confirmed' : 'not_applicable'
+}
