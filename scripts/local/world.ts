@@ -40,6 +40,8 @@ export function lambdaEnvFor(options: WorldOptions, env: NodeJS.ProcessEnv = pro
   out.SES_ENDPOINT = `http://127.0.0.1:${options.sesPort}`
   out.MEV_BASE_URL = `http://127.0.0.1:${options.verifierPort}`
   out.DRASON_PUBLIC_URL = `http://localhost:${options.httpPort}`
+  // The sandbox ignores SQS delays; the local queue adapter waits delay / speedup itself.
+  out.DRASON_LOCAL_QUEUE_SPEEDUP = env.DRASON_LOCAL_QUEUE_SPEEDUP || '60'
   return out
 }
 
