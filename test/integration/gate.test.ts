@@ -4,6 +4,7 @@ import { keys } from '../../src/shared/adapters/dynamo/keys'
 import type { Campaign, Lead } from '../../src/shared/domain/entities'
 import { controlCampaign } from '../../src/shared/services/campaign-controls'
 import { evaluateHeldLeads, reevaluateAll } from '../../src/shared/services/gate'
+import { setupEvent, testLead } from '../support/factories'
 import { directDeps } from '../support/world'
 
 const actor = { type: 'user' as const, id: 'tester@drason.test' }
@@ -16,24 +17,8 @@ async function campaignWith(window: Campaign['window'], leadEmails: string[]) {
   await deps.campaigns.insert({ ...base, id, name: `Gate ${id}`, status: 'draft', window }, { id: `e-${id}`, at: new Date().toISOString(), actor, entityType: 'campaign', entityId: id, action: 'created', sentence: 'Test.' })
   const leads: Lead[] = []
   for (const email of leadEmails) {
-    const lead: Lead = {
-      id: `${id}-${leads.length}`,
-      email,
-      fullName: 'Gate Test',
-      firstName: 'Gate',
-      firstNameConfidence: 1,
-      company: 'Gate Co',
-      persona: 'founder',
-      leadScore: 90,
-      source: 'manual',
-      enrichment: {},
-      status: 'held',
-      healthState: 'healthy',
-      campaignId: id,
-      holdReason: 'awaiting gate',
-      createdAt: new Date(Date.now() + leads.length).toISOString(),
-    }
-    await deps.leads.insert(lead, { id: `e-${lead.id}`, at: lead.createdAt, actor, entityType: 'lead', entityId: lead.id, action: 'ingested', sentence: 'Test lead.' })
+    const lead = testLead(`${id}-${leads.length}`, { email, campaignId: id, createdAt: new Date(Date.now() + leads.length).toISOString() })
+    await deps.leads.insert(lead, setupEvent('lead', lead.id, lead.createdAt))
     leads.push(lead)
   }
   return { deps, id, leads }

@@ -6,6 +6,7 @@ import { pulse, type PulseResult } from '../../src/shared/services/pulse'
 import { sweepStuckSends } from '../../src/shared/services/send-sweep'
 import { confirmFromSendEvent } from '../../src/shared/services/send-confirmation'
 import { parseFeedbackBody } from '../../src/shared/domain/ses-event'
+import { setupEvent, testLead } from '../support/factories'
 import { directDeps, world } from '../support/world'
 
 const actor = { type: 'user' as const, id: 'tester@drason.test' }
@@ -30,24 +31,8 @@ async function runningCampaign(emails: string[], patch: Partial<Campaign> = {}) 
   await deps.campaigns.insert(campaign, { id: `e-${id}`, at: new Date().toISOString(), actor, entityType: 'campaign', entityId: id, action: 'created', sentence: 'Test.' })
   const leads: Lead[] = []
   for (const email of emails) {
-    const lead: Lead = {
-      id: `${id}-l${leads.length}`,
-      email,
-      fullName: 'Priya Sharma',
-      firstName: 'Priya',
-      firstNameConfidence: 0.9,
-      company: 'Acme',
-      persona: 'founder',
-      leadScore: 90,
-      source: 'manual',
-      enrichment: {},
-      status: 'held',
-      healthState: 'healthy',
-      campaignId: id,
-      holdReason: 'awaiting gate',
-      createdAt: new Date(Date.now() + leads.length).toISOString(),
-    }
-    await deps.leads.insert(lead, { id: `e-${lead.id}`, at: lead.createdAt, actor, entityType: 'lead', entityId: lead.id, action: 'ingested', sentence: 'Test lead.' })
+    const lead = testLead(`${id}-l${leads.length}`, { email, campaignId: id, createdAt: new Date(Date.now() + leads.length).toISOString() })
+    await deps.leads.insert(lead, setupEvent('lead', lead.id, lead.createdAt))
     leads.push(lead)
   }
   expect(await controlCampaign(deps, actor, id, 'start')).toMatchObject({ ok: true })

@@ -1,28 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import type { Lead } from '../../src/shared/domain/entities'
+import { setupEvent, testLead } from '../support/factories'
 import { directDeps, get, world } from '../support/world'
 
 async function someLead(): Promise<Lead> {
   const deps = directDeps()
   const id = `unsub-${Date.now()}`
-  const lead: Lead = {
-    id,
-    email: `${id}@acme.example.com`,
-    fullName: 'Unsub Test',
-    firstName: 'Unsub',
-    firstNameConfidence: 1,
-    company: 'Acme',
-    persona: 'cto',
-    leadScore: 50,
-    source: 'manual',
-    enrichment: {},
-    status: 'held',
-    healthState: 'healthy',
-    campaignId: 'founders-india',
-    holdReason: 'awaiting gate',
-    createdAt: new Date().toISOString(),
-  }
-  await deps.leads.insert(lead, { id: `e-${id}`, at: lead.createdAt, actor: { type: 'system', id: 'test' }, entityType: 'lead', entityId: id, action: 'ingested', sentence: 'Test.' })
+  const lead = testLead(id, { campaignId: 'founders-india', fullName: 'Unsub Test', firstName: 'Unsub' })
+  await deps.leads.insert(lead, setupEvent('lead', id))
   return lead
 }
 

@@ -10,7 +10,7 @@ import type { Page } from '../../src/shared/domain/page'
 import { DEFAULT_SETTINGS, type Settings } from '../../src/shared/domain/settings'
 import type { AuditLog, AuditQuery } from '../../src/shared/services/audit-log'
 import type { SessionStore, UserStore } from '../../src/shared/services/auth'
-import type { ControlStore, PulseQueue } from '../../src/shared/services/campaign-controls'
+import type { ControlDeps, ControlStore, PulseQueue } from '../../src/shared/services/campaign-controls'
 import type { GateDeps } from '../../src/shared/services/gate'
 import type { IntakeLeadStore, RuleSource } from '../../src/shared/services/intake'
 import type { ImportQueue, ImportStore } from '../../src/shared/services/lead-import'
@@ -507,9 +507,13 @@ export interface MemoryCampaignLeads {
   heldOfCampaign: GateDeps['leads']['heldOfCampaign']
   admit: GateDeps['leads']['admit']
   hold: GateDeps['leads']['hold']
+  returnToHeld: ControlDeps['leads']['returnToHeld']
 }
 
-/** A campaign's leads as the gate and the pulse see them; admit and hold are conditional on `held`. */
+/**
+ * A campaign's leads as the gate, the pulse and the controls see them: admit and hold are conditional on
+ * the lead still being held, returnToHeld on it still having the status it was read with.
+ */
 export function memoryCampaignLeads(initial: Lead[] = []): MemoryCampaignLeads {
   const leads = new Map(initial.map((l) => [l.id, structuredClone(l)]))
   const cursorOf = (lead: Lead) => `${lead.createdAt}#${lead.id}`
@@ -541,6 +545,13 @@ export function memoryCampaignLeads(initial: Lead[] = []): MemoryCampaignLeads {
       const stored = leads.get(lead.id)
       if (!stored || stored.status !== 'held') return 'changed'
       stored.holdReason = reason
+      store.events.push(structuredClone(event))
+      return 'held'
+    },
+    async returnToHeld(lead, reason, event) {
+      const stored = leads.get(lead.id)
+      if (!stored || stored.status !== lead.status) return 'changed'
+      leads.set(lead.id, { ...stored, status: 'held', holdReason: reason })
       store.events.push(structuredClone(event))
       return 'held'
     },

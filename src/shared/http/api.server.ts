@@ -11,6 +11,7 @@ import { uploadTooLarge } from '../domain/lead-import'
 import { LEAD_STATUSES } from '../domain/entities'
 import { validateClayLead } from '../domain/lead-intake'
 import { normaliseEmail } from '../domain/sanitise'
+import { localDay } from '../domain/sending-window'
 import { jsonError, parseJsonBody, type ApiRequest, type ApiResponse } from './json.server'
 
 /**
@@ -109,8 +110,12 @@ const routes: Route[] = [
     run: async (deps, _req, _actor, [id]) => {
       const found = await deps.campaigns.get(decodeURIComponent(id!))
       if (!found) return jsonError(404, 'No campaign with that id.')
-      const chain = await deps.campaigns.chain(found.value.id)
-      return { status: 200, body: { campaign: found.value, version: found.version, chain: { running: chain.running, position: chain.cursor } } }
+      const c = found.value
+      const [chain, sentToday] = await Promise.all([deps.campaigns.chain(c.id), deps.sendsOn('campaign', c.id, localDay(c.window.timeZone, deps.clock.now()))])
+      return {
+        status: 200,
+        body: { campaign: c, version: found.version, counts: { sentToday, dailyCap: c.dailyCap }, chain: { running: chain.running, position: chain.cursor, waitingFor: chain.waitingFor } },
+      }
     },
   },
   {

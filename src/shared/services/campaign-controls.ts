@@ -50,7 +50,9 @@ export async function controlCampaign(deps: ControlDeps, actor: Actor, id: strin
   if (!current) return { ok: false, status: 404, message: 'That campaign does not exist.' }
   const before = current.value
   if (!FROM[control].includes(before.status)) {
-    return { ok: false, status: 409, message: `A ${before.status} campaign cannot be ${PAST[control]}.` }
+    // "An active campaign", "an aborted campaign": the article follows the status word.
+    const article = /^[aeiou]/.test(before.status) ? 'An' : 'A'
+    return { ok: false, status: 409, message: `${article} ${before.status} campaign cannot be ${PAST[control]}.` }
   }
   const after: Campaign = { ...before, status: TO[control], pauseReason: control === 'pause' ? `paused by ${actor.id}` : null }
   const chainId = deps.ids.next()

@@ -721,23 +721,24 @@ describe('pulse: a fault at any step, then the same message again', () => {
   const leads = [lead(1), lead(2), lead(3), lead(4)]
 
   // The fault hits the first call of the step, i.e. while the chain handles L1 (for saveVerification
-  // the 2nd call is the pre-verification of L2, whose failure the pulse ignores). `models` says what the
-  // fault stands for in production; `l1` is where L1 ends up.
-  it.each<{ step: Step; mode: FaultMode; nth: number; l1: { state: string; toSes: number; verified: number }; models: string }>([
-    { step: 'saveVerification', mode: 'before', nth: 1, l1: { state: 'sent', toSes: 1, verified: 2 }, models: 'the verdict could not be stored, so the retry asks the verifier again' },
-    { step: 'saveVerification', mode: 'after', nth: 1, l1: { state: 'sent', toSes: 1, verified: 1 }, models: 'the verdict was stored but the answer lost, so the retry reuses it' },
-    { step: 'saveVerification', mode: 'before', nth: 2, l1: { state: 'sent', toSes: 1, verified: 1 }, models: "pre-verifying L2 failed, which does not fail L1's pulse" },
-    { step: 'claim', mode: 'before', nth: 1, l1: { state: 'sent', toSes: 1, verified: 1 }, models: 'the conditional put never reached DynamoDB, so the retry claims and sends' },
-    { step: 'claim', mode: 'after', nth: 1, l1: { state: 'sending', toSes: 0, verified: 1 }, models: 'the claim was written but its answer lost, so the retry finds it and passes L1 over unsent' },
-    { step: 'send', mode: 'before', nth: 1, l1: { state: 'sending', toSes: 0, verified: 1 }, models: 'the Lambda died before SES got the message; maybe sent as far as Drason knows, so never resent' },
-    { step: 'send', mode: 'after', nth: 1, l1: { state: 'sending', toSes: 1, verified: 1 }, models: 'SES took the message and the Lambda died before recording it; the claim keeps the send id for SES events' },
-    { step: 'settle', mode: 'before', nth: 1, l1: { state: 'sending', toSes: 1, verified: 1 }, models: 'the settle transaction failed, so L1 stays claimed and uncounted, and is never resent' },
-    { step: 'settle', mode: 'after', nth: 1, l1: { state: 'sent', toSes: 1, verified: 1 }, models: 'the settle transaction committed but its answer was lost, so L1 is counted once and never resent' },
-    { step: 'advance', mode: 'before', nth: 1, l1: { state: 'sent', toSes: 1, verified: 1 }, models: 'the cursor did not move, so the retry finds L1 sent and moves past it' },
-    { step: 'advance', mode: 'after', nth: 1, l1: { state: 'sent', toSes: 1, verified: 1 }, models: 'the cursor moved but its answer was lost, so the retry goes on with L2' },
-    { step: 'enqueue', mode: 'before', nth: 1, l1: { state: 'sent', toSes: 1, verified: 1 }, models: 'SendMessage failed, so the redelivered message carries the chain on' },
-    { step: 'enqueue', mode: 'after', nth: 1, l1: { state: 'sent', toSes: 1, verified: 1 }, models: 'SendMessage succeeded but its answer was lost, so two pulses of the chain run on and the claim keeps each lead single' },
-  ])('$step fails $mode its effect (call $nth): $models', async ({ step, mode, nth, l1 }) => {
+  // the 2nd call is the pre-verification of L2, whose failure the pulse ignores). The fourth column says
+  // what the fault stands for in production; the last is where L1 ends up (its record's state, how many
+  // times SES was handed it, how many times the verifier was asked about it).
+  it.each<[Step, FaultMode, number, string, { state: string; toSes: number; verified: number }]>([
+    ['saveVerification', 'before', 1, 'the verdict could not be stored, so the retry asks the verifier again', { state: 'sent', toSes: 1, verified: 2 }],
+    ['saveVerification', 'after', 1, 'the verdict was stored but the answer lost, so the retry reuses it', { state: 'sent', toSes: 1, verified: 1 }],
+    ['saveVerification', 'before', 2, "pre-verifying L2 failed, which does not fail L1's pulse", { state: 'sent', toSes: 1, verified: 1 }],
+    ['claim', 'before', 1, 'the conditional put never reached DynamoDB, so the retry claims and sends', { state: 'sent', toSes: 1, verified: 1 }],
+    ['claim', 'after', 1, 'the claim was written but its answer lost, so the retry finds it and passes L1 over unsent', { state: 'sending', toSes: 0, verified: 1 }],
+    ['send', 'before', 1, 'the Lambda died before SES got the message; maybe sent as far as Drason knows, so never resent', { state: 'sending', toSes: 0, verified: 1 }],
+    ['send', 'after', 1, 'SES took the message and the Lambda died before recording it; the claim keeps the send id for SES events', { state: 'sending', toSes: 1, verified: 1 }],
+    ['settle', 'before', 1, 'the settle transaction failed, so L1 stays claimed and uncounted, and is never resent', { state: 'sending', toSes: 1, verified: 1 }],
+    ['settle', 'after', 1, 'the settle transaction committed but its answer was lost, so L1 is counted once and never resent', { state: 'sent', toSes: 1, verified: 1 }],
+    ['advance', 'before', 1, 'the cursor did not move, so the retry finds L1 sent and moves past it', { state: 'sent', toSes: 1, verified: 1 }],
+    ['advance', 'after', 1, 'the cursor moved but its answer was lost, so the retry goes on with L2', { state: 'sent', toSes: 1, verified: 1 }],
+    ['enqueue', 'before', 1, 'SendMessage failed, so the redelivered message carries the chain on', { state: 'sent', toSes: 1, verified: 1 }],
+    ['enqueue', 'after', 1, 'SendMessage succeeded but its answer was lost, so two pulses of the chain run on and the claim keeps each lead single', { state: 'sent', toSes: 1, verified: 1 }],
+  ])('%s fails %s its effect (call %i): %s', async (step, mode, nth, _models, l1) => {
     const w = world({ leads })
     faultAt(w, step, (call) => (call === nth ? mode : null))
     const { retries } = await drive(w)

@@ -20,6 +20,52 @@ function toItem(lead: Lead): Record<string, unknown> {
 const fromItem = (item: Record<string, unknown>): Lead => item.lead as Lead
 
 export function dynamoLeads(db: Db) {
+  /**
+   * Moves a lead from the status it was read with to another, with its counters and audit event, in one
+   * transaction conditional on the status being unchanged since it was read.
+   */
+  const moveStatus = async (lead: Lead, to: LeadStatus, holdReason: string | null, event: AuditEvent): Promise<'moved' | 'changed'> => {
+    try {
+      await transact(db, [
+        {
+          Put: {
+            TableName: db.table('leads'),
+            Item: toItem({ ...lead, status: to, holdReason }),
+            ConditionExpression: '#lead.#status = :from',
+            ExpressionAttributeNames: { '#lead': 'lead', '#status': 'status' },
+            ExpressionAttributeValues: { ':from': lead.status },
+          },
+        },
+        auditPut(db, event),
+        metricsTotalAdd(db, 'overall', 'all', { [`leads_${lead.status}`]: -1, [`leads_${to}`]: 1 })!,
+      ])
+      return 'moved'
+    } catch (err) {
+      if (isConditionFailure(err)) return 'changed'
+      throw err
+    }
+  }
+  /** A campaign's leads in one status, in queue order, after a cursor (paged until `limit`). */
+  const campaignLeads = async (campaignId: string, status: LeadStatus, after: string | null, limit: number): Promise<{ lead: Lead; cursor: string }[]> => {
+    const found: { lead: Lead; cursor: string }[] = []
+    let start: Record<string, unknown> | undefined
+    do {
+      const out = await db.doc.send(
+        new QueryCommand({
+          TableName: db.table('leads'),
+          IndexName: INDEX.leadsByCampaign,
+          KeyConditionExpression: after ? 'gsi2pk = :pk AND gsi2sk > :after' : 'gsi2pk = :pk',
+          FilterExpression: '#lead.#status = :status',
+          ExpressionAttributeNames: { '#lead': 'lead', '#status': 'status' },
+          ExpressionAttributeValues: { ':pk': keys.leadByCampaign(campaignId, '', '').gsi2pk, ':status': status, ...(after ? { ':after': after } : {}) },
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      )
+      for (const item of out.Items ?? []) found.push({ lead: fromItem(item), cursor: String(item.gsi2sk) })
+      start = out.LastEvaluatedKey
+    } while (start && found.length < limit)
+    return found.slice(0, limit)
+  }
   return {
     /**
      * Creates a lead, claims its normalised address, records the audit event and counts it, all in one
@@ -52,96 +98,18 @@ export function dynamoLeads(db: Db) {
     },
 
     /** The campaign's next active (queued) leads after the chain's cursor, in queue order, with their cursors. */
-    async nextActive(campaignId: string, after: string | null, limit: number): Promise<{ lead: Lead; cursor: string }[]> {
-      const found: { lead: Lead; cursor: string }[] = []
-      let start: Record<string, unknown> | undefined
-      do {
-        const out = await db.doc.send(
-          new QueryCommand({
-            TableName: db.table('leads'),
-            IndexName: INDEX.leadsByCampaign,
-            KeyConditionExpression: after ? 'gsi2pk = :pk AND gsi2sk > :after' : 'gsi2pk = :pk',
-            FilterExpression: '#lead.#status = :active',
-            ExpressionAttributeNames: { '#lead': 'lead', '#status': 'status' },
-            ExpressionAttributeValues: { ':pk': keys.leadByCampaign(campaignId, '', '').gsi2pk, ':active': 'active', ...(after ? { ':after': after } : {}) },
-            ...(start ? { ExclusiveStartKey: start } : {}),
-          }),
-        )
-        for (const item of out.Items ?? []) found.push({ lead: fromItem(item), cursor: String(item.gsi2sk) })
-        start = out.LastEvaluatedKey
-      } while (start && found.length < limit)
-      return found.slice(0, limit)
-    },
+    nextActive: (campaignId: string, after: string | null, limit: number) => campaignLeads(campaignId, 'active', after, limit),
 
     /** Held leads routed to a campaign, oldest first (the order they will be sent in). */
-    async heldOfCampaign(campaignId: string, limit: number): Promise<Lead[]> {
-      const leads: Lead[] = []
-      let start: Record<string, unknown> | undefined
-      do {
-        const out = await db.doc.send(
-          new QueryCommand({
-            TableName: db.table('leads'),
-            IndexName: INDEX.leadsByCampaign,
-            KeyConditionExpression: 'gsi2pk = :pk',
-            FilterExpression: '#lead.#status = :held',
-            ExpressionAttributeNames: { '#lead': 'lead', '#status': 'status' },
-            ExpressionAttributeValues: { ':pk': keys.leadByCampaign(campaignId, '', '').gsi2pk, ':held': 'held' },
-            ...(start ? { ExclusiveStartKey: start } : {}),
-          }),
-        )
-        leads.push(...(out.Items ?? []).map(fromItem))
-        start = out.LastEvaluatedKey
-      } while (start && leads.length < limit)
-      return leads.slice(0, limit)
-    },
+    heldOfCampaign: async (campaignId: string, limit: number): Promise<Lead[]> => (await campaignLeads(campaignId, 'held', null, limit)).map((f) => f.lead),
 
     /** Held -> active (queued) through the gate: the lead, its counters and the audit event together. */
-    async admit(lead: Lead, event: AuditEvent): Promise<'admitted' | 'changed'> {
-      const active: Lead = { ...lead, status: 'active', holdReason: null }
-      try {
-        await transact(db, [
-          {
-            Put: {
-              TableName: db.table('leads'),
-              Item: toItem(active),
-              ConditionExpression: '#lead.#status = :held',
-              ExpressionAttributeNames: { '#lead': 'lead', '#status': 'status' },
-              ExpressionAttributeValues: { ':held': 'held' },
-            },
-          },
-          auditPut(db, event),
-          metricsTotalAdd(db, 'overall', 'all', { leads_held: -1, leads_active: 1 })!,
-        ])
-        return 'admitted'
-      } catch (err) {
-        if (isConditionFailure(err)) return 'changed'
-        throw err
-      }
-    },
+    admit: (lead: Lead, event: AuditEvent): Promise<'admitted' | 'changed'> =>
+      moveStatus(lead, 'active', null, event).then((r) => (r === 'moved' ? 'admitted' : 'changed')),
 
     /** Active (queued, unsent) -> held with a reason, e.g. when its campaign is aborted; counted and audited. */
-    async returnToHeld(lead: Lead, reason: string, event: AuditEvent): Promise<'held' | 'changed'> {
-      const held: Lead = { ...lead, status: 'held', holdReason: reason }
-      try {
-        await transact(db, [
-          {
-            Put: {
-              TableName: db.table('leads'),
-              Item: toItem(held),
-              ConditionExpression: '#lead.#status = :active',
-              ExpressionAttributeNames: { '#lead': 'lead', '#status': 'status' },
-              ExpressionAttributeValues: { ':active': 'active' },
-            },
-          },
-          auditPut(db, event),
-          metricsTotalAdd(db, 'overall', 'all', { leads_active: -1, leads_held: 1 })!,
-        ])
-        return 'held'
-      } catch (err) {
-        if (isConditionFailure(err)) return 'changed'
-        throw err
-      }
-    },
+    returnToHeld: (lead: Lead, reason: string, event: AuditEvent): Promise<'held' | 'changed'> =>
+      moveStatus(lead, 'held', reason, event).then((r) => (r === 'moved' ? 'held' : 'changed')),
 
     /** Records why a held lead stays held (only while it is still held), with its audit event. */
     async hold(lead: Lead, reason: string, event: AuditEvent): Promise<'held' | 'changed'> {
