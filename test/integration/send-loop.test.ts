@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { Campaign, Lead } from '../../src/shared/domain/entities'
 import { dayOf } from '../../src/shared/domain/metrics'
 import { controlCampaign } from '../../src/shared/services/campaign-controls'
-import { pulse, type PulseResult } from '../../src/shared/services/pulse'
+import { MAX_PULSE_RETRIES, pulse, type PulseResult } from '../../src/shared/services/pulse'
 import { sweepStuckSends } from '../../src/shared/services/send-sweep'
 import { confirmFromSendEvent } from '../../src/shared/services/send-confirmation'
 import { parseFeedbackBody } from '../../src/shared/domain/ses-event'
@@ -156,5 +156,15 @@ describe('the send loop', () => {
     expect(await deps.sends.get(id, leads[0]!.id)).toMatchObject({ state: 'sent', messageId: 'ses-msg-1' })
     expect((await deps.metrics.days('campaign', id, [dayOf(new Date(claimedAt))]))[0]!.sends).toBe(before + 1)
     expect((await deps.audit.forEntity('lead', leads[0]!.id, 1)).items[0]).toMatchObject({ action: 'send_confirmed', actor: { type: 'integration', id: 'ses' } })
+  })
+
+  it('backs off while the verifier is down, then lets the pulse fail to the queue with nothing claimed', async () => {
+    const { deps, id, leads, pulses } = await runningCampaign([`down.${Date.now()}@error.test`])
+    const first = pulses.at(-1)!.pulse
+    expect(await pulse(deps, first)).toEqual({ kind: 'retrying', reason: 'the verifier is unavailable', delaySeconds: 30 })
+    expect(pulses.at(-1)).toMatchObject({ pulse: { attempt: 1 }, delay: 30 })
+    expect(await pulse(deps, { ...first, attempt: 3 })).toMatchObject({ kind: 'retrying', delaySeconds: 240 })
+    await expect(pulse(deps, { ...first, attempt: MAX_PULSE_RETRIES })).rejects.toMatchObject({ retryable: true })
+    expect(await deps.sends.get(id, leads[0]!.id)).toBeNull()
   })
 })

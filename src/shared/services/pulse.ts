@@ -95,6 +95,7 @@ export type PulseResult =
   | { kind: 'unknown'; leadId: string }
   | { kind: 'failed'; leadId: string; reason: string }
   | { kind: 'throttled'; delaySeconds: number }
+  | { kind: 'retrying'; reason: string; delaySeconds: number }
 
 // With nothing queued, look again in 5 minutes: the gate admits leads on that same schedule.
 const IDLE_SECONDS = 300
@@ -103,8 +104,6 @@ const BLOCKED_SECONDS = 900
 // A verification stays good for a day: long enough to pre-verify the next lead, short enough that a
 // mailbox that closed since is caught before a send.
 const VERIFICATION_FRESH_MS = 24 * 3_600_000
-// SES per-second throttling: try again after a minute (the rate resets each second; a minute is gentle).
-const THROTTLE_SECONDS = 60
 
 function stamp(deps: PulseDeps, e: NewAuditEvent): AuditEvent {
   return stampAuditEvent(e, deps.ids.next(), deps.clock.now())
@@ -119,9 +118,24 @@ async function verify(deps: PulseDeps, email: string): Promise<StoredVerificatio
   return stored
 }
 
-async function schedule(deps: PulseDeps, campaignId: string, chainId: string, delaySeconds: number): Promise<void> {
+async function schedule(deps: PulseDeps, campaignId: string, chainId: string, delaySeconds: number, attempt = 0): Promise<void> {
   // Longer waits hop: each hop is a pulse that finds nothing due yet and waits again.
-  await deps.pulseQueue.enqueue({ campaignId, chainId }, splitIntoHops(delaySeconds)[0] ?? 0)
+  await deps.pulseQueue.enqueue({ campaignId, chainId, ...(attempt > 0 ? { attempt } : {}) }, splitIntoHops(delaySeconds)[0] ?? 0)
+}
+
+// Retries of one pulse when a dependency is down (the verifier) or SES throttles: 30 s, 60 s, 120 s,
+// 240 s, 480 s; after that the error is thrown, SQS retries and then dead-letters the message. Nothing is
+// claimed before the verifier answers, so a dead-lettered pulse loses no lead: Resume starts a new chain
+// at the same queue position.
+export const MAX_PULSE_RETRIES = 5
+const BACKOFF_BASE_SECONDS = 30
+export function backoffSeconds(attempt: number): number {
+  return Math.min(900, BACKOFF_BASE_SECONDS * 2 ** attempt)
+}
+
+/** A dependency that may come back (the verifier's `retryable` errors). */
+function isRetryable(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { retryable?: unknown }).retryable === true
 }
 
 /**
@@ -129,8 +143,9 @@ async function schedule(deps: PulseDeps, campaignId: string, chainId: string, de
  * claim → SES → record → the next pulse after a Gaussian delay. A pulse from an older chain, or for a
  * paused or aborted campaign, ends before anything is sent.
  */
-export async function pulse(deps: PulseDeps, message: { campaignId: string; chainId: string }): Promise<PulseResult> {
+export async function pulse(deps: PulseDeps, message: { campaignId: string; chainId: string; attempt?: number }): Promise<PulseResult> {
   const { campaignId, chainId } = message
+  const attempt = message.attempt ?? 0
   const chain = await deps.campaigns.chain(campaignId)
   if (!chain.running || chain.chainId !== chainId) return { kind: 'stale' }
   const found = await deps.campaigns.get(campaignId)
@@ -200,7 +215,15 @@ export async function pulse(deps: PulseDeps, message: { campaignId: string; chai
   const mailbox = mailboxes.find((m) => m.id === decision.mailboxId)!
 
   // Just-in-time verification (the result is kept for a day; the next lead is verified after this send).
-  const verification = await verify(deps, lead.email)
+  let verification: StoredVerification
+  try {
+    verification = await verify(deps, lead.email)
+  } catch (err) {
+    if (!isRetryable(err) || attempt >= MAX_PULSE_RETRIES) throw err
+    const delay = backoffSeconds(attempt)
+    await schedule(deps, campaignId, chainId, delay, attempt + 1)
+    return { kind: 'retrying', reason: 'the verifier is unavailable', delaySeconds: delay }
+  }
   if (verification.verdict === 'invalid' || (verification.verdict === 'risky' && !settings.sending.sendToRiskyAddresses)) {
     return skipLead(deps, campaign, chainId, next.cursor, chain.lastMailboxId, lead, `the verifier answered ${verification.status}${verification.diagnosis ? ` (${verification.diagnosis})` : ''}`, verification)
   }
@@ -261,9 +284,9 @@ export async function pulse(deps: PulseDeps, message: { campaignId: string; chai
     }
     case 'throttled': {
       await deps.sends.release(record)
-      // A used-up daily quota waits for the quota window, not a minute.
-      const delay = outcome.code === 'LimitExceededException' ? BLOCKED_SECONDS : (outcome.retryAfterSeconds ?? THROTTLE_SECONDS)
-      await schedule(deps, campaignId, chainId, delay)
+      // A used-up daily quota waits for the quota window; a rate throttle backs off, growing each time.
+      const delay = outcome.code === 'LimitExceededException' ? BLOCKED_SECONDS : Math.max(outcome.retryAfterSeconds ?? 0, backoffSeconds(attempt))
+      await schedule(deps, campaignId, chainId, delay, attempt + 1)
       return { kind: 'throttled', delaySeconds: delay }
     }
     case 'paused':
