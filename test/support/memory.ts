@@ -16,6 +16,7 @@ import type { IntakeLeadStore, RuleSource } from '../../src/shared/services/inta
 import type { ImportQueue, ImportStore } from '../../src/shared/services/lead-import'
 import type { Clock, IdSource } from '../../src/shared/services/ports'
 import type { OutgoingEmail, PulseDeps, SendOutcome, SendRecord, StoredVerification } from '../../src/shared/services/pulse'
+import { testLead } from './factories'
 import type { RuleStore } from '../../src/shared/services/routing-rules'
 import type { SettingsStore } from '../../src/shared/services/settings'
 
@@ -679,8 +680,12 @@ export function memorySuppression(addresses: string[] = []): { addresses: Set<st
   return { addresses: set, isSuppressed: async (email) => set.has(email) }
 }
 
-/** What the scripted verifier answers for an address: a verdict, or a throw (the verifier is down). */
-export type ScriptedVerdict = 'valid' | 'invalid' | 'risky' | 'throw'
+/**
+ * What the scripted verifier answers for an address: a verdict, or a throw as the MyEmailVerifier adapter
+ * throws: `unavailable` (down, timed out, rate-limited: `retryable`) or `misconfigured` (a refused API key,
+ * no credits: not retryable).
+ */
+export type ScriptedVerdict = 'valid' | 'invalid' | 'risky' | 'unavailable' | 'misconfigured'
 
 const VERIFIER_ANSWERS = {
   valid: { status: 'Valid', diagnosis: 'Mailbox Exists and Active' },
@@ -704,7 +709,10 @@ export function scriptedVerifier(answers: Record<string, ScriptedVerdict> = {}):
     async verify(email) {
       verifier.calls.push(email)
       const verdict = map.get(email) ?? 'valid'
-      if (verdict === 'throw') throw new Error(`verifier unavailable for ${email}`)
+      if (verdict === 'unavailable' || verdict === 'misconfigured') {
+        const retryable = verdict === 'unavailable'
+        throw Object.assign(new Error(retryable ? `verifier unavailable for ${email}` : 'verifier refused the API key'), { retryable })
+      }
       const answer = VERIFIER_ANSWERS[verdict]
       return { verdict, ...answer, raw: { Address: email, Status: answer.status } }
     },
@@ -740,6 +748,8 @@ export function scriptedSender(script: SendOutcome[] = []): ScriptedSender {
 export interface PulseMessage {
   campaignId: string
   chainId: string
+  /** How many times this pulse has been retried (backoff), when it has. */
+  attempt?: number
 }
 
 export interface MemoryPulseQueue extends PulseQueue {
@@ -789,4 +799,26 @@ export function injectFaults<K extends string, T extends { [key in K]: (...args:
   }
   target[method] = wrapped as unknown as T[K]
   return counts
+}
+
+/** An active mailbox on domain d1 with a cap of 100 a day; tests override what they are about. */
+export function testMailbox(id: string, address: string, fromName: string, overrides: Partial<Mailbox> = {}): Mailbox {
+  return { id, address, fromName, domainId: 'd1', status: 'active', healthState: 'healthy', dailyCap: 100, pauseReason: null, lastActivityAt: null, ...overrides }
+}
+
+/** A healthy sender domain. */
+export function testDomain(id: string, name: string, overrides: Partial<Domain> = {}): Domain {
+  return { id, name, status: 'healthy', pauseReason: null, ...overrides }
+}
+
+/** Lead `L<n>` of campaign c1, queued (active); `n` orders the queue (created `n` seconds into November). */
+export function campaignLead(n: number, overrides: Partial<Lead> = {}): Lead {
+  return testLead(`L${n}`, {
+    email: `lead${n}@acme.example`,
+    status: 'active',
+    campaignId: 'c1',
+    holdReason: null,
+    createdAt: new Date(Date.UTC(2026, 10, 1) + n * 1000).toISOString(),
+    ...overrides,
+  })
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { CAMPAIGN_STATUSES, type CampaignStatus, type Lead } from '../domain/entities'
 import {
   campaign as plainCampaign,
+  campaignLead,
   fixedClock,
   memoryCampaignLeads,
   memoryCampaignStore,
@@ -17,24 +18,7 @@ const actor = { type: 'user', id: 'tester@drason.test' } as const
 const SES_REASON = 'SES refused to send (SendingPausedException): sending is paused for the account or configuration set.'
 const CONFLICT = 'The campaign changed at the same moment (another click or another person). Reload to see its state.'
 
-const lead = (n: number, patch: Partial<Lead> = {}): Lead => ({
-  id: `L${n}`,
-  email: `lead${n}@acme.example`,
-  fullName: 'Priya Sharma',
-  firstName: 'Priya',
-  firstNameConfidence: 0.9,
-  company: 'Acme',
-  persona: 'founder',
-  leadScore: 90,
-  source: 'manual',
-  enrichment: {},
-  status: 'active',
-  healthState: 'healthy',
-  campaignId: 'c1',
-  holdReason: null,
-  createdAt: `2026-11-01T00:00:${String(n).padStart(2, '0')}.000Z`,
-  ...patch,
-})
+const lead = campaignLead
 
 /** Campaign c1 in `status`; an active campaign has a running chain, any other a stopped one. */
 function world(status: CampaignStatus, options: { chain?: Partial<ChainState>; leads?: Lead[] } = {}) {
@@ -83,8 +67,6 @@ const REFUSED: [Control, CampaignStatus, string][] = [
   ['abort', 'aborted', 'An aborted campaign cannot be aborted.'],
   ['abort', 'completed', 'A completed campaign cannot be aborted.'],
 ]
-
-const starts = (control: Control) => control === 'start' || control === 'resume'
 
 describe('controlCampaign: which controls apply to which status', () => {
   it('the two tables name every control and status pair exactly once', () => {
@@ -212,7 +194,7 @@ describe('controlCampaign: Abort returns unsent leads to held', () => {
   })
 
   it('pages through a long queue', async () => {
-    const many = Array.from({ length: 250 }, (_, i) => lead(i + 1, { createdAt: new Date(Date.UTC(2026, 10, 1) + i * 1000).toISOString() }))
+    const many = Array.from({ length: 250 }, (_, i) => lead(i + 1))
     const w = world('paused', { leads: many })
     await controlCampaign(w.deps, actor, 'c1', 'abort')
     expect([...w.leads.leads.values()].filter((l) => l.status === 'held')).toHaveLength(250)

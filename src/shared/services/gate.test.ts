@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import type { Campaign, CampaignStatus, Domain, Lead, Mailbox } from '../domain/entities'
+import type { Campaign, CampaignStatus, Lead } from '../domain/entities'
 import { DEFAULT_SETTINGS } from '../domain/settings'
 import {
   campaign as plainCampaign,
+  campaignLead,
   fixedClock,
   memoryCampaignLeads,
   memoryCampaignStore,
@@ -10,6 +11,8 @@ import {
   memorySends,
   memorySuppression,
   sequentialIds,
+  testDomain,
+  testMailbox,
 } from '../../../test/support/memory'
 import { evaluateHeldLeads, reevaluateAll, type GateDeps } from './gate'
 
@@ -18,40 +21,13 @@ const NOW = '2026-11-23T06:00:00.000Z'
 const DAY = '2026-11-23'
 const GATE = { type: 'system', id: 'gate' } as const
 
-const MAILBOX: Mailbox = {
-  id: 'mb-a',
-  address: 'asha@mail.drason.test',
-  fromName: 'Asha Rao',
-  domainId: 'd1',
-  status: 'active',
-  healthState: 'healthy',
-  dailyCap: 100,
-  pauseReason: null,
-  lastActivityAt: null,
-}
-const DOMAIN: Domain = { id: 'd1', name: 'mail.drason.test', status: 'healthy', pauseReason: null }
+const MAILBOX = testMailbox('mb-a', 'asha@mail.drason.test', 'Asha Rao')
+const DOMAIN = testDomain('d1', 'mail.drason.test')
 
 const campaign = (id: string, patch: Partial<Campaign> = {}): Campaign => ({ ...plainCampaign(id, `Campaign ${id}`), mailboxIds: ['mb-a'], ...patch })
 
 /** A held lead of `campaignId` waiting for the gate; `n` orders the queue. */
-const held = (n: number, campaignId = 'c1', patch: Partial<Lead> = {}): Lead => ({
-  id: `L${n}`,
-  email: `lead${n}@acme.example`,
-  fullName: 'Priya Sharma',
-  firstName: 'Priya',
-  firstNameConfidence: 0.9,
-  company: 'Acme',
-  persona: 'founder',
-  leadScore: 90,
-  source: 'manual',
-  enrichment: {},
-  status: 'held',
-  healthState: 'healthy',
-  campaignId,
-  holdReason: 'awaiting gate',
-  createdAt: new Date(Date.UTC(2026, 10, 1) + n * 1000).toISOString(),
-  ...patch,
-})
+const held = (n: number, campaignId = 'c1', patch: Partial<Lead> = {}): Lead => campaignLead(n, { status: 'held', holdReason: 'awaiting gate', campaignId, ...patch })
 
 function world(options: { campaigns?: Campaign[]; leads?: Lead[]; suppressed?: string[] } = {}) {
   const campaigns = memoryCampaignStore(options.campaigns ?? [campaign('c1')])

@@ -5,6 +5,7 @@ import { DEFAULT_SETTINGS, type Settings } from '../domain/settings'
 import { leadContext, renderWithChoices } from '../domain/template'
 import {
   campaign as plainCampaign,
+  campaignLead,
   fixedClock,
   injectFaults,
   memoryAuditLog,
@@ -17,12 +18,14 @@ import {
   scriptedSender,
   scriptedVerifier,
   sequentialIds,
+  testDomain,
+  testMailbox,
   type ChainState,
   type FaultMode,
   type PulseMessage,
   type ScriptedVerdict,
 } from '../../../test/support/memory'
-import { pulse, type PulseDeps, type PulseResult, type SendOutcome } from './pulse'
+import { MAX_PULSE_RETRIES, pulse, type PulseDeps, type PulseResult, type SendOutcome } from './pulse'
 
 // Monday 20:00 UTC is already Tuesday 01:30 in Kolkata: the campaign's cap counts its local day
 // (2026-11-24) while the account, mailbox and domain counters count the UTC day (2026-11-23).
@@ -44,41 +47,9 @@ const baseCampaign = (patch: Partial<Campaign> = {}): Campaign => ({
   ...patch,
 })
 
-const mailbox = (id: string, address: string, fromName: string, patch: Partial<Mailbox> = {}): Mailbox => ({
-  id,
-  address,
-  fromName,
-  domainId: 'd1',
-  status: 'active',
-  healthState: 'healthy',
-  dailyCap: 100,
-  pauseReason: null,
-  lastActivityAt: null,
-  ...patch,
-})
-
-const MAILBOXES = [mailbox('mb-a', 'asha@mail.drason.test', 'Asha Rao'), mailbox('mb-b', 'bala@mail.drason.test', 'Bala Iyer')]
-const DOMAIN: Domain = { id: 'd1', name: 'mail.drason.test', status: 'healthy', pauseReason: null }
-
-/** An active (queued) lead of campaign c1; `n` orders the queue. */
-const lead = (n: number, patch: Partial<Lead> = {}): Lead => ({
-  id: `L${n}`,
-  email: `lead${n}@acme.example`,
-  fullName: 'Priya Sharma',
-  firstName: 'Priya',
-  firstNameConfidence: 0.9,
-  company: 'Acme',
-  persona: 'founder',
-  leadScore: 90,
-  source: 'manual',
-  enrichment: {},
-  status: 'active',
-  healthState: 'healthy',
-  campaignId: 'c1',
-  holdReason: null,
-  createdAt: `2026-11-01T00:00:0${n}.000Z`,
-  ...patch,
-})
+const MAILBOXES = [testMailbox('mb-a', 'asha@mail.drason.test', 'Asha Rao'), testMailbox('mb-b', 'bala@mail.drason.test', 'Bala Iyer')]
+const DOMAIN = testDomain('d1', 'mail.drason.test')
+const lead = campaignLead
 
 interface WorldOptions {
   campaign?: Partial<Campaign> | null
@@ -138,7 +109,19 @@ type World = ReturnType<typeof world>
 
 const cursorOf = (l: Lead) => memoryCampaignLeads().cursorOf(l)
 
-/** Nothing left the building: no verification, no claim, no send. */
+/** An audit event the send loop writes about lead L1. */
+const loopEvent = (id: string, action: string, sentence: string, details: Record<string, unknown>) => ({
+  id,
+  at: NOW,
+  actor: { type: 'system', id: 'send-loop' },
+  entityType: 'lead',
+  entityId: 'L1',
+  action,
+  sentence,
+  details,
+})
+
+/** Nothing left the building: no claim, no send, nothing counted. */
 function expectNothingSent(w: World) {
   expect(w.sender.calls).toEqual([])
   expect(w.sends.records.size).toBe(0)
@@ -224,24 +207,15 @@ describe('pulse: sending the next lead', () => {
     }
     expect(await w.record('L1')).toEqual({ campaignId: 'c1', leadId: 'L1', sendId: 'id-1', state: 'sent', mailboxId: 'mb-b', claimedAt: NOW, messageId: 'ses-1', variant })
     expect(w.sends.events).toEqual([
-      {
-        id: 'id-2',
-        at: NOW,
-        actor: { type: 'system', id: 'send-loop' },
-        entityType: 'lead',
-        entityId: 'L1',
-        action: 'sent',
-        sentence: 'Sent "Quick question for Smith & Sons" to priya@acme.example from bala@mail.drason.test for campaign "Founders India".',
-        details: {
-          campaignId: 'c1',
-          mailboxId: 'mb-b',
-          sendId: 'id-1',
-          messageId: 'ses-1',
-          variant,
-          verifier: { Address: 'priya@acme.example', Status: 'Valid' },
-          processingMs: expect.any(Number),
-        },
-      },
+      loopEvent('id-2', 'sent', 'Sent "Quick question for Smith & Sons" to priya@acme.example from bala@mail.drason.test for campaign "Founders India".', {
+        campaignId: 'c1',
+        mailboxId: 'mb-b',
+        sendId: 'id-1',
+        messageId: 'ses-1',
+        variant,
+        verifier: { Address: 'priya@acme.example', Status: 'Valid' },
+        processingMs: expect.any(Number),
+      }),
     ])
     // The account, the campaign (its local day), the mailbox and its domain; nothing else.
     expect(Object.fromEntries(w.sends.days)).toEqual({
@@ -293,7 +267,7 @@ describe('pulse: sending the next lead', () => {
   })
 
   it('sends even when pre-verifying the following lead fails (it is verified again just in time)', async () => {
-    const w = world({ verdicts: { 'lead2@acme.example': 'throw' } })
+    const w = world({ verdicts: { 'lead2@acme.example': 'unavailable' } })
     expect(await pulse(w.deps, MESSAGE)).toMatchObject({ kind: 'sent', leadId: 'L1' })
     w.verifier.answers.delete('lead2@acme.example')
     expect(await pulse(w.deps, MESSAGE)).toMatchObject({ kind: 'sent', leadId: 'L2' })
@@ -336,7 +310,7 @@ describe('pulse: sending the next lead', () => {
   })
 
   it('sends from the one mailbox that may send when the other is paused', async () => {
-    const w = world({ mailboxes: [mailbox('mb-a', 'asha@mail.drason.test', 'Asha Rao', { status: 'paused' }), MAILBOXES[1]!] })
+    const w = world({ mailboxes: [testMailbox('mb-a', 'asha@mail.drason.test', 'Asha Rao', { status: 'paused' }), MAILBOXES[1]!] })
     await pulse(w.deps, MESSAGE)
     expect(w.sender.calls[0]!.message.tags.mailbox).toBe('mb-b')
   })
@@ -353,16 +327,7 @@ describe('pulse: leads that are passed over', () => {
     expect(w.sender.calls).toEqual([])
     expect(await w.record('L1')).toEqual({ campaignId: 'c1', leadId: 'L1', sendId: 'id-1', state: 'skipped_invalid', mailboxId: null, claimedAt: NOW, reason })
     expect(w.sends.events).toEqual([
-      {
-        id: 'id-2',
-        at: NOW,
-        actor: { type: 'system', id: 'send-loop' },
-        entityType: 'lead',
-        entityId: 'L1',
-        action: 'skipped_invalid',
-        sentence: `Skipped lead1@acme.example in campaign "Founders India": ${reason}.`,
-        details: { campaignId: 'c1', verifier: { Address: 'lead1@acme.example', Status: expect.any(String) } },
-      },
+      loopEvent('id-2', 'skipped_invalid', `Skipped lead1@acme.example in campaign "Founders India": ${reason}.`, { campaignId: 'c1', verifier: { Address: 'lead1@acme.example', Status: expect.any(String) } }),
     ])
     // A verification was spent (counted), nothing was sent (no send counted).
     expect(Object.fromEntries(w.sends.days)).toEqual({ [`overall|all|${UTC_DAY}`]: { sends: 0, verified: 1 } })
@@ -430,17 +395,34 @@ describe('pulse: leads that are passed over', () => {
     expect(await w.chain()).toMatchObject({ cursor: cursorOf(lead(1)) })
   })
 
-  it('throws when the verifier is down (SQS retries the pulse), having claimed nothing', async () => {
-    const w = world({ verdicts: { 'lead1@acme.example': 'throw' } })
+  it.each<[number, number]>([
+    [0, 30],
+    [1, 60],
+    [4, 480],
+  ])('backs off (attempt %i: %i s) while the verifier is down, having claimed nothing', async (attempt, delay) => {
+    const w = world({ verdicts: { 'lead1@acme.example': 'unavailable' } })
     const before = await w.chain()
-    await expect(pulse(w.deps, MESSAGE)).rejects.toThrow('verifier unavailable')
+    expect(await pulse(w.deps, { ...MESSAGE, attempt })).toEqual({ kind: 'retrying', reason: 'the verifier is unavailable', delaySeconds: delay })
     expectNothingSent(w)
     expect(w.sends.verifications.size).toBe(0)
+    expect(w.queue.messages).toEqual([{ pulse: { ...MESSAGE, attempt: attempt + 1 }, delaySeconds: delay }])
+    expect(await w.chain()).toEqual(before)
+    // The retry, once the verifier is back, sends the same lead, and the chain's next pulse starts afresh.
+    w.verifier.answers.delete('lead1@acme.example')
+    expect(await pulse(w.deps, w.queue.messages[0]!.pulse)).toMatchObject({ kind: 'sent', leadId: 'L1' })
+    expect(w.queue.messages[1]!.pulse).toEqual(MESSAGE)
+  })
+
+  it.each<[string, ScriptedVerdict, number]>([
+    ['is still down after five retries', 'unavailable', 5],
+    ['refuses the API key (retrying will not help)', 'misconfigured', 0],
+  ])('throws when the verifier %s (SQS retries, then dead-letters), having claimed nothing', async (_label, verdict, attempt) => {
+    const w = world({ verdicts: { 'lead1@acme.example': verdict } })
+    const before = await w.chain()
+    await expect(pulse(w.deps, { ...MESSAGE, attempt })).rejects.toThrow(/verifier/)
+    expectNothingSent(w)
     expect(w.queue.messages).toEqual([])
     expect(await w.chain()).toEqual(before)
-    // The retry, once the verifier is back, sends the same lead.
-    w.verifier.answers.delete('lead1@acme.example')
-    expect(await pulse(w.deps, MESSAGE)).toMatchObject({ kind: 'sent', leadId: 'L1' })
   })
 })
 
@@ -544,23 +526,42 @@ describe('pulse: waiting for the gate', () => {
 })
 
 describe('pulse: what SES answers', () => {
-  it.each<[string, SendOutcome, number]>([
-    ['a per-second throttle with a retry hint', { kind: 'throttled', code: 'TooManyRequestsException', retryAfterSeconds: 5 }, 5],
-    ['a per-second throttle without a hint', { kind: 'throttled', code: 'TooManyRequestsException' }, 60],
-    ['the daily quota used up', { kind: 'throttled', code: 'LimitExceededException', retryAfterSeconds: 5 }, 900],
-  ])('gives the claim back after %s and tries the same lead again later', async (_label, outcome, delay) => {
+  it.each<[string, SendOutcome, number, number]>([
+    ['a per-second throttle', { kind: 'throttled', code: 'TooManyRequestsException' }, 0, 30],
+    ['a per-second throttle with a shorter hint', { kind: 'throttled', code: 'TooManyRequestsException', retryAfterSeconds: 5 }, 0, 30],
+    ['a per-second throttle with a longer hint', { kind: 'throttled', code: 'TooManyRequestsException', retryAfterSeconds: 100 }, 0, 100],
+    ['a third throttle in a row', { kind: 'throttled', code: 'TooManyRequestsException' }, 2, 120],
+    ['the daily quota used up', { kind: 'throttled', code: 'LimitExceededException', retryAfterSeconds: 5 }, 0, 900],
+  ])('gives the claim back after %s (attempt %i), waits %i s and tries the same lead again', async (_label, outcome, attempt, delay) => {
     const w = world({ outcomes: [outcome] })
-    expect(await pulse(w.deps, MESSAGE)).toEqual({ kind: 'throttled', delaySeconds: delay })
+    expect(await pulse(w.deps, { ...MESSAGE, attempt })).toEqual({ kind: 'throttled', delaySeconds: delay })
     expect(await w.record('L1')).toBeNull()
     expect(w.sends.events).toEqual([])
     expect(w.sends.days.size).toBe(0)
-    expect(w.queue.messages).toEqual([{ pulse: MESSAGE, delaySeconds: delay }])
+    expect(w.queue.messages).toEqual([{ pulse: { ...MESSAGE, attempt: attempt + 1 }, delaySeconds: delay }])
     expect(await w.chain()).toMatchObject({ cursor: null })
-    expect(await pulse(w.deps, MESSAGE)).toMatchObject({ kind: 'sent', leadId: 'L1' })
+    expect(await pulse(w.deps, w.queue.messages[0]!.pulse)).toMatchObject({ kind: 'sent', leadId: 'L1' })
     expect(w.sender.calls.map((c) => [c.message.to, c.outcome.kind])).toEqual([
       ['lead1@acme.example', 'throttled'],
       ['lead1@acme.example', 'sent'],
     ])
+    // Sent: the backoff is over.
+    expect(w.queue.messages[1]!.pulse).toEqual(MESSAGE)
+  })
+
+  it('keeps the attempt count within what the pulse queue accepts through a day of used-up quota', async () => {
+    // The daily quota can stay used up for most of a rolling 24 hours: about 96 re-checks 900 s apart.
+    const throttles = Array.from({ length: 120 }, (): SendOutcome => ({ kind: 'throttled', code: 'LimitExceededException' }))
+    const w = world({ outcomes: throttles })
+    let message: PulseMessage = MESSAGE
+    for (let i = 0; i < throttles.length; i++) {
+      expect(await pulse(w.deps, message)).toEqual({ kind: 'throttled', delaySeconds: 900 })
+      message = w.queue.messages.at(-1)!.pulse
+    }
+    // The send-pulse handler refuses a message whose attempt is above 100 (a poison message, dead-lettered):
+    // the chain must not outgrow it. Backoff is at its 900 s ceiling from attempt 5 on, so it stops counting there.
+    expect(Math.max(...w.queue.messages.map((m) => m.pulse.attempt ?? 0))).toBe(MAX_PULSE_RETRIES)
+    expect(await pulse(w.deps, message)).toMatchObject({ kind: 'sent', leadId: 'L1' })
   })
 
   it.each<[string, SendOutcome, string]>([
@@ -587,16 +588,7 @@ describe('pulse: what SES answers', () => {
       variant: { subject: 'Quick question for Acme' },
     })
     expect(w.sends.events).toEqual([
-      {
-        id: 'id-2',
-        at: NOW,
-        actor: { type: 'system', id: 'send-loop' },
-        entityType: 'lead',
-        entityId: 'L1',
-        action: 'send_failed',
-        sentence: 'SES rejected the email to lead1@acme.example (MessageRejected: Email address is not verified.); it will not be retried.',
-        details: { campaignId: 'c1', sendId: 'id-1', code: 'MessageRejected' },
-      },
+      loopEvent('id-2', 'send_failed', 'SES rejected the email to lead1@acme.example (MessageRejected: Email address is not verified.); it will not be retried.', { campaignId: 'c1', sendId: 'id-1', code: 'MessageRejected' }),
     ])
     expect(w.sends.days.size).toBe(0)
     expect(w.queue.messages).toEqual([{ pulse: MESSAGE, delaySeconds: 0 }])
@@ -611,17 +603,7 @@ describe('pulse: what SES answers', () => {
     expect(await pulse(w.deps, MESSAGE)).toEqual({ kind: 'unknown', leadId: 'L1' })
     expect(await w.record('L1')).toMatchObject({ state: 'unknown', sendId: 'id-1', reason: 'timed out after 10 s', variant: { subject: 'Quick question for Acme' } })
     expect(w.sends.events).toEqual([
-      {
-        id: 'id-2',
-        at: NOW,
-        actor: { type: 'system', id: 'send-loop' },
-        entityType: 'lead',
-        entityId: 'L1',
-        action: 'send_unknown',
-        sentence:
-          'The email to lead1@acme.example may or may not have gone out (timed out after 10 s); it will not be resent, and the SES Send event will settle it.',
-        details: { campaignId: 'c1', sendId: 'id-1' },
-      },
+      loopEvent('id-2', 'send_unknown', 'The email to lead1@acme.example may or may not have gone out (timed out after 10 s); it will not be resent, and the SES Send event will settle it.', { campaignId: 'c1', sendId: 'id-1' }),
     ])
     // Maybe sent, so paced like a send; counted only when SES's Send event settles it.
     expect(w.sends.days.size).toBe(0)

@@ -286,7 +286,9 @@ export async function pulse(deps: PulseDeps, message: { campaignId: string; chai
       await deps.sends.release(record)
       // A used-up daily quota waits for the quota window; a rate throttle backs off, growing each time.
       const delay = outcome.code === 'LimitExceededException' ? BLOCKED_SECONDS : Math.max(outcome.retryAfterSeconds ?? 0, backoffSeconds(attempt))
-      await schedule(deps, campaignId, chainId, delay, attempt + 1)
+      // Throttles never fail the pulse, so stop counting once the backoff is at its ceiling: a day of
+      // used-up quota is ~96 re-checks, and the queue refuses an attempt above 100 (the chain would die).
+      await schedule(deps, campaignId, chainId, delay, Math.min(attempt + 1, MAX_PULSE_RETRIES))
       return { kind: 'throttled', delaySeconds: delay }
     }
     case 'paused':
