@@ -27,27 +27,39 @@ const OPERATION: Record<string, string> = {
 
 export interface CallMeter {
   stats: CallStats
+  /**
+   * Wall time with at least one call in flight. The per-operation `ms` add up each call's own time, so
+   * calls made at once (Promise.all) overlap there; here the overlap counts once.
+   */
+  busyMs: number
   reset(): void
 }
 
 export function meterCalls(db: Db): CallMeter {
   const meter: CallMeter = {
     stats: {},
+    busyMs: 0,
     reset() {
       meter.stats = {}
+      meter.busyMs = 0
     },
   }
+  let inFlight = 0
+  let busySince = 0
   const send = db.doc.send.bind(db.doc) as (command: object) => Promise<unknown>
   const wrapped = async (command: object) => {
     const name = command.constructor.name
     const op = OPERATION[name] ?? name
     const started = performance.now()
+    if (inFlight++ === 0) busySince = started
     try {
       return await send(command)
     } finally {
+      const ended = performance.now()
+      if (--inFlight === 0) meter.busyMs += ended - busySince
       const s = (meter.stats[op] ??= { count: 0, ms: 0 })
       s.count++
-      s.ms += performance.now() - started
+      s.ms += ended - started
     }
   }
   db.doc.send = wrapped as unknown as typeof db.doc.send

@@ -1,7 +1,8 @@
 /**
  * `npm run bench` (after `npm run build`): Lambda bundle sizes and cold starts against their floors, the
  * warm server render of the Overview page, Clay webhook ingest and a CSV import end to end against their
- * raw-write floors. Prints a table and writes bench/results/latest.json.
+ * raw-write floors, and the send loop (overhead per email against its network floor, DynamoDB request
+ * units per email, and its pacing in simulated time). Prints a table and writes bench/results/latest.json.
  */
 import { spawnSync } from 'node:child_process'
 import { existsSync, writeFileSync } from 'node:fs'
@@ -12,7 +13,9 @@ import { startWritesDynamo, WRITES_DYNAMO_PORT } from './dynamo'
 import { benchImport, FULL_ROWS, fullFileEstimate, type ImportResult } from './import'
 import { benchIntake, type IntakeResult } from './intake'
 import { benchRender, type RenderResult } from './render'
+import { benchSendLoop, sendLoopReport, sendLoopTargets, type SendLoopResult } from './send-loop'
 import { round } from './stats'
+import { fmtBytes, fmtInt, fmtMs, fmtPct, fmtRate, fmtX, KB, MB, table, callsTable, type TargetResult } from './format'
 
 // 7 cold starts per bundle: the median of an odd count is a measured value, and 8 rounds (1 warm-up)
 // of all 11 bundles take under 10 s here, the ~2 MB Remix bundle included.
@@ -29,13 +32,17 @@ const INTAKE_WARMUP = 100
  * Rows of the import benchmark: the largest file an import takes (50,000 rows, import-table.ts MAX_ROWS).
  * Every row is ~3 DynamoDB calls (two reads and a 4-item transaction); DynamoDB Local, warmed by the
  * intake section, sustains ~250-300 rows/s of that on this 2-vCPU machine, so the import takes ~3 min
- * and the whole run ~4.5 min. BENCH_IMPORT_ROWS=10000 npm run bench measures fewer, and says so.
+ * and the whole run ~4-6 min with the send loop. BENCH_IMPORT_ROWS=10000 npm run bench measures fewer, and says so.
  */
 const IMPORT_ROWS_DEFAULT = FULL_ROWS
 
-// Decimal units, as AWS states Lambda limits and as esbuild.config.js's comment measures bundles.
-const KB = 1000
-const MB = 1000 * 1000
+/**
+ * The send loop: 200 measured pulses (after 20 warm-up) give a p95 from 10 real samples above it, and a
+ * queue that runs from 200 leads down to 1, so the mean covers short and long queues alike; units are
+ * priced over 200 pulses of the same queue length. 500 simulated sends per run put the KS critical value at
+ * 0.061 (1.36/sqrt 500). The whole section takes ~75 s here, the three simulated runs ~45 s of it.
+ */
+const SEND_LOOP = { n: 200, warmup: 20, simulatedSends: 500 }
 
 /**
  * The issue's targets. Ratios are of the spawn (wall) time, not the in-process time: the hello floor's
@@ -68,32 +75,6 @@ interface LambdaResult {
     inProcess: { hello: number; sdk: number }
     wall: { hello: number; sdk: number }
   }
-}
-
-interface TargetResult {
-  id: string
-  what: string
-  actual: string
-  limit: string
-  pass: boolean
-}
-
-function fmtBytes(n: number): string {
-  if (n < KB) return `${n} B`
-  if (n < MB) return `${(n / KB).toFixed(1)} KB`
-  return `${(n / MB).toFixed(2)} MB`
-}
-const fmtMs = (ms: number) => (ms < 10 ? ms.toFixed(2) : ms.toFixed(1))
-const fmtX = (x: number) => `${x.toFixed(2)}x`
-const fmtPct = (x: number) => `${(x * 100).toFixed(1)}%`
-const fmtInt = (n: number) => Math.round(n).toLocaleString('en-US')
-const fmtRate = (n: number) => (n < 100 ? n.toFixed(1) : fmtInt(n))
-
-/** `align` has one letter per column: l(eft) for text, r(ight) for numbers. */
-function table(header: string[], rows: string[][], align: string): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)))
-  const line = (cells: string[]) => cells.map((c, i) => (align[i] === 'r' ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd()
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n')
 }
 
 function gitState(): { commit: string | null; dirty: boolean | null } {
@@ -193,16 +174,6 @@ function checkWriteTargets(intake: IntakeResult, imp: ImportResult): TargetResul
       pass: imp.memory.maxRssMb < imp.memory.limitMb,
     },
   ]
-}
-
-/** DynamoDB calls of a write path, per lead/row and by share of the wall time. */
-function callsTable(calls: IntakeResult['calls'], per: number, perName: string, wallMs: number, outside: string): string {
-  const rows = Object.entries(calls)
-    .sort((a, b) => b[1].ms - a[1].ms)
-    .map(([op, c]) => [op, fmtInt(c.count), (c.count / per).toFixed(2), fmtMs(c.ms / c.count), fmtMs(c.ms / per), fmtPct(c.ms / wallMs)])
-  const dbMs = Object.values(calls).reduce((n, c) => n + c.ms, 0)
-  rows.push([`(outside DynamoDB: ${outside})`, '', '', '', fmtMs((wallMs - dbMs) / per), fmtPct((wallMs - dbMs) / wallMs)])
-  return table(['DynamoDB operation', 'calls', `per ${perName}`, 'ms/call', `ms/${perName}`, 'of time'], rows, 'lrrrrr')
 }
 
 function writesReport(intake: IntakeResult, imp: ImportResult, targets: TargetResult[]): string[] {
@@ -311,6 +282,12 @@ function report(lambdas: LambdaResult[], targets: TargetResult[], render: Render
   return lines.join('\n')
 }
 
+/** The send loop for latest.json: every figure printed, and run 1's scheduled delays, not every run's raw samples. */
+function sendLoopJson(r: SendLoopResult) {
+  const runs = r.pacing.runs.map(({ drawn: _d, scheduled: _s, gapsMs: _g, ...rest }) => rest)
+  return { ...r, pacing: { ...r.pacing, runs, scheduledDelaysRun1: r.pacing.runs[0]?.scheduled ?? [] } }
+}
+
 /** Numbers to 3 decimals, for latest.json. */
 function roundDeep<T>(value: T): T {
   return JSON.parse(JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && !Number.isInteger(v) ? round(v, 3) : v))) as T
@@ -343,14 +320,16 @@ async function main() {
   const render = await benchRender({ warmup: RENDER_WARMUP, runs: RENDER_RUNS, log })
   const { intake, imp } = await benchWrites()
   const writeTargets = checkWriteTargets(intake, imp)
+  const sendLoop: SendLoopResult = await benchSendLoop({ ...SEND_LOOP, log })
+  const loopTargets = sendLoopTargets(sendLoop)
 
   const cpu = cpus()
   const env = { node: process.version, platform: `${platform()} ${arch()}`, cpu: `${cpu[0]?.model ?? 'unknown'} x${cpu.length}` }
   const git = gitState()
   const at = new Date().toISOString()
   const header = `Drason benchmarks ${at} - node ${env.node}, ${env.platform}, ${env.cpu}${git.commit ? `, ${git.commit.slice(0, 8)}${git.dirty ? '+dirty' : ''}` : ''}`
-  const text = [report(lambdas, targets, render, header), '', ...writesReport(intake, imp, writeTargets)].join('\n')
-  const allTargets = [...targets, ...writeTargets]
+  const text = [report(lambdas, targets, render, header), '', ...writesReport(intake, imp, writeTargets), '', ...sendLoopReport(sendLoop, loopTargets)].join('\n')
+  const allTargets = [...targets, ...writeTargets, ...loopTargets]
   console.log(`\n${text}\n`)
 
   const file = join(RESULTS_DIR, 'latest.json')
@@ -358,7 +337,7 @@ async function main() {
     at,
     env,
     git,
-    settings: { coldRuns: COLD_RUNS, renderWarmup: RENDER_WARMUP, renderRuns: RENDER_RUNS, intakeRuns: INTAKE_RUNS, intakeWarmup: INTAKE_WARMUP, importRows: imp.rows, importFullRows: FULL_ROWS },
+    settings: { coldRuns: COLD_RUNS, renderWarmup: RENDER_WARMUP, renderRuns: RENDER_RUNS, intakeRuns: INTAKE_RUNS, intakeWarmup: INTAKE_WARMUP, importRows: imp.rows, importFullRows: FULL_ROWS, sendLoop: SEND_LOOP },
     targets: allTargets,
     lambdas: lambdas.map((l) => ({
       ...l,
@@ -372,6 +351,7 @@ async function main() {
     render: { ...render, ratio: { median: round(render.overview.medianMs / render.login.medianMs, 3), p95: round(render.overview.p95Ms / render.login.p95Ms, 3) } },
     intake: roundDeep(intake),
     import: roundDeep({ ...imp, fullFile: fullFileEstimate(imp) }),
+    sendLoop: roundDeep(sendLoopJson(sendLoop)),
     report: text,
   }
   writeFileSync(file, `${JSON.stringify(json, null, 2)}\n`)

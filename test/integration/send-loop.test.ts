@@ -4,6 +4,7 @@ import { dayOf } from '../../src/shared/domain/metrics'
 import { controlCampaign } from '../../src/shared/services/campaign-controls'
 import { MAX_PULSE_RETRIES, pulse, type PulseResult } from '../../src/shared/services/pulse'
 import { sweepStuckSends } from '../../src/shared/services/send-sweep'
+import { evaluateHeldLeads } from '../../src/shared/services/gate'
 import { confirmFromSendEvent } from '../../src/shared/services/send-confirmation'
 import { parseFeedbackBody } from '../../src/shared/domain/ses-event'
 import { setupEvent, testLead } from '../support/factories'
@@ -162,9 +163,35 @@ describe('the send loop', () => {
     const { deps, id, leads, pulses } = await runningCampaign([`down.${Date.now()}@error.test`])
     const first = pulses.at(-1)!.pulse
     expect(await pulse(deps, first)).toEqual({ kind: 'retrying', reason: 'the verifier is unavailable', delaySeconds: 30 })
-    expect(pulses.at(-1)).toMatchObject({ pulse: { attempt: 1 }, delay: 30 })
-    expect(await pulse(deps, { ...first, attempt: 3 })).toMatchObject({ kind: 'retrying', delaySeconds: 240 })
-    await expect(pulse(deps, { ...first, attempt: MAX_PULSE_RETRIES })).rejects.toMatchObject({ retryable: true })
+    expect(pulses.at(-1)).toMatchObject({ pulse: { attempt: 1, token: expect.any(String) }, delay: 30 })
+    // The first pulse handed over: it is stale now, and the chain's current pulse carries the retry count.
+    expect(await pulse(deps, first)).toEqual({ kind: 'stale' })
+    expect(await pulse(deps, { ...pulses.at(-1)!.pulse, attempt: 3 })).toMatchObject({ kind: 'retrying', delaySeconds: 240 })
+    await expect(pulse(deps, { ...pulses.at(-1)!.pulse, attempt: MAX_PULSE_RETRIES })).rejects.toMatchObject({ retryable: true })
     expect(await deps.sends.get(id, leads[0]!.id)).toBeNull()
+  })
+
+  it('a pulse delivered twice does not start a second chain: the duplicate sends nothing and schedules nothing', async () => {
+    const tag = Date.now()
+    const { deps, pulses } = await runningCampaign([`d1.${tag}@acme.example.com`, `d2.${tag}@acme.example.com`])
+    const message = pulses.at(-1)!.pulse
+    const queued = pulses.length
+    const [a, b] = await Promise.all([pulse(deps, message), pulse(deps, message)])
+    expect([a.kind, b.kind].filter((k) => k === 'sent')).toHaveLength(1)
+    expect(pulses.length - queued).toBe(1)
+    expect(await pulse(deps, message)).toEqual({ kind: 'stale' })
+    expect(pulses.length - queued).toBe(1)
+  })
+
+  it('queues a lead admitted later behind the cursor position, so it is still sent', async () => {
+    const tag = Date.now()
+    const { deps, id, pulses } = await runningCampaign([`first.${tag}@acme.example.com`])
+    expect((await pulse(deps, pulses.at(-1)!.pulse)).kind).toBe('sent')
+    // A lead created long ago, routed to the campaign only now.
+    const late = testLead(`${id}-late`, { email: `late.${tag}@acme.example.com`, campaignId: id, createdAt: '2020-01-01T00:00:00.000Z' })
+    await deps.leads.insert(late, setupEvent('lead', late.id, late.createdAt))
+    await evaluateHeldLeads(deps, id)
+    expect((await deps.leads.get(late.id))!.status).toBe('active')
+    expect(await pulse(deps, pulses.at(-1)!.pulse)).toMatchObject({ kind: 'sent', leadId: late.id })
   })
 })

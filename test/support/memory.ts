@@ -422,9 +422,14 @@ export interface ChainState {
   cursor: string | null
   lastMailboxId: string | null
   waitingFor: string | null
+  /**
+   * The token the chain's next pulse must carry; null until the chain's first move (its id stands for
+   * it). Optional here so tests can set a chain without it; `chain()` reads it as null, as DynamoDB does.
+   */
+  pulseToken?: string | null
 }
 
-const NO_CHAIN: ChainState = { chainId: null, running: false, cursor: null, lastMailboxId: null, waitingFor: null }
+const NO_CHAIN: ChainState = { chainId: null, running: false, cursor: null, lastMailboxId: null, waitingFor: null, pulseToken: null }
 
 export interface MemoryCampaignStore extends ControlStore {
   /** By id, with the version the next conditional write must name. */
@@ -444,7 +449,9 @@ export interface MemoryCampaignStore extends ControlStore {
 /**
  * Campaigns with their pulse chains, modelled on the DynamoDB campaign store and chain cursor: a transition
  * is conditional on the version (and, to start a chain, on no chain running); the cursor moves only for the
- * chain that owns it while it runs. Starting a chain keeps the cursor, as the real update does.
+ * chain that owns it while it runs and, with a token, only for the one pulse the chain expects, storing the
+ * next pulse's token. Starting a chain keeps the cursor and clears the token (its first pulse carries
+ * none), as the real updates do; stopping it keeps both.
  */
 export function memoryCampaignStore(initial: Campaign[] = [], chains: Record<string, Partial<ChainState>> = {}): MemoryCampaignStore {
   const campaigns = new Map(initial.map((c) => [c.id, { value: structuredClone(c), version: 1 }]))
@@ -466,7 +473,8 @@ export function memoryCampaignStore(initial: Campaign[] = [], chains: Record<str
       return [...campaigns.values()].map((c) => structuredClone(c.value))
     },
     async chain(id) {
-      return { ...(chainMap.get(id) ?? NO_CHAIN) }
+      const found = chainMap.get(id) ?? NO_CHAIN
+      return { ...found, pulseToken: found.pulseToken ?? null }
     },
     async transition(campaign, expectedVersion, event, _previous, chain) {
       const stored = campaigns.get(campaign.id)
@@ -478,16 +486,18 @@ export function memoryCampaignStore(initial: Campaign[] = [], chains: Record<str
       if (!stored || stored.version !== expectedVersion) return 'conflict'
       if ('startChain' in chain && current.running) return 'conflict'
       campaigns.set(campaign.id, { value: structuredClone(campaign), version: stored.version + 1 })
-      chainMap.set(campaign.id, 'startChain' in chain ? { ...current, running: true, chainId: chain.startChain } : { ...current, running: false })
+      chainMap.set(campaign.id, 'startChain' in chain ? { ...current, running: true, chainId: chain.startChain, pulseToken: null } : { ...current, running: false })
       store.events.push(structuredClone(event))
       store.transitions += 1
       return 'saved'
     },
     cursor: {
-      async advance(campaignId, chainId, cursor, lastMailboxId, waitingFor) {
+      async advance(campaignId, chainId, cursor, lastMailboxId, waitingFor, token) {
         const current = chainMap.get(campaignId)
         if (!current || current.chainId !== chainId || !current.running) return 'stale'
-        chainMap.set(campaignId, { ...current, cursor, lastMailboxId, waitingFor })
+        // Like the DynamoDB update: only the pulse the chain expects may move it (the chain id stands for the first).
+        if (token && (current.pulseToken ?? current.chainId) !== token.expected) return 'stale'
+        chainMap.set(campaignId, { ...current, cursor, lastMailboxId, waitingFor, ...(token ? { pulseToken: token.next } : {}) })
         return 'moved'
       },
     },
@@ -502,7 +512,7 @@ export interface MemoryCampaignLeads {
   events: AuditEvent[]
   /** Campaign ids `heldOfCampaign` was asked about, in order. */
   heldAsked: string[]
-  /** A lead's place in its campaign's queue: oldest first, ties by id (the order the real index keeps). */
+  /** A lead's place in its campaign's queue: oldest first by `queuedAt ?? createdAt`, ties by id (the order the real index keeps). */
   cursorOf(lead: Lead): string
   nextActive: PulseDeps['leads']['nextActive']
   heldOfCampaign: GateDeps['leads']['heldOfCampaign']
@@ -517,7 +527,7 @@ export interface MemoryCampaignLeads {
  */
 export function memoryCampaignLeads(initial: Lead[] = []): MemoryCampaignLeads {
   const leads = new Map(initial.map((l) => [l.id, structuredClone(l)]))
-  const cursorOf = (lead: Lead) => `${lead.createdAt}#${lead.id}`
+  const cursorOf = (lead: Lead) => `${lead.queuedAt ?? lead.createdAt}#${lead.id}`
   const ofCampaign = (campaignId: string, status: Lead['status']) =>
     [...leads.values()].filter((l) => l.campaignId === campaignId && l.status === status).sort((a, b) => (cursorOf(a) < cursorOf(b) ? -1 : cursorOf(a) > cursorOf(b) ? 1 : 0))
   const store: MemoryCampaignLeads = {
@@ -748,6 +758,8 @@ export function scriptedSender(script: SendOutcome[] = []): ScriptedSender {
 export interface PulseMessage {
   campaignId: string
   chainId: string
+  /** The token the chain expects of this pulse; absent on a chain's first pulse (the chain id stands for it). */
+  token?: string
   /** How many times this pulse has been retried (backoff), when it has. */
   attempt?: number
 }

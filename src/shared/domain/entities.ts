@@ -26,6 +26,12 @@ export interface Lead {
   campaignId: string | null
   holdReason: string | null
   createdAt: string
+  /**
+   * When the gate let the lead into its campaign: the lead's place in the send queue. A lead admitted
+   * later queues after those already queued, whatever its creation time, so the chain's cursor never
+   * passes it by.
+   */
+  queuedAt?: string | null
 }
 
 export const CAMPAIGN_STATUSES = ['draft', 'active', 'paused', 'aborted', 'completed'] as const

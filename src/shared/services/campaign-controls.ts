@@ -21,7 +21,7 @@ export interface ControlStore {
 }
 /** Hands a pulse to the send-pulse queue (a standard SQS queue: it takes per-message delays). */
 export interface PulseQueue {
-  enqueue(pulse: { campaignId: string; chainId: string; attempt?: number }, delaySeconds: number): Promise<void>
+  enqueue(pulse: { campaignId: string; chainId: string; token?: string; attempt?: number }, delaySeconds: number): Promise<void>
 }
 export interface ControlDeps {
   campaigns: ControlStore

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import type { Campaign, Domain, Lead, Mailbox } from '../domain/entities'
 import { seededRandom, type Random } from '../domain/random'
 import { DEFAULT_SETTINGS, type Settings } from '../domain/settings'
@@ -25,6 +25,7 @@ import {
   type PulseMessage,
   type ScriptedVerdict,
 } from '../../../test/support/memory'
+import { controlCampaign, type Control, type ControlDeps } from './campaign-controls'
 import { MAX_PULSE_RETRIES, pulse, type PulseDeps, type PulseResult, type SendOutcome } from './pulse'
 
 // Monday 20:00 UTC is already Tuesday 01:30 in Kolkata: the campaign's cap counts its local day
@@ -33,7 +34,9 @@ const NOW = '2026-11-23T20:00:00.000Z'
 const UTC_DAY = '2026-11-23'
 const LOCAL_DAY = '2026-11-24'
 const CHAIN = 'chain-1'
+/** The chain's first pulse: it carries no token (the chain id stands for it). */
 const MESSAGE: PulseMessage = { campaignId: 'c1', chainId: CHAIN }
+const OPERATOR = { type: 'user', id: 'ops@drason.test' } as const
 
 const ALWAYS_OPEN = { days: [1, 2, 3, 4, 5, 6, 7], startHour: 0, endHour: 24, timeZone: 'Asia/Kolkata' }
 const OFFICE_HOURS = { days: [1, 2, 3, 4, 5], startHour: 9, endHour: 17, timeZone: 'Asia/Kolkata' }
@@ -101,11 +104,28 @@ function world(options: WorldOptions = {}) {
     ids: sequentialIds('id'),
     random: options.random ?? seededRandom(7),
   }
+  // A person's Start, Pause and Resume, on the same stores and queue (chain ids `op-N`).
+  const controls: ControlDeps = { campaigns, pulseQueue: queue, leads, sends, admitHeld: async () => undefined, clock, ids: sequentialIds('op') }
   const chain = () => campaigns.chain('c1')
   const record = (leadId: string) => sends.get('c1', leadId)
-  return { deps, campaigns, leads, senders, sends, verifier, sender, queue, audit, suppression, paused, clock, chain, record }
+  const control = async (c: Control) => expect(await controlCampaign(controls, OPERATOR, 'c1', c)).toMatchObject({ ok: true })
+  return { deps, campaigns, leads, senders, sends, verifier, sender, queue, audit, suppression, paused, clock, chain, record, control }
 }
 type World = ReturnType<typeof world>
+
+/** The last pulse enqueued: the one that carries the chain on. */
+const latest = (w: World): PulseMessage => w.queue.messages.at(-1)!.pulse
+
+/**
+ * The pulse the chain now expects, as its last move handed it over: its chain id and the fresh token the
+ * move stored (checked to be a new one, not the chain id nor the token of the pulse that moved it).
+ */
+async function handedOver(w: World, extra: Partial<PulseMessage> = {}, previous: string = CHAIN): Promise<PulseMessage> {
+  const { chainId, pulseToken } = await w.chain()
+  expect(pulseToken, 'the chain stores a fresh token when it moves on').toEqual(expect.any(String))
+  expect(pulseToken).not.toBe(previous)
+  return { campaignId: 'c1', chainId: chainId!, token: pulseToken!, ...extra }
+}
 
 const cursorOf = (l: Lead) => memoryCampaignLeads().cursorOf(l)
 
@@ -164,7 +184,7 @@ describe('pulse: an empty queue', () => {
   ])('is idle when %s, and looks again in 300 s', async (_label, leads, chain) => {
     const w = world({ leads, chain })
     expect(await pulse(w.deps, MESSAGE)).toEqual({ kind: 'idle' })
-    expect(w.queue.messages).toEqual([{ pulse: MESSAGE, delaySeconds: 300 }])
+    expect(w.queue.messages).toEqual([{ pulse: await handedOver(w), delaySeconds: 300 }])
     expectNothingSent(w)
     expect(w.verifier.calls).toEqual([])
   })
@@ -229,12 +249,14 @@ describe('pulse: sending the next lead', () => {
   it('moves the cursor past the lead, remembers the mailbox, and schedules the next pulse after a Gaussian delay', async () => {
     const w = world(options)
     const result = (await pulse(w.deps, MESSAGE)) as Extract<PulseResult, { kind: 'sent' }>
-    expect(await w.chain()).toEqual({ chainId: CHAIN, running: true, cursor: cursorOf(priya), lastMailboxId: 'mb-b', waitingFor: null })
+    const next = await handedOver(w)
+    expect(await w.chain()).toEqual({ chainId: CHAIN, running: true, cursor: cursorOf(priya), lastMailboxId: 'mb-b', waitingFor: null, pulseToken: next.token })
     const { minSeconds, maxSeconds } = baseCampaign().delay
     expect(result.delaySeconds).toBeGreaterThanOrEqual(minSeconds)
     expect(result.delaySeconds).toBeLessThanOrEqual(maxSeconds)
-    // SQS takes whole seconds; rounding up never makes the gap shorter than drawn.
-    expect(w.queue.messages).toEqual([{ pulse: MESSAGE, delaySeconds: Math.ceil(result.delaySeconds) }])
+    // SQS takes whole seconds; rounding up never makes the gap shorter than drawn. The next pulse carries
+    // the token the chain now expects.
+    expect(w.queue.messages).toEqual([{ pulse: next, delaySeconds: Math.ceil(result.delaySeconds) }])
   })
 
   it.each([1, 2, 3, 42, 2026])('keeps every delay inside the campaign bounds (seed %i)', async (seed) => {
@@ -247,7 +269,7 @@ describe('pulse: sending the next lead', () => {
   it("paces by the campaign's own delay, not the settings' defaults", async () => {
     const w = world({ campaign: { delay: { meanSeconds: 500, sdSeconds: 0, minSeconds: 400, maxSeconds: 600 } } })
     expect(await pulse(w.deps, MESSAGE)).toMatchObject({ kind: 'sent', delaySeconds: 500 })
-    expect(w.queue.messages).toEqual([{ pulse: MESSAGE, delaySeconds: 500 }])
+    expect(w.queue.messages).toEqual([{ pulse: await handedOver(w), delaySeconds: 500 }])
   })
 
   it('pre-verifies the following lead, so its own pulse sends without asking the verifier again', async () => {
@@ -257,20 +279,20 @@ describe('pulse: sending the next lead', () => {
     expect(w.sends.verifications.get('lead2@acme.example')).toMatchObject({ verdict: 'valid', checkedAt: NOW })
 
     w.clock.advance(first.delaySeconds * 1000)
-    expect(await pulse(w.deps, MESSAGE)).toMatchObject({ kind: 'sent', leadId: 'L2' })
+    expect(await pulse(w.deps, latest(w))).toMatchObject({ kind: 'sent', leadId: 'L2' })
     expect(w.verifier.calls).toHaveLength(2)
     // mb-b sent one today, mb-a none: the fewest sends wins.
     expect(w.sender.calls[1]!.message.from.address).toBe('asha@mail.drason.test')
     expect(await w.chain()).toMatchObject({ cursor: cursorOf(lead(2)), lastMailboxId: 'mb-a' })
 
-    expect(await pulse(w.deps, MESSAGE)).toEqual({ kind: 'idle' })
+    expect(await pulse(w.deps, latest(w))).toEqual({ kind: 'idle' })
   })
 
   it('sends even when pre-verifying the following lead fails (it is verified again just in time)', async () => {
     const w = world({ verdicts: { 'lead2@acme.example': 'unavailable' } })
     expect(await pulse(w.deps, MESSAGE)).toMatchObject({ kind: 'sent', leadId: 'L1' })
     w.verifier.answers.delete('lead2@acme.example')
-    expect(await pulse(w.deps, MESSAGE)).toMatchObject({ kind: 'sent', leadId: 'L2' })
+    expect(await pulse(w.deps, latest(w))).toMatchObject({ kind: 'sent', leadId: 'L2' })
     expect(w.verifier.calls).toEqual(['lead1@acme.example', 'lead2@acme.example', 'lead2@acme.example'])
   })
 
@@ -332,9 +354,9 @@ describe('pulse: leads that are passed over', () => {
     // A verification was spent (counted), nothing was sent (no send counted).
     expect(Object.fromEntries(w.sends.days)).toEqual({ [`overall|all|${UTC_DAY}`]: { sends: 0, verified: 1 } })
     // No delay after a skip: the next lead is looked at straight away.
-    expect(w.queue.messages).toEqual([{ pulse: MESSAGE, delaySeconds: 0 }])
+    expect(w.queue.messages).toEqual([{ pulse: await handedOver(w), delaySeconds: 0 }])
     expect(await w.chain()).toMatchObject({ cursor: cursorOf(lead(1)), lastMailboxId: null, waitingFor: null })
-    expect(await pulse(w.deps, MESSAGE)).toMatchObject({ kind: 'sent', leadId: 'L2' })
+    expect(await pulse(w.deps, latest(w))).toMatchObject({ kind: 'sent', leadId: 'L2' })
   })
 
   it('sends to a risky address when a person allowed it', async () => {
@@ -350,9 +372,9 @@ describe('pulse: leads that are passed over', () => {
     expect(w.sender.calls).toEqual([])
     expect(w.verifier.calls).toEqual([])
     expect((await w.record('L1'))!.sendId).toBe('old')
-    expect(w.queue.messages).toEqual([{ pulse: MESSAGE, delaySeconds: 0 }])
+    expect(w.queue.messages).toEqual([{ pulse: await handedOver(w), delaySeconds: 0 }])
     expect(await w.chain()).toMatchObject({ cursor: cursorOf(lead(1)) })
-    expect(await pulse(w.deps, MESSAGE)).toMatchObject({ kind: 'sent', leadId: 'L2' })
+    expect(await pulse(w.deps, latest(w))).toMatchObject({ kind: 'sent', leadId: 'L2' })
   })
 
   it('skips a suppressed address without verifying it (no verification counted)', async () => {
@@ -365,7 +387,7 @@ describe('pulse: leads that are passed over', () => {
     expect(w.sends.events[0]).toMatchObject({ action: 'skipped_invalid', details: { campaignId: 'c1' } })
     expect(w.sends.events[0]!.details).not.toHaveProperty('verifier')
     expect(w.sends.days.size).toBe(0)
-    expect(w.queue.messages).toEqual([{ pulse: MESSAGE, delaySeconds: 0 }])
+    expect(w.queue.messages).toEqual([{ pulse: await handedOver(w), delaySeconds: 0 }])
   })
 
   it('waits, rather than skipping, a suppressed lead when something else blocks the campaign too', async () => {
@@ -391,7 +413,7 @@ describe('pulse: leads that are passed over', () => {
     expect(w.sender.calls).toEqual([])
     expect(await w.record('L1')).toMatchObject({ state: 'skipped_invalid', mailboxId: null, reason })
     expect(w.sends.events[0]).toMatchObject({ action: 'skipped_invalid', sentence: `Skipped lead1@acme.example in campaign "Founders India": ${reason}.` })
-    expect(w.queue.messages).toEqual([{ pulse: MESSAGE, delaySeconds: 0 }])
+    expect(w.queue.messages).toEqual([{ pulse: await handedOver(w), delaySeconds: 0 }])
     expect(await w.chain()).toMatchObject({ cursor: cursorOf(lead(1)) })
   })
 
@@ -405,12 +427,14 @@ describe('pulse: leads that are passed over', () => {
     expect(await pulse(w.deps, { ...MESSAGE, attempt })).toEqual({ kind: 'retrying', reason: 'the verifier is unavailable', delaySeconds: delay })
     expectNothingSent(w)
     expect(w.sends.verifications.size).toBe(0)
-    expect(w.queue.messages).toEqual([{ pulse: { ...MESSAGE, attempt: attempt + 1 }, delaySeconds: delay }])
-    expect(await w.chain()).toEqual(before)
+    const retry = await handedOver(w, { attempt: attempt + 1 })
+    expect(w.queue.messages).toEqual([{ pulse: retry, delaySeconds: delay }])
+    // The cursor stays on the lead; only the token moves on, to the retry's.
+    expect(await w.chain()).toEqual({ ...before, pulseToken: retry.token })
     // The retry, once the verifier is back, sends the same lead, and the chain's next pulse starts afresh.
     w.verifier.answers.delete('lead1@acme.example')
-    expect(await pulse(w.deps, w.queue.messages[0]!.pulse)).toMatchObject({ kind: 'sent', leadId: 'L1' })
-    expect(w.queue.messages[1]!.pulse).toEqual(MESSAGE)
+    expect(await pulse(w.deps, retry)).toMatchObject({ kind: 'sent', leadId: 'L1' })
+    expect(w.queue.messages[1]!.pulse).toEqual(await handedOver(w, {}, retry.token))
   })
 
   it.each<[string, ScriptedVerdict, number]>([
@@ -434,8 +458,10 @@ describe('pulse: waiting for the gate', () => {
   it('waits until the window opens, audits it once over several pulses, and leaves the campaign active', async () => {
     const w = world({ campaign: { window: OFFICE_HOURS }, now: SATURDAY })
     const results: PulseResult[] = []
+    let message = MESSAGE
     for (let i = 0; i < 3; i++) {
-      results.push(await pulse(w.deps, MESSAGE))
+      results.push(await pulse(w.deps, message))
+      message = latest(w)
       w.clock.advance(900_000)
     }
     expect(results).toEqual([
@@ -459,23 +485,25 @@ describe('pulse: waiting for the gate', () => {
     expect((await w.campaigns.get('c1'))!.value.status).toBe('active')
     expect(w.campaigns.transitions).toBe(0)
     expect(w.paused).toEqual([])
-    expect(await w.chain()).toEqual({ chainId: CHAIN, running: true, cursor: null, lastMailboxId: null, waitingFor: 'outside_window' })
+    // Each hop is the one pulse the chain expects: the last one enqueued carries the stored token.
+    expect(await w.chain()).toEqual({ chainId: CHAIN, running: true, cursor: null, lastMailboxId: null, waitingFor: 'outside_window', pulseToken: message.token })
+    expect(new Set(w.queue.messages.map((m) => m.pulse.token)).size).toBe(3)
     expectNothingSent(w)
     expect(w.verifier.calls).toEqual([])
 
     // Once it opens the lead goes out and the wait is over; a new wait is audited again.
     w.clock.set(new Date(OPENS))
-    expect(await pulse(w.deps, MESSAGE)).toMatchObject({ kind: 'sent', leadId: 'L1' })
+    expect(await pulse(w.deps, message)).toMatchObject({ kind: 'sent', leadId: 'L1' })
     expect(await w.chain()).toMatchObject({ waitingFor: null })
     w.clock.set(new Date('2026-11-23T12:00:00.000Z'))
-    expect(await pulse(w.deps, MESSAGE)).toMatchObject({ kind: 'waiting', reason: 'outside_window' })
+    expect(await pulse(w.deps, latest(w))).toMatchObject({ kind: 'waiting', reason: 'outside_window' })
     expect(w.audit.events.map((e) => e.action)).toEqual(['sending_waits', 'sending_waits'])
   })
 
   it('asks for the exact remaining wait when the window opens within one queue hop', async () => {
     const w = world({ campaign: { window: OFFICE_HOURS }, now: '2026-11-23T03:20:00.000Z' })
     expect(await pulse(w.deps, MESSAGE)).toEqual({ kind: 'waiting', reason: 'outside_window', delaySeconds: 600 })
-    expect(w.queue.messages).toEqual([{ pulse: MESSAGE, delaySeconds: 600 }])
+    expect(w.queue.messages).toEqual([{ pulse: await handedOver(w), delaySeconds: 600 }])
   })
 
   it('re-checks every 900 s when the window can never open', async () => {
@@ -501,7 +529,7 @@ describe('pulse: waiting for the gate', () => {
     const w = world(options)
     arrange(w)
     expect(await pulse(w.deps, MESSAGE)).toEqual({ kind: 'waiting', reason, delaySeconds: 900 })
-    expect(w.queue.messages).toEqual([{ pulse: MESSAGE, delaySeconds: 900 }])
+    expect(w.queue.messages).toEqual([{ pulse: await handedOver(w), delaySeconds: 900 }])
     expect(w.audit.events.map((e) => [e.action, e.signals])).toEqual([['sending_waits', reason.split(',')]])
     expect(await w.chain()).toMatchObject({ cursor: null, waitingFor: reason })
     expect(w.sender.calls).toEqual([])
@@ -518,35 +546,36 @@ describe('pulse: waiting for the gate', () => {
     const w = world()
     w.sends.seedSends('campaign', 'c1', LOCAL_DAY, 50)
     await pulse(w.deps, MESSAGE)
-    await pulse(w.deps, MESSAGE)
+    await pulse(w.deps, latest(w))
     w.sends.seedSends('overall', 'all', UTC_DAY, 300)
-    await pulse(w.deps, MESSAGE)
+    await pulse(w.deps, latest(w))
     expect(w.audit.events.map((e) => e.signals)).toEqual([['campaign_cap_reached'], ['campaign_cap_reached', 'global_cap_reached']])
   })
 })
 
 describe('pulse: what SES answers', () => {
-  it.each<[string, SendOutcome, number, number]>([
-    ['a per-second throttle', { kind: 'throttled', code: 'TooManyRequestsException' }, 0, 30],
-    ['a per-second throttle with a shorter hint', { kind: 'throttled', code: 'TooManyRequestsException', retryAfterSeconds: 5 }, 0, 30],
-    ['a per-second throttle with a longer hint', { kind: 'throttled', code: 'TooManyRequestsException', retryAfterSeconds: 100 }, 0, 100],
-    ['a third throttle in a row', { kind: 'throttled', code: 'TooManyRequestsException' }, 2, 120],
-    ['the daily quota used up', { kind: 'throttled', code: 'LimitExceededException', retryAfterSeconds: 5 }, 0, 900],
-  ])('gives the claim back after %s (attempt %i), waits %i s and tries the same lead again', async (_label, outcome, attempt, delay) => {
+  it.each<[string, number, number, SendOutcome]>([
+    ['a per-second throttle', 0, 30, { kind: 'throttled', code: 'TooManyRequestsException' }],
+    ['a per-second throttle with a shorter hint', 0, 30, { kind: 'throttled', code: 'TooManyRequestsException', retryAfterSeconds: 5 }],
+    ['a per-second throttle with a longer hint', 0, 100, { kind: 'throttled', code: 'TooManyRequestsException', retryAfterSeconds: 100 }],
+    ['a third throttle in a row', 2, 120, { kind: 'throttled', code: 'TooManyRequestsException' }],
+    ['the daily quota used up', 0, 900, { kind: 'throttled', code: 'LimitExceededException', retryAfterSeconds: 5 }],
+  ])('gives the claim back after %s (attempt %i), waits %i s and tries the same lead again', async (_label, attempt, delay, outcome) => {
     const w = world({ outcomes: [outcome] })
     expect(await pulse(w.deps, { ...MESSAGE, attempt })).toEqual({ kind: 'throttled', delaySeconds: delay })
     expect(await w.record('L1')).toBeNull()
     expect(w.sends.events).toEqual([])
     expect(w.sends.days.size).toBe(0)
-    expect(w.queue.messages).toEqual([{ pulse: { ...MESSAGE, attempt: attempt + 1 }, delaySeconds: delay }])
+    const retry = await handedOver(w, { attempt: attempt + 1 })
+    expect(w.queue.messages).toEqual([{ pulse: retry, delaySeconds: delay }])
     expect(await w.chain()).toMatchObject({ cursor: null })
-    expect(await pulse(w.deps, w.queue.messages[0]!.pulse)).toMatchObject({ kind: 'sent', leadId: 'L1' })
+    expect(await pulse(w.deps, retry)).toMatchObject({ kind: 'sent', leadId: 'L1' })
     expect(w.sender.calls.map((c) => [c.message.to, c.outcome.kind])).toEqual([
       ['lead1@acme.example', 'throttled'],
       ['lead1@acme.example', 'sent'],
     ])
     // Sent: the backoff is over.
-    expect(w.queue.messages[1]!.pulse).toEqual(MESSAGE)
+    expect(w.queue.messages[1]!.pulse).toEqual(await handedOver(w, {}, retry.token))
   })
 
   it('keeps the attempt count within what the pulse queue accepts through a day of used-up quota', async () => {
@@ -591,10 +620,10 @@ describe('pulse: what SES answers', () => {
       loopEvent('id-2', 'send_failed', 'SES rejected the email to lead1@acme.example (MessageRejected: Email address is not verified.); it will not be retried.', { campaignId: 'c1', sendId: 'id-1', code: 'MessageRejected' }),
     ])
     expect(w.sends.days.size).toBe(0)
-    expect(w.queue.messages).toEqual([{ pulse: MESSAGE, delaySeconds: 0 }])
+    expect(w.queue.messages).toEqual([{ pulse: await handedOver(w), delaySeconds: 0 }])
     expect(await w.chain()).toMatchObject({ cursor: cursorOf(lead(1)), lastMailboxId: 'mb-a' })
-    expect(await pulse(w.deps, MESSAGE)).toMatchObject({ kind: 'sent', leadId: 'L2' })
-    expect(await pulse(w.deps, MESSAGE)).toEqual({ kind: 'idle' })
+    expect(await pulse(w.deps, latest(w))).toMatchObject({ kind: 'sent', leadId: 'L2' })
+    expect(await pulse(w.deps, latest(w))).toEqual({ kind: 'idle' })
     expect(w.sender.callsTo('lead1@acme.example')).toBe(1)
   })
 
@@ -607,13 +636,15 @@ describe('pulse: what SES answers', () => {
     ])
     // Maybe sent, so paced like a send; counted only when SES's Send event settles it.
     expect(w.sends.days.size).toBe(0)
+    expect(w.queue.messages).toEqual([{ pulse: await handedOver(w), delaySeconds: expect.any(Number) }])
     const delay = w.queue.messages[0]!.delaySeconds
     expect(delay).toBeGreaterThanOrEqual(60)
     expect(delay).toBeLessThanOrEqual(180)
 
-    expect(await pulse(w.deps, MESSAGE)).toMatchObject({ kind: 'sent', leadId: 'L2' })
-    // A new chain whose cursor starts from the beginning again still passes the lead over.
-    w.campaigns.chains.set('c1', { chainId: 'chain-2', running: true, cursor: null, lastMailboxId: null, waitingFor: null })
+    expect(await pulse(w.deps, latest(w))).toMatchObject({ kind: 'sent', leadId: 'L2' })
+    // A new chain whose cursor starts from the beginning again (its first pulse carries no token) still
+    // passes the lead over.
+    w.campaigns.chains.set('c1', { chainId: 'chain-2', running: true, cursor: null, lastMailboxId: null, waitingFor: null, pulseToken: null })
     expect(await pulse(w.deps, { campaignId: 'c1', chainId: 'chain-2' })).toEqual({ kind: 'skipped', leadId: 'L1', reason: 'already has a send' })
     expect(w.sender.callsTo('lead1@acme.example')).toBe(1)
     expect(await w.record('L1')).toMatchObject({ state: 'unknown' })
@@ -626,6 +657,191 @@ describe('pulse: what SES answers', () => {
     expect(results.filter((r) => r.kind === 'skipped')).toHaveLength(2)
     expect(w.sender.callsTo('lead1@acme.example')).toBe(1)
     expect(w.sends.events.filter((e) => e.action === 'sent')).toHaveLength(1)
+    // Only the pulse that moved the chain hands over: one next pulse, not three parallel chains.
+    expect(w.queue.messages).toEqual([{ pulse: await handedOver(w), delaySeconds: expect.any(Number) }])
+  })
+})
+
+// ---------------------------------------------------------------------------------------------------
+// Tokens. SQS delivers a message at least once, and an enqueue whose answer was lost may have enqueued:
+// a pulse can arrive twice. Each move of the chain stores a fresh token that only the next pulse carries,
+// so exactly one delivery of a pulse hands the chain on, and a duplicate can never start a second chain
+// beside the first (which would double the sending pace).
+
+/** Where a pulse could act at all: its chain is the one running and it carries the token the chain expects. */
+async function accepts(w: World, message: PulseMessage): Promise<boolean> {
+  const chain = await w.chain()
+  return chain.running && message.chainId === chain.chainId && (message.token ?? message.chainId) === (chain.pulseToken ?? chain.chainId)
+}
+
+describe('pulse: a pulse delivered twice', () => {
+  const leads = [lead(1), lead(2), lead(3), lead(4), lead(5)]
+  const { minSeconds } = baseCampaign().delay
+
+  interface Step {
+    at: number
+    results: PulseResult[]
+    enqueued: { pulse: PulseMessage; delaySeconds: number }[]
+    /** The token the chain expected after the step. */
+    token: string | null
+  }
+
+  /**
+   * Plays SQS over simulated time, delivering every message twice (one delivery after the other, or both
+   * at the same moment) until a pulse finds the queue empty. Each message is delivered when its delay is up.
+   */
+  async function deliverEveryPulseTwice(w: World, how: 'one after the other' | 'at the same moment'): Promise<Step[]> {
+    const steps: Step[] = []
+    const due: { message: PulseMessage; at: number }[] = [{ message: MESSAGE, at: w.clock.now().getTime() }]
+    let seen = 0
+    while (due.length > 0) {
+      if (steps.length > 50) throw new Error('the chain did not end')
+      due.sort((a, b) => a.at - b.at)
+      const { message, at } = due.shift()!
+      w.clock.set(new Date(at))
+      const results = how === 'one after the other' ? [await pulse(w.deps, message), await pulse(w.deps, message)] : await Promise.all([pulse(w.deps, message), pulse(w.deps, message)])
+      const enqueued = w.queue.messages.slice(seen)
+      seen = w.queue.messages.length
+      steps.push({ at, results, enqueued, token: (await w.chain()).pulseToken ?? null })
+      if (results.some((r) => r.kind === 'idle')) break
+      due.push(...enqueued.map((m) => ({ message: m.pulse, at: at + m.delaySeconds * 1000 })))
+    }
+    return steps
+  }
+
+  /** What both ways of delivering twice must keep: one pulse per step, each lead sent once, the pace kept. */
+  function expectOneChain(w: World, steps: Step[]) {
+    // A step per lead and one that finds the queue empty: no step was added by a duplicate.
+    expect(steps).toHaveLength(leads.length + 1)
+    for (const step of steps) {
+      // Exactly one next pulse per step, and it carries the token the chain now expects.
+      expect(step.enqueued).toHaveLength(1)
+      expect(step.enqueued[0]!.pulse).toEqual({ campaignId: 'c1', chainId: CHAIN, token: step.token })
+    }
+    expect(new Set(steps.map((s) => s.token)).size).toBe(steps.length)
+    expect(w.sender.calls.map((c) => c.message.to)).toEqual(leads.map((l) => l.email))
+    expect(w.sends.events.filter((e) => e.action === 'sent')).toHaveLength(leads.length)
+    expect(w.sends.days.get(`campaign|c1|${LOCAL_DAY}`)).toEqual({ sends: leads.length, verified: 0 })
+    // The pace is not doubled: each send comes the full drawn delay after the previous one, never sooner.
+    const sendSteps = steps.filter((s) => s.results.some((r) => r.kind === 'sent'))
+    expect(sendSteps).toHaveLength(leads.length)
+    for (let i = 1; i < sendSteps.length; i++) {
+      const gap = (sendSteps[i]!.at - sendSteps[i - 1]!.at) / 1000
+      expect(gap).toBe(sendSteps[i - 1]!.enqueued[0]!.delaySeconds)
+      expect(gap).toBeGreaterThanOrEqual(minSeconds)
+    }
+  }
+
+  it('one after the other: the second delivery finds the chain moved on, ends as stale and sends and enqueues nothing', async () => {
+    const w = world({ leads })
+    const steps = await deliverEveryPulseTwice(w, 'one after the other')
+    expectOneChain(w, steps)
+    for (const step of steps) expect(step.results[1]).toEqual({ kind: 'stale' })
+    expect(steps.map((s) => s.results[0]!.kind)).toEqual(['sent', 'sent', 'sent', 'sent', 'sent', 'idle'])
+    // The duplicate stops before reading a lead: the verifier was asked about each lead once.
+    expect(w.verifier.calls).toEqual(leads.map((l) => l.email))
+  })
+
+  it('at the same moment: both start, the claim lets one send, and only the one that moved the chain enqueues', async () => {
+    const w = world({ leads })
+    const steps = await deliverEveryPulseTwice(w, 'at the same moment')
+    expectOneChain(w, steps)
+    for (const step of steps.slice(0, -1)) {
+      // Neither is stale when it starts: the chain had not moved yet. The loser of the claim passes the lead over.
+      expect(step.results.map((r) => r.kind).sort()).toEqual(['sent', 'skipped'])
+      expect(step.results.find((r) => r.kind === 'skipped')).toMatchObject({ reason: 'already claimed' })
+    }
+    expect(steps.at(-1)!.results).toEqual([{ kind: 'idle' }, { kind: 'idle' }])
+  })
+
+  it('a duplicate that arrives while the first delivery is with SES passes the lead over and keeps the pace of a send', async () => {
+    const w = world({ leads: [lead(1), lead(2)] })
+    // SES holds the first delivery's message until the test lets it answer.
+    let answer: () => void = () => undefined
+    const send = w.deps.sender.send
+    w.deps.sender.send = (message) => new Promise((resolve) => (answer = () => resolve(send(message))))
+    const first = pulse(w.deps, MESSAGE)
+    await vi.waitFor(() => expect(w.sends.records.get('c1|L1')).toMatchObject({ state: 'sending' }))
+    // The duplicate finds the chain not yet moved and L1 claimed a moment ago: it moves the chain on, paced as after a send.
+    expect(await pulse(w.deps, MESSAGE)).toEqual({ kind: 'skipped', leadId: 'L1', reason: 'already has a send' })
+    const claimedBy = w.sends.records.get('c1|L1')!.mailboxId
+    expect(await w.chain()).toMatchObject({ cursor: cursorOf(lead(1)), lastMailboxId: claimedBy })
+    answer()
+    expect(await first).toMatchObject({ kind: 'sent', leadId: 'L1' })
+    // The first delivery's own move was refused: one next pulse, a send's delay later, not at once.
+    expect(w.queue.messages).toEqual([{ pulse: await handedOver(w), delaySeconds: expect.any(Number) }])
+    expect(w.queue.messages[0]!.delaySeconds).toBeGreaterThanOrEqual(baseCampaign().delay.minSeconds)
+    expect(w.sender.callsTo('lead1@acme.example')).toBe(1)
+  })
+
+  it('once SES took a message and the enqueue of the next pulse lost its answer, the redelivery neither sends nor enqueues', async () => {
+    const w = world({ leads: [lead(1), lead(2)] })
+    injectFaults(w.queue, 'enqueue', (call) => (call === 1 ? 'after' : null))
+    await expect(pulse(w.deps, MESSAGE)).rejects.toThrow(/enqueue/)
+    const next = latest(w)
+    expect(await accepts(w, next)).toBe(true)
+    // SQS redelivers the message whose pulse threw.
+    expect(await pulse(w.deps, MESSAGE)).toEqual({ kind: 'stale' })
+    expect(w.queue.messages).toHaveLength(1)
+    expect(w.sender.calls).toHaveLength(1)
+    expect(await pulse(w.deps, next)).toMatchObject({ kind: 'sent', leadId: 'L2' })
+  })
+})
+
+describe('pulse: an out-of-date token', () => {
+  it('ends as stale when the chain has already moved past it, even after a newer pulse ran', async () => {
+    const w = world({ leads: [lead(1), lead(2), lead(3)] })
+    expect(await pulse(w.deps, MESSAGE)).toMatchObject({ kind: 'sent', leadId: 'L1' })
+    const second = latest(w)
+    expect(await pulse(w.deps, second)).toMatchObject({ kind: 'sent', leadId: 'L2' })
+    const third = latest(w)
+    const before = await w.chain()
+    const verified = w.verifier.calls.length
+    // The first pulse again, the second again (as a retry too), and a token the chain never handed out.
+    for (const old of [MESSAGE, second, { ...second, attempt: 2 }, { ...MESSAGE, token: 'made-up' }]) {
+      expect(await pulse(w.deps, old)).toEqual({ kind: 'stale' })
+    }
+    expect(w.sender.calls).toHaveLength(2)
+    expect(w.queue.messages).toHaveLength(2)
+    expect(w.verifier.calls).toHaveLength(verified)
+    expect(await w.chain()).toEqual(before)
+    // The newest pulse is still the one the chain expects.
+    expect(await pulse(w.deps, third)).toMatchObject({ kind: 'sent', leadId: 'L3' })
+  })
+
+  it('ends as stale when a chain that has moved gets a tokenless first pulse', async () => {
+    const w = world({ chain: { pulseToken: 'id-9' } })
+    expect(await pulse(w.deps, MESSAGE)).toEqual({ kind: 'stale' })
+    expect(await pulse(w.deps, { ...MESSAGE, token: 'id-9' })).toMatchObject({ kind: 'sent', leadId: 'L1' })
+  })
+})
+
+describe('pulse: a new chain', () => {
+  it('starts from its first, tokenless pulse; after Pause and Resume the old chain’s pulses are stale and the new one carries on', async () => {
+    const w = world({ leads: [lead(1), lead(2), lead(3)], campaign: { status: 'draft' }, chain: null })
+    await w.control('start')
+    const first = latest(w)
+    expect(first).toEqual({ campaignId: 'c1', chainId: 'op-1' })
+    expect(await w.chain()).toMatchObject({ chainId: 'op-1', running: true, pulseToken: null })
+    expect(await pulse(w.deps, first)).toMatchObject({ kind: 'sent', leadId: 'L1' })
+    const oldNext = await handedOver(w, {}, 'op-1')
+    expect(latest(w)).toEqual(oldNext)
+
+    await w.control('pause')
+    await w.control('resume')
+    const resumed = latest(w)
+    // Resume starts a new chain at the same place in the queue, with no token yet.
+    expect(resumed).toEqual({ campaignId: 'c1', chainId: 'op-5' })
+    expect(await w.chain()).toMatchObject({ chainId: 'op-5', running: true, cursor: cursorOf(lead(1)), pulseToken: null })
+    const queued = w.queue.messages.length
+    for (const old of [oldNext, first]) expect(await pulse(w.deps, old)).toEqual({ kind: 'stale' })
+    expect(w.queue.messages).toHaveLength(queued)
+
+    expect(await pulse(w.deps, resumed)).toMatchObject({ kind: 'sent', leadId: 'L2' })
+    expect(latest(w)).toEqual(await handedOver(w, {}, 'op-5'))
+    expect(await pulse(w.deps, oldNext)).toEqual({ kind: 'stale' })
+    expect(await pulse(w.deps, latest(w))).toMatchObject({ kind: 'sent', leadId: 'L3' })
+    expect(w.sender.calls.map((c) => c.message.to)).toEqual(['lead1@acme.example', 'lead2@acme.example', 'lead3@acme.example'])
   })
 })
 
@@ -639,6 +855,17 @@ describe('pulse: what SES answers', () => {
 //      events can settle it;
 //   3. counters and `sent` audit events match the `sent` records exactly (nothing counted twice);
 //   4. the cursor ends past the last lead: every lead was handled (sent, skipped or left claimed).
+// And after every step: at most one queued pulse is one the chain would accept, so a redelivery never
+// runs a second chain beside the first.
+//
+// The chain stalls, by design, when its cursor moved but no message carries the new token: the move's
+// answer was lost (`advance` fails after its effect) or the enqueue after it failed (`enqueue` fails
+// before its effect). The redelivered message is then stale, and nothing is left to carry the chain on.
+// That is preferred to the alternative (a redelivery that could not tell whether its hand-over went out
+// would start a second chain and double the pace). The stall is visible: the chain runs and expects a
+// token that no queued message carries. A person resolves it with Pause and Resume, which starts a new
+// chain at the same place in the queue; the driver does that when the queue runs dry, after checking the
+// stall is visible.
 
 const STEPS = ['saveVerification', 'claim', 'send', 'settle', 'advance', 'enqueue', 'skip'] as const
 type Step = (typeof STEPS)[number]
@@ -659,26 +886,59 @@ function faultAt(w: World, step: Step, decide: (call: number) => FaultMode | nul
   }
 }
 
-async function drive(w: World, maxAttempts = 400): Promise<{ results: PulseResult[]; retries: number }> {
+/** The stall a person sees: the chain runs, and no pulse ever enqueued (nor the first) carries what it expects. */
+async function expectStalled(w: World) {
+  const chain = await w.chain()
+  expect(chain.running, 'a stalled chain still runs').toBe(true)
+  const expected = chain.pulseToken ?? chain.chainId
+  const carried = [MESSAGE, ...w.queue.messages.map((m) => m.pulse)].some((m) => m.chainId === chain.chainId && (m.token ?? m.chainId) === expected)
+  expect(carried, `a queued pulse carries ${expected}: the chain is not stalled`).toBe(false)
+}
+
+/** What a person does about a stalled chain. Resume's own enqueue may fail too: the chain then stalls again. */
+async function pauseAndResume(w: World) {
+  await w.control('pause')
+  await w.control('resume').catch(() => undefined)
+}
+
+async function drive(w: World, maxAttempts = 400): Promise<{ results: PulseResult[]; retries: number; stalls: number }> {
   const pending: PulseMessage[] = [MESSAGE]
   const results: PulseResult[] = []
   let retries = 0
+  let stalls = 0
   let seen = 0
   const allHandled = () => [...w.leads.leads.values()].every((l) => w.sends.records.has(`c1|${l.id}`))
+  const collect = () => {
+    pending.push(...w.queue.messages.slice(seen).map((m) => m.pulse))
+    seen = w.queue.messages.length
+  }
   for (let attempt = 0; ; attempt++) {
     if (attempt >= maxAttempts) throw new Error(`the chain did not finish in ${maxAttempts} attempts`)
     const message = pending.shift()
-    if (!message) throw new Error('the chain died: no pulse left in the queue')
+    if (!message) {
+      await expectStalled(w)
+      stalls++
+      await pauseAndResume(w)
+      collect()
+      continue
+    }
     try {
       const result = await pulse(w.deps, message)
       results.push(result)
-      if (result.kind === 'idle' && allHandled()) return { results, retries }
+      if (result.kind === 'idle' && allHandled()) {
+        collect()
+        // One chain at the end: the idle pulse's next look carries it on, and anything else still queued is stale.
+        expect(await accepts(w, pending.at(-1)!)).toBe(true)
+        for (const left of pending.slice(0, -1)) expect(await pulse(w.deps, left).catch(() => 'threw')).toEqual({ kind: 'stale' })
+        return { results, retries, stalls }
+      }
     } catch {
       retries++
       pending.unshift(message)
     }
-    pending.push(...w.queue.messages.slice(seen).map((m) => m.pulse))
-    seen = w.queue.messages.length
+    collect()
+    const live = (await Promise.all(pending.map((m) => accepts(w, m)))).filter(Boolean).length
+    expect(live, 'queued pulses the chain would accept').toBeLessThanOrEqual(1)
   }
 }
 
@@ -705,26 +965,31 @@ describe('pulse: a fault at any step, then the same message again', () => {
   // The fault hits the first call of the step, i.e. while the chain handles L1 (for saveVerification
   // the 2nd call is the pre-verification of L2, whose failure the pulse ignores). The fourth column says
   // what the fault stands for in production; the last is where L1 ends up (its record's state, how many
-  // times SES was handed it, how many times the verifier was asked about it).
-  it.each<[Step, FaultMode, number, string, { state: string; toSes: number; verified: number }]>([
-    ['saveVerification', 'before', 1, 'the verdict could not be stored, so the retry asks the verifier again', { state: 'sent', toSes: 1, verified: 2 }],
-    ['saveVerification', 'after', 1, 'the verdict was stored but the answer lost, so the retry reuses it', { state: 'sent', toSes: 1, verified: 1 }],
-    ['saveVerification', 'before', 2, "pre-verifying L2 failed, which does not fail L1's pulse", { state: 'sent', toSes: 1, verified: 1 }],
-    ['claim', 'before', 1, 'the conditional put never reached DynamoDB, so the retry claims and sends', { state: 'sent', toSes: 1, verified: 1 }],
-    ['claim', 'after', 1, 'the claim was written but its answer lost, so the retry finds it and passes L1 over unsent', { state: 'sending', toSes: 0, verified: 1 }],
-    ['send', 'before', 1, 'the Lambda died before SES got the message; maybe sent as far as Drason knows, so never resent', { state: 'sending', toSes: 0, verified: 1 }],
-    ['send', 'after', 1, 'SES took the message and the Lambda died before recording it; the claim keeps the send id for SES events', { state: 'sending', toSes: 1, verified: 1 }],
-    ['settle', 'before', 1, 'the settle transaction failed, so L1 stays claimed and uncounted, and is never resent', { state: 'sending', toSes: 1, verified: 1 }],
-    ['settle', 'after', 1, 'the settle transaction committed but its answer was lost, so L1 is counted once and never resent', { state: 'sent', toSes: 1, verified: 1 }],
-    ['advance', 'before', 1, 'the cursor did not move, so the retry finds L1 sent and moves past it', { state: 'sent', toSes: 1, verified: 1 }],
-    ['advance', 'after', 1, 'the cursor moved but its answer was lost, so the retry goes on with L2', { state: 'sent', toSes: 1, verified: 1 }],
-    ['enqueue', 'before', 1, 'SendMessage failed, so the redelivered message carries the chain on', { state: 'sent', toSes: 1, verified: 1 }],
-    ['enqueue', 'after', 1, 'SendMessage succeeded but its answer was lost, so two pulses of the chain run on and the claim keeps each lead single', { state: 'sent', toSes: 1, verified: 1 }],
+  // times SES was handed it, how many times the verifier was asked about it) and how many times the
+  // chain stalled until a person paused and resumed it.
+  it.each<[Step, FaultMode, number, string, { state: string; toSes: number; verified: number; stalls: number }]>([
+    ['saveVerification', 'before', 1, 'the verdict could not be stored, so the retry asks the verifier again', { state: 'sent', toSes: 1, verified: 2, stalls: 0 }],
+    ['saveVerification', 'after', 1, 'the verdict was stored but the answer lost, so the retry reuses it', { state: 'sent', toSes: 1, verified: 1, stalls: 0 }],
+    ['saveVerification', 'before', 2, "pre-verifying L2 failed, which does not fail L1's pulse", { state: 'sent', toSes: 1, verified: 1, stalls: 0 }],
+    ['claim', 'before', 1, 'the conditional put never reached DynamoDB, so the retry claims and sends', { state: 'sent', toSes: 1, verified: 1, stalls: 0 }],
+    ['claim', 'after', 1, 'the claim was written but its answer lost, so the retry finds it and passes L1 over unsent', { state: 'sending', toSes: 0, verified: 1, stalls: 0 }],
+    ['send', 'before', 1, 'the Lambda died before SES got the message; maybe sent as far as Drason knows, so never resent', { state: 'sending', toSes: 0, verified: 1, stalls: 0 }],
+    ['send', 'after', 1, 'SES took the message and the Lambda died before recording it; the claim keeps the send id for SES events', { state: 'sending', toSes: 1, verified: 1, stalls: 0 }],
+    ['settle', 'before', 1, 'the settle transaction failed, so L1 stays claimed and uncounted, and is never resent', { state: 'sending', toSes: 1, verified: 1, stalls: 0 }],
+    ['settle', 'after', 1, 'the settle transaction committed but its answer was lost, so L1 is counted once and never resent', { state: 'sent', toSes: 1, verified: 1, stalls: 0 }],
+    ['advance', 'before', 1, 'the cursor did not move, so the retry finds L1 sent and moves past it', { state: 'sent', toSes: 1, verified: 1, stalls: 0 }],
+    ['advance', 'after', 1, 'the cursor moved but its answer was lost, so the retry is stale and the chain stalls until Pause and Resume', { state: 'sent', toSes: 1, verified: 1, stalls: 1 }],
+    ['enqueue', 'before', 1, 'SendMessage failed after the cursor moved, so the retry is stale and the chain stalls until Pause and Resume', { state: 'sent', toSes: 1, verified: 1, stalls: 1 }],
+    ['enqueue', 'after', 1, 'SendMessage succeeded but its answer was lost, so the retry is stale and the enqueued pulse alone carries the chain on', { state: 'sent', toSes: 1, verified: 1, stalls: 0 }],
   ])('%s fails %s its effect (call %i): %s', async (step, mode, nth, _models, l1) => {
     const w = world({ leads })
     faultAt(w, step, (call) => (call === nth ? mode : null))
-    const { retries } = await drive(w)
+    const { results, retries, stalls } = await drive(w)
     expect(retries).toBe(step === 'saveVerification' && nth === 2 ? 0 : 1)
+    expect(stalls).toBe(l1.stalls)
+    // A retry whose hand-over took effect is stale; any other retry acts again.
+    const handedOver = (step === 'advance' && mode === 'after') || step === 'enqueue'
+    expect(results.filter((r) => r.kind === 'stale')).toHaveLength(handedOver ? 1 : 0)
     await expectPromisesKept(w, leads)
     expect(await w.record('L1')).toMatchObject({ state: l1.state })
     expect(w.sender.callsTo('lead1@acme.example')).toBe(l1.toSes)
@@ -734,26 +999,44 @@ describe('pulse: a fault at any step, then the same message again', () => {
   })
 
   // L1 is invalid: the fault hits the skip path.
-  it.each<[Step, FaultMode, string]>([
-    ['skip', 'before', 'the skip record was not written: the retry skips again'],
-    ['skip', 'after', 'the skip record was written, its answer lost: the retry passes L1 over'],
-    ['advance', 'before', 'the cursor did not move past the skipped lead: the retry finds its record and moves on'],
-    ['advance', 'after', 'the cursor moved, its answer lost: the retry goes on with L2'],
-    ['enqueue', 'before', 'SendMessage failed after the skip: the redelivered message carries the chain on'],
-    ['enqueue', 'after', 'SendMessage succeeded after the skip, its answer lost: two pulses run, each lead still once'],
-  ])('while skipping an invalid lead, %s fails %s its effect (%s): L1 stays skipped, the rest are sent', async (step, mode) => {
+  it.each<[Step, FaultMode, number, string]>([
+    ['skip', 'before', 0, 'the skip record was not written: the retry skips again'],
+    ['skip', 'after', 0, 'the skip record was written, its answer lost: the retry passes L1 over'],
+    ['advance', 'before', 0, 'the cursor did not move past the skipped lead: the retry finds its record and moves on'],
+    ['advance', 'after', 1, 'the cursor moved, its answer lost: the retry is stale and the chain stalls until Pause and Resume'],
+    ['enqueue', 'before', 1, 'SendMessage failed after the skip moved the cursor: the retry is stale and the chain stalls until Pause and Resume'],
+    ['enqueue', 'after', 0, 'SendMessage succeeded after the skip, its answer lost: the retry is stale and one pulse carries the chain on'],
+  ])('while skipping an invalid lead, %s fails %s its effect (stalls: %i; %s): L1 stays skipped, the rest are sent', async (step, mode, expectedStalls) => {
     const w = world({ leads, verdicts: { 'lead1@acme.example': 'invalid' } })
     faultAt(w, step, (call) => (call === 1 ? mode : null))
-    const { retries } = await drive(w)
+    const { retries, stalls } = await drive(w)
     expect(retries).toBe(1)
+    expect(stalls).toBe(expectedStalls)
     await expectPromisesKept(w, leads)
     expect(await w.record('L1')).toMatchObject({ state: 'skipped_invalid' })
     expect(w.sender.callsTo('lead1@acme.example')).toBe(0)
     expect(w.sends.events.filter((e) => e.action === 'skipped_invalid')).toHaveLength(1)
   })
 
+  it('an enqueue that fails after the cursor moved leaves a visible stall, and Pause and Resume carry the chain on', async () => {
+    const w = world({ leads: [lead(1), lead(2)] })
+    faultAt(w, 'enqueue', (call) => (call === 1 ? 'before' : null))
+    await expect(pulse(w.deps, MESSAGE)).rejects.toThrow(/enqueue/)
+    // L1 went out and the cursor moved past it, with a token no message carries.
+    expect(await w.chain()).toMatchObject({ chainId: CHAIN, running: true, cursor: cursorOf(lead(1)), pulseToken: expect.any(String) })
+    expect(w.queue.messages).toEqual([])
+    await expectStalled(w)
+    // SQS redelivers the message: it is stale, and sends nothing.
+    expect(await pulse(w.deps, MESSAGE)).toEqual({ kind: 'stale' })
+    expect(w.sender.calls).toHaveLength(1)
+    await pauseAndResume(w)
+    expect(await pulse(w.deps, latest(w))).toMatchObject({ kind: 'sent', leadId: 'L2' })
+    expect(w.sender.calls.map((c) => c.message.to)).toEqual(['lead1@acme.example', 'lead2@acme.example'])
+  })
+
   // Many faults at once: every step fails at random (before or after its effect) on about one call in
-  // five, over a longer queue with an invalid and a suppressed lead in it.
+  // five, over a longer queue with an invalid and a suppressed lead in it. Resume's own enqueue may fail
+  // too; the driver then finds the chain stalled again.
   it.each([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12])('keeps its promises when every step fails at random (seed %i)', async (seed) => {
     const many = Array.from({ length: 8 }, (_, i) => lead(i + 1))
     const w = world({ leads: many, verdicts: { 'lead3@acme.example': 'invalid' }, suppressed: ['lead6@acme.example'], random: seededRandom(seed) })

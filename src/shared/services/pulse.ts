@@ -38,9 +38,12 @@ export interface StoredVerification {
 export interface PulseDeps {
   campaigns: {
     get(id: string): Promise<{ value: Campaign; version: number } | null>
-    chain(id: string): Promise<{ chainId: string | null; running: boolean; cursor: string | null; lastMailboxId: string | null; waitingFor: string | null }>
+    chain(id: string): Promise<{ chainId: string | null; running: boolean; cursor: string | null; lastMailboxId: string | null; waitingFor: string | null; pulseToken?: string | null }>
   }
-  chainCursor: { advance(campaignId: string, chainId: string, cursor: string | null, lastMailboxId: string | null, waitingFor: string | null): Promise<'moved' | 'stale'> }
+  chainCursor: {
+    /** Moves the cursor for the chain that owns it; with `token`, only if the chain still expects that pulse. */
+    advance(campaignId: string, chainId: string, cursor: string | null, lastMailboxId: string | null, waitingFor: string | null, token?: { expected: string; next: string }): Promise<'moved' | 'stale'>
+  }
   leads: { nextActive(campaignId: string, after: string | null, limit: number): Promise<{ lead: Lead; cursor: string }[]> }
   senders: { getMailbox(id: string): Promise<{ value: Mailbox } | null>; domains(): Promise<Domain[]> }
   sends: {
@@ -118,9 +121,32 @@ async function verify(deps: PulseDeps, email: string): Promise<StoredVerificatio
   return stored
 }
 
-async function schedule(deps: PulseDeps, campaignId: string, chainId: string, delaySeconds: number, attempt = 0): Promise<void> {
+interface ChainContext {
+  deps: PulseDeps
+  campaignId: string
+  chainId: string
+  /** This pulse's token: only the one pulse the chain expects may move it on. */
+  token: string
+}
+interface Position {
+  cursor: string | null
+  lastMailboxId: string | null
+  waitingFor: string | null
+}
+
+/**
+ * Records where the chain stands and hands over to the next pulse. The cursor update carries a fresh
+ * token and succeeds only if the chain still expects this pulse, so a pulse delivered twice by SQS (or
+ * re-enqueued after a lost answer) cannot start a second, parallel chain: the duplicate's move fails and
+ * it enqueues nothing.
+ */
+async function moveOn(ctx: ChainContext, position: Position, delaySeconds: number, attempt = 0): Promise<boolean> {
+  const next = ctx.deps.ids.next()
+  const moved = await ctx.deps.chainCursor.advance(ctx.campaignId, ctx.chainId, position.cursor, position.lastMailboxId, position.waitingFor, { expected: ctx.token, next })
+  if (moved === 'stale') return false
   // Longer waits hop: each hop is a pulse that finds nothing due yet and waits again.
-  await deps.pulseQueue.enqueue({ campaignId, chainId, ...(attempt > 0 ? { attempt } : {}) }, splitIntoHops(delaySeconds)[0] ?? 0)
+  await ctx.deps.pulseQueue.enqueue({ campaignId: ctx.campaignId, chainId: ctx.chainId, token: next, ...(attempt > 0 ? { attempt } : {}) }, splitIntoHops(delaySeconds)[0] ?? 0)
+  return true
 }
 
 // Retries of one pulse when a dependency is down (the verifier) or SES throttles: 30 s, 60 s, 120 s,
@@ -133,6 +159,12 @@ export function backoffSeconds(attempt: number): number {
   return Math.min(900, BACKOFF_BASE_SECONDS * 2 ** attempt)
 }
 
+/** A send that went out, or may have, less than the campaign's longest delay ago: the pace counts from it. */
+function isRecentSend(send: SendRecord, now: Date, campaign: Campaign): boolean {
+  const maybeSent = send.state === 'sending' || send.state === 'sent' || send.state === 'unknown'
+  return maybeSent && now.getTime() - new Date(send.claimedAt).getTime() < campaign.delay.maxSeconds * 1000
+}
+
 /** A dependency that may come back (the verifier's `retryable` errors). */
 function isRetryable(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { retryable?: unknown }).retryable === true
@@ -143,25 +175,34 @@ function isRetryable(err: unknown): boolean {
  * claim → SES → record → the next pulse after a Gaussian delay. A pulse from an older chain, or for a
  * paused or aborted campaign, ends before anything is sent.
  */
-export async function pulse(deps: PulseDeps, message: { campaignId: string; chainId: string; attempt?: number }): Promise<PulseResult> {
+export async function pulse(deps: PulseDeps, message: { campaignId: string; chainId: string; token?: string; attempt?: number }): Promise<PulseResult> {
   const { campaignId, chainId } = message
   const attempt = message.attempt ?? 0
+  // The first pulse of a chain carries no token: the chain id stands for it.
+  const ctx: ChainContext = { deps, campaignId, chainId, token: message.token ?? chainId }
   const chain = await deps.campaigns.chain(campaignId)
   if (!chain.running || chain.chainId !== chainId) return { kind: 'stale' }
+  if ((chain.pulseToken ?? chainId) !== ctx.token) return { kind: 'stale' }
+  const here: Position = { cursor: chain.cursor, lastMailboxId: chain.lastMailboxId, waitingFor: chain.waitingFor }
   const found = await deps.campaigns.get(campaignId)
   if (!found || found.value.status !== 'active') return { kind: 'stopped', reason: `campaign is ${found?.value.status ?? 'missing'}` }
   const campaign = found.value
 
   const [next, following] = await deps.leads.nextActive(campaignId, chain.cursor, 2)
   if (!next) {
-    await schedule(deps, campaignId, chainId, IDLE_SECONDS)
+    await moveOn(ctx, here, IDLE_SECONDS)
     return { kind: 'idle' }
   }
   const lead = next.lead
-  // Never twice: a lead that already has a send for this campaign is passed over.
-  if (await deps.sends.get(campaignId, lead.id)) {
-    await deps.chainCursor.advance(campaignId, chainId, next.cursor, chain.lastMailboxId, null)
-    await schedule(deps, campaignId, chainId, 0)
+  // Never twice: a lead that already has a send for this campaign is passed over. A send that went out
+  // (or may have) within the campaign's longest delay is most likely this very pulse's, delivered twice
+  // and sending or just sent by the other delivery, whose own move will then be refused: the next pulse
+  // keeps the pace of a send instead of following it at once.
+  const existing = await deps.sends.get(campaignId, lead.id)
+  if (existing) {
+    const recent = isRecentSend(existing, deps.clock.now(), campaign)
+    const position = { ...here, cursor: next.cursor, waitingFor: null, ...(recent && existing.mailboxId ? { lastMailboxId: existing.mailboxId } : {}) }
+    await moveOn(ctx, position, recent ? gaussianDelaySeconds(campaign.delay, deps.random) : 0)
     return { kind: 'skipped', leadId: lead.id, reason: 'already has a send' }
   }
 
@@ -190,7 +231,7 @@ export async function pulse(deps: PulseDeps, message: { campaignId: string; chai
   const decision = evaluateGate(gateInput)
   if (!decision.allow) {
     if (decision.reasons.some((r) => r.code === 'suppressed') && decision.reasons.length === 1) {
-      return skipLead(deps, campaign, chainId, next.cursor, chain.lastMailboxId, lead, 'the address is on the suppression list', null)
+      return skipLead(ctx, campaign, { ...here, cursor: next.cursor, waitingFor: null }, lead, 'the address is on the suppression list', null)
     }
     const window = decision.reasons.find((r) => r.code === 'outside_window')
     const opensAt = window && window.code === 'outside_window' && window.opensAt ? new Date(window.opensAt).getTime() : null
@@ -208,8 +249,7 @@ export async function pulse(deps: PulseDeps, message: { campaignId: string; chai
       })
       await deps.audit.append(event)
     }
-    await deps.chainCursor.advance(campaignId, chainId, chain.cursor, chain.lastMailboxId, waitingFor)
-    await schedule(deps, campaignId, chainId, delay)
+    await moveOn(ctx, { ...here, waitingFor }, delay)
     return { kind: 'waiting', reason: waitingFor, delaySeconds: delay }
   }
   const mailbox = mailboxes.find((m) => m.id === decision.mailboxId)!
@@ -221,11 +261,11 @@ export async function pulse(deps: PulseDeps, message: { campaignId: string; chai
   } catch (err) {
     if (!isRetryable(err) || attempt >= MAX_PULSE_RETRIES) throw err
     const delay = backoffSeconds(attempt)
-    await schedule(deps, campaignId, chainId, delay, attempt + 1)
+    await moveOn(ctx, here, delay, attempt + 1)
     return { kind: 'retrying', reason: 'the verifier is unavailable', delaySeconds: delay }
   }
   if (verification.verdict === 'invalid' || (verification.verdict === 'risky' && !settings.sending.sendToRiskyAddresses)) {
-    return skipLead(deps, campaign, chainId, next.cursor, chain.lastMailboxId, lead, `the verifier answered ${verification.status}${verification.diagnosis ? ` (${verification.diagnosis})` : ''}`, verification)
+    return skipLead(ctx, campaign, { ...here, cursor: next.cursor, waitingFor: null }, lead, `the verifier answered ${verification.status}${verification.diagnosis ? ` (${verification.diagnosis})` : ''}`, verification)
   }
 
   // Render: the exact variant is recorded with the send.
@@ -235,18 +275,19 @@ export async function pulse(deps: PulseDeps, message: { campaignId: string; chai
   const html = campaign.htmlTemplate ? render(campaign.htmlTemplate, true) : null
   if (!subject.ok || !text.ok || (html && !html.ok)) {
     const reason = !subject.ok ? subject.reason : !text.ok ? text.reason : html && !html.ok ? html.reason : ''
-    return skipLead(deps, campaign, chainId, next.cursor, chain.lastMailboxId, lead, `the template cannot be personalised for this lead: ${reason}`, verification)
+    return skipLead(ctx, campaign, { ...here, cursor: next.cursor, waitingFor: null }, lead, `the template cannot be personalised for this lead: ${reason}`, verification)
   }
   // A subject is one line: a line break from a lead's data must not reach the header.
   const subjectLine = subject.text.replace(/[\r\n]+/g, ' ').trim()
 
   const record: SendRecord = { campaignId, leadId: lead.id, sendId: deps.ids.next(), state: 'sending', mailboxId: mailbox.id, claimedAt: now.toISOString() }
   if ((await deps.sends.claim(record)) === 'exists') {
-    await deps.chainCursor.advance(campaignId, chainId, next.cursor, chain.lastMailboxId, null)
-    await schedule(deps, campaignId, chainId, 0)
+    // Another delivery of this pulse claimed the lead a moment ago and is sending it: if this one moves the
+    // chain first, the next pulse still comes a send's delay later (the other's move is then refused).
+    await moveOn(ctx, { cursor: next.cursor, lastMailboxId: mailbox.id, waitingFor: null }, gaussianDelaySeconds(campaign.delay, deps.random))
     return { kind: 'skipped', leadId: lead.id, reason: 'already claimed' }
   }
-  const started = Date.now()
+  const started = deps.clock.now().getTime()
   const outcome = await deps.sender.send({
     from: { name: mailbox.fromName, address: mailbox.address },
     to: lead.email,
@@ -267,7 +308,7 @@ export async function pulse(deps: PulseDeps, message: { campaignId: string; chai
         entityId: lead.id,
         action: 'sent',
         sentence: `Sent "${subjectLine}" to ${lead.email} from ${mailbox.address} for campaign "${campaign.name}".`,
-        details: { campaignId, mailboxId: mailbox.id, sendId: record.sendId, messageId: outcome.messageId, variant, verifier: verification.raw, processingMs: Date.now() - started },
+        details: { campaignId, mailboxId: mailbox.id, sendId: record.sendId, messageId: outcome.messageId, variant, verifier: verification.raw, processingMs: deps.clock.now().getTime() - started },
       })
       await deps.sends.settle(sent, event, [
         { scope: 'overall', id: 'all', day: today },
@@ -275,9 +316,8 @@ export async function pulse(deps: PulseDeps, message: { campaignId: string; chai
         { scope: 'mailbox', id: mailbox.id, day: today },
         { scope: 'domain', id: mailbox.domainId, day: today },
       ])
-      await deps.chainCursor.advance(campaignId, chainId, next.cursor, mailbox.id, null)
       const delay = gaussianDelaySeconds(campaign.delay, deps.random)
-      await schedule(deps, campaignId, chainId, delay)
+      await moveOn(ctx, { cursor: next.cursor, lastMailboxId: mailbox.id, waitingFor: null }, delay)
       // Pre-verify the next lead while this delay runs, so the verifier's latency never adds to the gap.
       if (following) await verify(deps, following.lead.email).catch(() => undefined)
       return { kind: 'sent', leadId: lead.id, messageId: outcome.messageId, delaySeconds: delay }
@@ -288,7 +328,7 @@ export async function pulse(deps: PulseDeps, message: { campaignId: string; chai
       const delay = outcome.code === 'LimitExceededException' ? BLOCKED_SECONDS : Math.max(outcome.retryAfterSeconds ?? 0, backoffSeconds(attempt))
       // Throttles never fail the pulse, so stop counting once the backoff is at its ceiling: a day of
       // used-up quota is ~96 re-checks, and the queue refuses an attempt above 100 (the chain would die).
-      await schedule(deps, campaignId, chainId, delay, Math.min(attempt + 1, MAX_PULSE_RETRIES))
+      await moveOn(ctx, here, delay, Math.min(attempt + 1, MAX_PULSE_RETRIES))
       return { kind: 'throttled', delaySeconds: delay }
     }
     case 'paused':
@@ -308,8 +348,7 @@ export async function pulse(deps: PulseDeps, message: { campaignId: string; chai
         details: { campaignId, sendId: record.sendId, code: outcome.code },
       })
       await deps.sends.settle(failed, event, [])
-      await deps.chainCursor.advance(campaignId, chainId, next.cursor, mailbox.id, null)
-      await schedule(deps, campaignId, chainId, 0)
+      await moveOn(ctx, { cursor: next.cursor, lastMailboxId: mailbox.id, waitingFor: null }, 0)
       return { kind: 'failed', leadId: lead.id, reason: outcome.code }
     }
     case 'unknown': {
@@ -324,15 +363,15 @@ export async function pulse(deps: PulseDeps, message: { campaignId: string; chai
         details: { campaignId, sendId: record.sendId },
       })
       await deps.sends.settle(unknown, event, [])
-      await deps.chainCursor.advance(campaignId, chainId, next.cursor, mailbox.id, null)
-      await schedule(deps, campaignId, chainId, gaussianDelaySeconds(campaign.delay, deps.random))
+      await moveOn(ctx, { cursor: next.cursor, lastMailboxId: mailbox.id, waitingFor: null }, gaussianDelaySeconds(campaign.delay, deps.random))
       return { kind: 'unknown', leadId: lead.id }
     }
   }
 }
 
 /** A lead that will not be sent: recorded, audited, and the chain moves on at once with no delay. */
-async function skipLead(deps: PulseDeps, campaign: Campaign, chainId: string, cursor: string, lastMailboxId: string | null, lead: Lead, reason: string, verification: StoredVerification | null): Promise<PulseResult> {
+async function skipLead(ctx: ChainContext, campaign: Campaign, position: Position, lead: Lead, reason: string, verification: StoredVerification | null): Promise<PulseResult> {
+  const { deps } = ctx
   const now = deps.clock.now()
   const record: SendRecord = { campaignId: campaign.id, leadId: lead.id, sendId: deps.ids.next(), state: 'skipped_invalid', mailboxId: null, claimedAt: now.toISOString(), reason }
   const event = stamp(deps, {
@@ -344,7 +383,6 @@ async function skipLead(deps: PulseDeps, campaign: Campaign, chainId: string, cu
     details: { campaignId: campaign.id, ...(verification ? { verifier: verification.raw } : {}) },
   })
   await deps.sends.skip(record, event, verification ? [{ scope: 'overall', id: 'all', day: dayOf(now) }] : [])
-  await deps.chainCursor.advance(campaign.id, chainId, cursor, lastMailboxId, null)
-  await schedule(deps, campaign.id, chainId, 0)
+  await moveOn(ctx, position, 0)
   return { kind: 'skipped', leadId: lead.id, reason }
 }

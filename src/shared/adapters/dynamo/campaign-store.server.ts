@@ -93,7 +93,8 @@ export function dynamoCampaigns(db: Db) {
             Update: {
               TableName: db.table('campaigns'),
               Key: keys.campaignChain(campaign.id),
-              UpdateExpression: 'SET running = :true, chainId = :chain, startedAt = :at',
+              // A new chain's first pulse carries no token; the chain id stands for it until the first move.
+              UpdateExpression: 'SET running = :true, chainId = :chain, startedAt = :at REMOVE pulseToken',
               ConditionExpression: 'attribute_not_exists(running) OR running = :false',
               ExpressionAttributeValues: { ':true': true, ':false': false, ':chain': chain.startChain, ':at': event.at },
             },
@@ -126,10 +127,17 @@ export function dynamoCampaigns(db: Db) {
   return {
     transition,
     /** The campaign's pulse chain: which chain id is current, whether it runs, where its cursor is. */
-    async chain(id: string): Promise<{ chainId: string | null; running: boolean; cursor: string | null; lastMailboxId: string | null; waitingFor: string | null }> {
+    async chain(id: string): Promise<{ chainId: string | null; running: boolean; cursor: string | null; lastMailboxId: string | null; waitingFor: string | null; pulseToken: string | null }> {
       const out = await db.doc.send(new GetCommand({ TableName: db.table('campaigns'), Key: keys.campaignChain(id), ConsistentRead: true }))
       const text = (v: unknown) => (typeof v === 'string' ? v : null)
-      return { chainId: text(out.Item?.chainId), running: out.Item?.running === true, cursor: text(out.Item?.cursor), lastMailboxId: text(out.Item?.lastMailboxId), waitingFor: text(out.Item?.waitingFor) }
+      return {
+        chainId: text(out.Item?.chainId),
+        running: out.Item?.running === true,
+        cursor: text(out.Item?.cursor),
+        lastMailboxId: text(out.Item?.lastMailboxId),
+        waitingFor: text(out.Item?.waitingFor),
+        pulseToken: text(out.Item?.pulseToken),
+      }
     },
     async insert(campaign: Campaign, event: AuditEvent): Promise<void> {
       if ((await save(campaign, 0, event, null)) === 'conflict') throw new Error(`campaign ${campaign.id} exists already`)

@@ -13,7 +13,7 @@ function toItem(lead: Lead): Record<string, unknown> {
   return {
     ...keys.lead(lead.id),
     ...keys.leadByStatus(lead.status, lead.createdAt, lead.id),
-    ...(lead.campaignId ? keys.leadByCampaign(lead.campaignId, lead.createdAt, lead.id) : {}),
+    ...(lead.campaignId ? keys.leadByCampaign(lead.campaignId, lead.queuedAt ?? lead.createdAt, lead.id) : {}),
     lead,
   }
 }
@@ -30,7 +30,8 @@ export function dynamoLeads(db: Db) {
         {
           Put: {
             TableName: db.table('leads'),
-            Item: toItem({ ...lead, status: to, holdReason }),
+            // Entering the queue takes a place at its end (see Lead.queuedAt); leaving it keeps nothing.
+            Item: toItem({ ...lead, status: to, holdReason, queuedAt: to === 'active' ? event.at : null }),
             ConditionExpression: '#lead.#status = :from',
             ExpressionAttributeNames: { '#lead': 'lead', '#status': 'status' },
             ExpressionAttributeValues: { ':from': lead.status },

@@ -151,16 +151,32 @@ export function dynamoSends(db: Db) {
 /** The pulse chain's cursor, moved only by the chain that owns it. */
 export function dynamoChainCursor(db: Db) {
   return {
-    async advance(campaignId: string, chainId: string, cursor: string | null, lastMailboxId: string | null, waitingFor: string | null): Promise<'moved' | 'stale'> {
+    async advance(
+      campaignId: string,
+      chainId: string,
+      cursor: string | null,
+      lastMailboxId: string | null,
+      waitingFor: string | null,
+      token?: { expected: string; next: string },
+    ): Promise<'moved' | 'stale'> {
+      // The first pulse of a chain has no stored token yet: the chain id stands for it.
+      const tokenCondition = token ? ' AND (pulseToken = :expected OR (attribute_not_exists(pulseToken) AND chainId = :expected))' : ''
       try {
         await db.doc.send(
           new UpdateCommand({
             TableName: db.table('campaigns'),
             Key: keys.campaignChain(campaignId),
-            UpdateExpression: 'SET #cursor = :cursor, lastMailboxId = :mailbox, waitingFor = :waiting',
-            ConditionExpression: 'chainId = :chain AND running = :true',
+            UpdateExpression: `SET #cursor = :cursor, lastMailboxId = :mailbox, waitingFor = :waiting${token ? ', pulseToken = :next' : ''}`,
+            ConditionExpression: `chainId = :chain AND running = :true${tokenCondition}`,
             ExpressionAttributeNames: { '#cursor': 'cursor' },
-            ExpressionAttributeValues: { ':cursor': cursor, ':mailbox': lastMailboxId, ':waiting': waitingFor, ':chain': chainId, ':true': true },
+            ExpressionAttributeValues: {
+              ':cursor': cursor,
+              ':mailbox': lastMailboxId,
+              ':waiting': waitingFor,
+              ':chain': chainId,
+              ':true': true,
+              ...(token ? { ':expected': token.expected, ':next': token.next } : {}),
+            },
           }),
         )
         return 'moved'
