@@ -2,7 +2,7 @@
  * Every DynamoDB key and index name is built here and only here. The rest of the code sees domain types.
  * Layout (table: item -> pk / sk, indexes):
  *   leads:       lead profile      LEAD#<id> / PROFILE        byStatus gsi1 STATUS#<status> / <createdAt>#<id>
- *                                                             byCampaign gsi2 CAMPAIGN#<id> / <createdAt>#<id>
+ *                                                             byCampaign gsi2 CAMPAIGN#<id>#<status> / <queuedAt or createdAt>#<id>
  *                email claim       EMAIL#<email> / EMAIL       (uniqueness of a normalised address)
  *   routing:     the ordered set   RULESET / CURRENT
  *   campaigns:   campaign          CAMPAIGN#<id> / CAMPAIGN   byList gsi1 CAMPAIGNS / <name>#<id>
@@ -42,10 +42,13 @@ export const keys = {
     gsi1sk: `${createdAt}#${id}`,
   }),
   leadStatusPartition: (status: LeadStatus) => `STATUS#${status}`,
-  leadByCampaign: (campaignId: string, createdAt: string, id: string) => ({
-    gsi2pk: `CAMPAIGN#${campaignId}`,
-    gsi2sk: `${createdAt}#${id}`,
+  // One partition per campaign and status, so the send loop reads only queued leads (no filter that
+  // would bill for every held or finished lead it skips).
+  leadByCampaign: (campaignId: string, status: LeadStatus, queuedAt: string, id: string) => ({
+    gsi2pk: `CAMPAIGN#${campaignId}#${status}`,
+    gsi2sk: `${queuedAt}#${id}`,
   }),
+  leadCampaignPartition: (campaignId: string, status: LeadStatus) => `CAMPAIGN#${campaignId}#${status}`,
   leadEmail: (email: string) => ({ pk: `EMAIL#${email}`, sk: 'EMAIL' }),
 
   ruleset: () => ({ pk: 'RULESET', sk: 'CURRENT' }),

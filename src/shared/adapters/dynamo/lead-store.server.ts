@@ -13,7 +13,7 @@ function toItem(lead: Lead): Record<string, unknown> {
   return {
     ...keys.lead(lead.id),
     ...keys.leadByStatus(lead.status, lead.createdAt, lead.id),
-    ...(lead.campaignId ? keys.leadByCampaign(lead.campaignId, lead.queuedAt ?? lead.createdAt, lead.id) : {}),
+    ...(lead.campaignId ? keys.leadByCampaign(lead.campaignId, lead.status, lead.queuedAt ?? lead.createdAt, lead.id) : {}),
     lead,
   }
 }
@@ -56,9 +56,9 @@ export function dynamoLeads(db: Db) {
           TableName: db.table('leads'),
           IndexName: INDEX.leadsByCampaign,
           KeyConditionExpression: after ? 'gsi2pk = :pk AND gsi2sk > :after' : 'gsi2pk = :pk',
-          FilterExpression: '#lead.#status = :status',
-          ExpressionAttributeNames: { '#lead': 'lead', '#status': 'status' },
-          ExpressionAttributeValues: { ':pk': keys.leadByCampaign(campaignId, '', '').gsi2pk, ':status': status, ...(after ? { ':after': after } : {}) },
+          ExpressionAttributeValues: { ':pk': keys.leadCampaignPartition(campaignId, status), ...(after ? { ':after': after } : {}) },
+          // The partition holds only this status, so every item read is one returned: read no more than asked.
+          Limit: limit - found.length,
           ...(start ? { ExclusiveStartKey: start } : {}),
         }),
       )
@@ -170,16 +170,11 @@ export function dynamoLeads(db: Db) {
 
     /** The first lead routed to a campaign (a realistic sample for template previews), or null. */
     async firstOfCampaign(campaignId: string): Promise<Lead | null> {
-      const out = await db.doc.send(
-        new QueryCommand({
-          TableName: db.table('leads'),
-          IndexName: INDEX.leadsByCampaign,
-          KeyConditionExpression: 'gsi2pk = :pk',
-          ExpressionAttributeValues: { ':pk': keys.leadByCampaign(campaignId, '', '').gsi2pk },
-          Limit: 1,
-        }),
-      )
-      return out.Items?.[0] ? fromItem(out.Items[0]) : null
+      for (const status of ['held', 'active'] as const) {
+        const [first] = await campaignLeads(campaignId, status, null, 1)
+        if (first) return first.lead
+      }
+      return null
     },
 
     /** Newest first within one status; optionally only those held for one reason. */
