@@ -6,8 +6,8 @@
 import { config, type Config } from './config.server'
 import { dummyPasswordHash, hashPassword, hashToken, newId, newToken, secureRandom, sign, signatureMatches, tokenMatches, verifyPassword } from './adapters/crypto.server'
 import { dynamoChainCursor, dynamoSends } from './adapters/dynamo/send-store.server'
-import { createVerifier } from './adapters/myemailverifier.server'
-import { createSesSender } from './adapters/ses-sender.server'
+import type { VerifyResult } from './adapters/myemailverifier.server'
+import type { OutgoingMessage, createSesSender } from './adapters/ses-sender.server'
 import { unsubscribePayload } from './domain/unsubscribe'
 import { pauseForReason } from './services/campaign-controls'
 import { dynamoAuditLog } from './adapters/dynamo/audit-store.server'
@@ -59,12 +59,32 @@ export function buildDeps(db: Db, cfg: Config, overrides: { clock?: Clock; ids?:
     firstAdmin: { email: cfg.DRASON_ADMIN_EMAIL, password: cfg.DRASON_ADMIN_PASSWORD },
   }
   const clock = deps.clock
-  const verifier = createVerifier({ baseUrl: cfg.MEV_BASE_URL, apiKey: cfg.MEV_API_KEY ?? '', clock })
-  const sender = createSesSender({
-    region: cfg.AWS_REGION,
-    configurationSet: cfg.SES_CONFIGURATION_SET,
-    ...(cfg.SES_ENDPOINT ? { endpoint: cfg.SES_ENDPOINT, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
-  })
+  // The SES client and the verifier are built on first use: most functions (the UI, the API, imports)
+  // never send, and their cold starts should not pay for evaluating the SES SDK.
+  let verifierInstance: Promise<{ verify(email: string): Promise<VerifyResult> }> | undefined
+  const verifier = {
+    verify: async (email: string) => {
+      verifierInstance ??= import('./adapters/myemailverifier.server').then((m) => m.createVerifier({ baseUrl: cfg.MEV_BASE_URL, apiKey: cfg.MEV_API_KEY ?? '', clock }))
+      return (await verifierInstance).verify(email)
+    },
+  }
+  let senderInstance: Promise<ReturnType<typeof createSesSender>> | undefined
+  const sender = {
+    send: async (message: OutgoingMessage) => {
+      senderInstance ??= import('./adapters/ses-sender.server').then((m) =>
+        m.createSesSender({
+          region: cfg.AWS_REGION,
+          configurationSet: cfg.SES_CONFIGURATION_SET,
+          ...(cfg.SES_ENDPOINT ? { endpoint: cfg.SES_ENDPOINT, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+        }),
+      )
+      return (await senderInstance).send(message)
+    },
+    /** Closes the SES client's sockets (scripts and benchmarks that end their process). */
+    destroy: () => {
+      void senderInstance?.then((s) => s.destroy())
+    },
+  }
   const publicUrl = cfg.DRASON_PUBLIC_URL ?? 'http://localhost:3333'
   // A key of its own for unsubscribe links, derived from the session secret (one secret to manage).
   const unsubscribeKey = `${cfg.DRASON_SESSION_SECRET}:unsubscribe`
