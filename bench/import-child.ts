@@ -18,7 +18,8 @@ import { buildDeps } from '../src/shared/composition.server'
 import { parseConfig } from '../src/shared/config.server'
 import { createImport, processImportChunk, startImport } from '../src/shared/services/lead-import'
 import { CHILD_MARK, meterCalls } from './calls'
-import { benchLead, floorItem, random } from './leads-data'
+import { benchLead, floorItem } from './leads-data'
+import { seededRandom as random } from '../src/shared/domain/random'
 
 export interface ChildArgs {
   endpoint: string

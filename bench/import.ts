@@ -14,7 +14,8 @@ import { MAX_UPLOAD_BYTES } from '../src/shared/domain/lead-import'
 import { CHILD_MARK, type CallStats } from './calls'
 import { FLOOR_TABLE, queueMemoryMb, type WritesDynamo } from './dynamo'
 import type { ChildArgs } from './import-child'
-import { benchLead, random } from './leads-data'
+import { benchLead } from './leads-data'
+import { seededRandom as random } from '../src/shared/domain/random'
 import { RESULTS_DIR, ROOT } from './lambdas'
 
 /** The largest import a file may hold (import-table.ts MAX_ROWS): what the issue asks to measure. */

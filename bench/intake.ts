@@ -13,7 +13,8 @@ import { handleApi } from '../src/shared/http/api.server'
 import type { ApiRequest } from '../src/shared/http/json.server'
 import { meterCalls, type CallStats } from './calls'
 import { FLOOR_TABLE, REGION, type WritesDynamo } from './dynamo'
-import { benchLead, floorItem, random, type BenchLead } from './leads-data'
+import { benchLead, floorItem, type BenchLead } from './leads-data'
+import { seededRandom as random } from '../src/shared/domain/random'
 import { median, percentile } from './stats'
 
 export interface LatencyStats {

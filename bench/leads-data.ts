@@ -26,17 +26,6 @@ const TITLES = ['Founder & CEO', 'Co-founder', 'CTO', 'VP Engineering', 'Head of
 export const PERSONAS = ['founder', 'cto', 'cfo', 'sales leader', 'marketing leader'] as const
 const EMPLOYEES = ['11-50', '51-200', '201-500', '501-1000', '1001-5000']
 
-/** mulberry32: small, fast, seeded; the data only has to look varied and be the same every run. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 export interface BenchLead {
   email: string

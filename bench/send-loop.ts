@@ -33,7 +33,7 @@ import { meterCalls, type CallStats } from './calls'
 import { meterCapacity, READ_UNIT_BYTES, type UnitRow } from './capacity'
 import { REGION, startWritesDynamo, type WritesDynamo } from './dynamo'
 import { fmtInt, fmtMs, fmtPct, fmtX, table, type TargetResult } from './format'
-import { benchLead, random } from './leads-data'
+import { benchLead } from './leads-data'
 import { median, percentile } from './stats'
 
 /** Apart from `npm start`, the tests (5599, 8095, 8096) and the other benchmarks (5591-5593, 8091-8092). */
@@ -216,7 +216,7 @@ async function startedCampaign(deps: AppDeps, id: string, count: number, seed: n
     createdAt: now.toISOString(),
   }
   await deps.campaigns.insert(campaign, stamp(deps, { entityType: 'campaign', entityId: id, action: 'created', sentence: `Created ${campaign.name}.` }))
-  const rand = random(seed)
+  const rand = seededRandom(seed)
   const leads: Lead[] = Array.from({ length: count }, (_, i) => {
     const l = benchLead(rand, i, `${id}-`)
     return {
