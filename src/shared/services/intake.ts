@@ -9,6 +9,8 @@ export interface IntakeLeadStore {
   insert(lead: Lead, event: AuditEvent): Promise<'created' | 'duplicate'>
   get(id: string): Promise<Lead | null>
   idForEmail(email: string): Promise<string | null>
+  /** Optional: several new leads in one write; `duplicate` means nothing was written. */
+  insertMany?(batch: { lead: Lead; event: AuditEvent }[]): Promise<'created' | 'duplicate'>
   /** Replaces a held lead's enrichment (only while it is still held), with its audit event. */
   updateEnrichment(lead: Lead, enrichment: Record<string, string>, event: AuditEvent): Promise<'updated' | 'not_held'>
 }
@@ -44,15 +46,8 @@ function resultOf(lead: Lead, created: boolean): IntakeResult {
  * lead; a held lead's enrichment takes the new non-empty values (decision 012), anything past held is
  * never changed by intake.
  */
-export async function ingestLead(
-  deps: IntakeDeps,
-  input: IntakeLead,
-  source: LeadSource,
-  actor: Actor,
-  options: { campaignId?: string } = {},
-): Promise<IntakeResult> {
-  // No lookup first: the insert's address claim is the check (one round trip fewer for every new lead,
-  // which is most of them); a repeat finds its lead when the claim refuses.
+/** Builds a new held lead, routed, with its `ingested` audit event (nothing is written here). */
+async function prepareNewLead(deps: IntakeDeps, input: IntakeLead, source: LeadSource, actor: Actor, options: { campaignId?: string }): Promise<{ lead: Lead; event: AuditEvent }> {
   const now = deps.clock.now()
   const lead = newHeldLead(input, source, deps.ids.next(), now)
   let routedBy: string
@@ -79,6 +74,19 @@ export async function ingestLead(
     deps.ids.next(),
     now,
   )
+  return { lead, event }
+}
+
+export async function ingestLead(
+  deps: IntakeDeps,
+  input: IntakeLead,
+  source: LeadSource,
+  actor: Actor,
+  options: { campaignId?: string } = {},
+): Promise<IntakeResult> {
+  // No lookup first: the insert's address claim is the check (one round trip fewer for every new lead,
+  // which is most of them); a repeat finds its lead when the claim refuses.
+  const { lead, event } = await prepareNewLead(deps, input, source, actor, options)
   const written = await deps.leads.insert(lead, event)
   if (written === 'duplicate') {
     // The address belongs to a lead already (a repeat, or a concurrent request): answer with that lead.
@@ -87,6 +95,38 @@ export async function ingestLead(
     throw new Error(`lead ${input.email} was reported as a duplicate but has no owner`)
   }
   return resultOf(lead, true)
+}
+
+// Leads written together by an import: 25 leads are 76 transaction items, inside DynamoDB's 100.
+export const INGEST_BATCH = 25
+
+/**
+ * Many leads at once (an import chunk): new addresses are written together, a batch per transaction.
+ * A batch that meets an address already taken (a re-upload, a repeat within the file) is taken lead by
+ * lead instead, through `ingestLead`, so the answer for each lead is exactly what a single intake gives.
+ */
+export async function ingestMany(deps: IntakeDeps, inputs: IntakeLead[], source: LeadSource, actor: Actor, options: { campaignId?: string } = {}): Promise<IntakeResult[]> {
+  const insertMany = deps.leads.insertMany
+  if (!insertMany) {
+    const one: IntakeResult[] = []
+    for (const input of inputs) one.push(await ingestLead(deps, input, source, actor, options))
+    return one
+  }
+  const results: IntakeResult[] = []
+  for (let i = 0; i < inputs.length; i += INGEST_BATCH) {
+    const batch = inputs.slice(i, i + INGEST_BATCH)
+    const emails = new Set(batch.map((b) => b.email))
+    // The same address twice in one batch cannot go in one transaction: take that batch one by one.
+    if (emails.size === batch.length) {
+      const prepared = await Promise.all(batch.map((input) => prepareNewLead(deps, input, source, actor, options)))
+      if ((await insertMany(prepared)) === 'created') {
+        results.push(...prepared.map((p) => resultOf(p.lead, true)))
+        continue
+      }
+    }
+    for (const input of batch) results.push(await ingestLead(deps, input, source, actor, options))
+  }
+  return results
 }
 
 async function reuseExisting(deps: IntakeDeps, id: string, input: IntakeLead, actor: Actor): Promise<IntakeResult> {

@@ -1,9 +1,9 @@
 import { stampAuditEvent, type Actor, type AuditEvent } from '../domain/audit'
 import { guessMapping, validateMapping } from '../domain/column-mapping'
 import { parseTable } from '../domain/import-table'
-import { validateLead, type Problem } from '../domain/lead-intake'
+import { validateLead, type IntakeLead, type Problem } from '../domain/lead-intake'
 import { SAMPLE_ROWS, chunkRows, isBlankRow, rowToRecord, sheetRow, type ColumnMapping, type ImportJob, type RowError } from '../domain/lead-import'
-import { ingestLead, type IntakeDeps } from './intake'
+import { ingestMany, type IntakeDeps } from './intake'
 
 export interface ImportStore {
   create(job: ImportJob, chunks: { startIndex: number; rows: string[][] }[], event: AuditEvent): Promise<void>
@@ -110,6 +110,7 @@ export async function processImportChunk(deps: ImportDeps, message: { importId: 
   const chunkDeps: ImportDeps = { ...deps, routing: { get: async () => rules } }
   const counts = { imported: 0, existing: 0, errors: 0, blank: 0 }
   const errors: RowError[] = []
+  const valid: IntakeLead[] = []
   for (const [offset, cells] of chunk.rows.entries()) {
     const row = sheetRow(chunk.startIndex + offset)
     if (isBlankRow(cells)) {
@@ -122,7 +123,10 @@ export async function processImportChunk(deps: ImportDeps, message: { importId: 
       for (const p of checked.problems) errors.push({ row, column: columnName(job, p.field), reason: p.problem })
       continue
     }
-    const result = await ingestLead(chunkDeps, checked.lead, job.kind, actor, job.campaignId ? { campaignId: job.campaignId } : {})
+    valid.push(checked.lead)
+  }
+  // The valid rows are written a batch per transaction (a re-upload falls back to one by one).
+  for (const result of await ingestMany(chunkDeps, valid, job.kind, actor, job.campaignId ? { campaignId: job.campaignId } : {})) {
     if (result.created) counts.imported++
     else counts.existing++
   }

@@ -46,6 +46,31 @@ export function dynamoLeads(db: Db) {
       throw err
     }
   }
+  // DynamoDB takes at most 100 items in a transaction: 3 per lead plus the counter.
+  const MAX_LEADS_PER_TRANSACTION = 33
+  const insertAll = async (batch: { lead: Lead; event: AuditEvent }[]): Promise<'created' | 'duplicate'> => {
+    if (batch.length === 0) return 'created'
+    if (batch.length > MAX_LEADS_PER_TRANSACTION) throw new Error(`at most ${MAX_LEADS_PER_TRANSACTION} leads per transaction`)
+    const counts: Record<string, number> = {}
+    const items: TransactItem[] = batch.flatMap(({ lead, event }) => {
+      counts[`leads_${lead.status}`] = (counts[`leads_${lead.status}`] ?? 0) + 1
+      if (lead.status === 'held' && lead.holdReason === NO_RULE_MATCHED) counts.leads_unrouted = (counts.leads_unrouted ?? 0) + 1
+      return [
+        { Put: { TableName: db.table('leads'), Item: { ...keys.leadEmail(lead.email), leadId: lead.id }, ConditionExpression: 'attribute_not_exists(pk)' } },
+        { Put: { TableName: db.table('leads'), Item: toItem(lead), ConditionExpression: 'attribute_not_exists(pk)' } },
+        auditPut(db, event),
+      ]
+    })
+    const counter = metricsTotalAdd(db, 'overall', 'all', counts)
+    if (counter) items.push(counter)
+    try {
+      await transact(db, items)
+      return 'created'
+    } catch (err) {
+      if (isConditionFailure(err)) return 'duplicate'
+      throw err
+    }
+  }
   /** A campaign's leads in one status, in queue order, after a cursor (paged until `limit`). */
   const campaignLeads = async (campaignId: string, status: LeadStatus, after: string | null, limit: number): Promise<{ lead: Lead; cursor: string }[]> => {
     const found: { lead: Lead; cursor: string }[] = []
@@ -72,31 +97,14 @@ export function dynamoLeads(db: Db) {
      * Creates a lead, claims its normalised address, records the audit event and counts it, all in one
      * transaction. Returns `duplicate` when the address already belongs to a lead (nothing is written).
      */
-    async insert(lead: Lead, event: AuditEvent): Promise<'created' | 'duplicate'> {
-      const items: TransactItem[] = [
-        {
-          Put: {
-            TableName: db.table('leads'),
-            Item: { ...keys.leadEmail(lead.email), leadId: lead.id },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        },
-        { Put: { TableName: db.table('leads'), Item: toItem(lead), ConditionExpression: 'attribute_not_exists(pk)' } },
-        auditPut(db, event),
-      ]
-      const counter = metricsTotalAdd(db, 'overall', 'all', {
-        [`leads_${lead.status}`]: 1,
-        ...(lead.status === 'held' && lead.holdReason === NO_RULE_MATCHED ? { leads_unrouted: 1 } : {}),
-      })
-      if (counter) items.push(counter)
-      try {
-        await transact(db, items)
-        return 'created'
-      } catch (err) {
-        if (isConditionFailure(err)) return 'duplicate'
-        throw err
-      }
-    },
+    insert: (lead: Lead, event: AuditEvent): Promise<'created' | 'duplicate'> => insertAll([{ lead, event }]),
+
+    /**
+     * Several new leads in one transaction (imports): every lead, address claim and audit event, and one
+     * counter change summed over them. If any address is taken, nothing is written (`duplicate`) and the
+     * caller takes those leads one by one.
+     */
+    insertMany: (batch: { lead: Lead; event: AuditEvent }[]): Promise<'created' | 'duplicate'> => insertAll(batch),
 
     /** The campaign's next active (queued) leads after the chain's cursor, in queue order, with their cursors. */
     nextActive: (campaignId: string, after: string | null, limit: number) => campaignLeads(campaignId, 'active', after, limit),
