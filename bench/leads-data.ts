@@ -65,9 +65,9 @@ export function benchLead(rand: () => number, i: number, tag: string): BenchLead
  * The floor's item: the lead profile item as the leads table stores it (keys, the byStatus index keys and
  * the lead map), the largest of the items an intake transaction writes.
  */
-export function floorItem(l: BenchLead, id: string, now: Date, enrichment: Record<string, string>): Record<string, unknown> {
-  const createdAt = now.toISOString()
-  const lead: Lead = {
+/** A generated lead as the stored domain type; callers set status, campaign and time. */
+export function leadOf(l: BenchLead, id: string, fields: Pick<Lead, 'enrichment' | 'status' | 'campaignId' | 'holdReason' | 'createdAt'>): Lead {
+  return {
     id,
     email: l.email,
     fullName: l.fullName,
@@ -77,12 +77,13 @@ export function floorItem(l: BenchLead, id: string, now: Date, enrichment: Recor
     persona: l.persona,
     leadScore: l.leadScore,
     source: 'clay',
-    enrichment,
-    status: 'held',
     healthState: 'healthy',
-    campaignId: null,
-    holdReason: 'no routing rule matched',
-    createdAt,
+    ...fields,
   }
+}
+
+export function floorItem(l: BenchLead, id: string, now: Date, enrichment: Record<string, string>): Record<string, unknown> {
+  const createdAt = now.toISOString()
+  const lead = leadOf(l, id, { enrichment, status: 'held', campaignId: null, holdReason: 'no routing rule matched', createdAt })
   return { ...keys.lead(id), ...keys.leadByStatus('held', createdAt, id), lead }
 }

@@ -33,7 +33,7 @@ import { meterCalls, type CallStats } from './calls'
 import { meterCapacity, READ_UNIT_BYTES, type UnitRow } from './capacity'
 import { REGION, startWritesDynamo, type WritesDynamo } from './dynamo'
 import { fmtInt, fmtMs, fmtPct, fmtX, table, type TargetResult } from './format'
-import { benchLead } from './leads-data'
+import { benchLead, leadOf } from './leads-data'
 import { median, percentile } from './stats'
 
 /** Apart from `npm start`, the tests (5599, 8095, 8096) and the other benchmarks (5591-5593, 8091-8092). */
@@ -219,24 +219,14 @@ async function startedCampaign(deps: AppDeps, id: string, count: number, seed: n
   const rand = seededRandom(seed)
   const leads: Lead[] = Array.from({ length: count }, (_, i) => {
     const l = benchLead(rand, i, `${id}-`)
-    return {
-      id: `${id}-l${String(i).padStart(4, '0')}`,
-      email: l.email,
-      fullName: l.fullName,
-      firstName: l.fullName.split(' ')[0]!,
-      firstNameConfidence: 0.95,
-      company: l.company,
-      persona: l.persona,
-      leadScore: l.leadScore,
-      source: 'clay',
+    return leadOf(l, `${id}-l${String(i).padStart(4, '0')}`, {
       enrichment: { title: l.title, city: l.city, employees: l.employees, linkedin_url: l.linkedin },
       status: 'active',
-      healthState: 'healthy',
       campaignId: id,
       holdReason: null,
       // Queue order is creation order: a millisecond apart, a day before the run.
       createdAt: new Date(now.getTime() - 86_400_000 + i).toISOString(),
-    }
+    })
   })
   // Eight at a time: setup, not measured.
   for (let i = 0; i < leads.length; i += 8) {
