@@ -16,6 +16,7 @@ import { lambdaDb, type Db } from './adapters/dynamo/db.server'
 import { dynamoLeads } from './adapters/dynamo/lead-store.server'
 import { dynamoImports } from './adapters/dynamo/import-store.server'
 import { dynamoSuppression } from './adapters/dynamo/suppression-store.server'
+import { dynamoAccount } from './adapters/dynamo/account-store.server'
 import { arcImportQueue, arcPulseQueue } from './adapters/arc-queues.server'
 import type { PulseQueue } from './services/campaign-controls'
 import type { ImportQueue } from './services/lead-import'
@@ -41,6 +42,7 @@ export function buildDeps(db: Db, cfg: Config, overrides: { clock?: Clock; ids?:
     metrics,
     sendsOn: async (scope: 'overall' | 'campaign' | 'mailbox', id: string, day: string) => (await metrics.days(scope, id, [day]))[0]!.sends,
     suppression: dynamoSuppression(db),
+    account: dynamoAccount(db),
     settingsStore,
     settings: async () => (await settingsStore.get()).settings,
     users: dynamoUsers(db),

@@ -4,7 +4,8 @@
  * Integration tests use the real DynamoDB adapters instead.
  */
 import type { AuditEvent, EntityType } from '../../src/shared/domain/audit'
-import type { Campaign, Domain, Lead, Mailbox, Role, RoutingRule, User } from '../../src/shared/domain/entities'
+import type { AccountBrake, Campaign, Domain, Lead, Mailbox, Role, RoutingRule, User } from '../../src/shared/domain/entities'
+import type { AccountBrakeStore } from '../../src/shared/services/account-brake'
 import type { ImportJob, RowError } from '../../src/shared/domain/lead-import'
 import type { Page } from '../../src/shared/domain/page'
 import { DEFAULT_SETTINGS, type Settings } from '../../src/shared/domain/settings'
@@ -833,4 +834,31 @@ export function campaignLead(n: number, overrides: Partial<Lead> = {}): Lead {
     createdAt: new Date(Date.UTC(2026, 10, 1) + n * 1000).toISOString(),
     ...overrides,
   })
+}
+
+export interface MemoryAccount extends AccountBrakeStore {
+  state: AccountBrake | null
+  events: AuditEvent[]
+}
+
+/** The account-wide brake in memory (engaged or not), with the audit events its changes wrote. */
+export function memoryAccount(initial: AccountBrake | null = null): MemoryAccount {
+  const store: MemoryAccount = {
+    state: initial,
+    events: [],
+    brake: async () => (store.state?.engaged ? structuredClone(store.state) : null),
+    engage: async (brake, event) => {
+      if (store.state?.engaged) return 'already_engaged'
+      store.state = structuredClone(brake)
+      store.events.push(event)
+      return 'engaged'
+    },
+    release: async (brake, event) => {
+      if (!store.state?.engaged) return 'not_engaged'
+      store.state = structuredClone(brake)
+      store.events.push(event)
+      return 'released'
+    },
+  }
+  return store
 }

@@ -15,6 +15,8 @@ export const ENTITY_TYPES = [
   'user',
   'import',
   'suppression',
+  // The whole sending account (the account-wide brake).
+  'account',
 ] as const
 export type EntityType = (typeof ENTITY_TYPES)[number]
 

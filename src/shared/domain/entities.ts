@@ -84,6 +84,20 @@ export interface Mailbox {
   lastActivityAt: string | null
 }
 
+/**
+ * The account-wide brake: when engaged, nothing is sent from any campaign until a person releases it.
+ * Engaged by the health policy (account bounce or complaint rate) or by a CloudWatch reputation alarm.
+ */
+export interface AccountBrake {
+  engaged: boolean
+  /** The signal that engaged it (`bounce_rate`, `Reputation.BounceRate`, ...). */
+  signal: string
+  /** The sentence a person reads: what fired, the value and the threshold. */
+  sentence: string
+  at: string
+  by: string
+}
+
 export interface Domain {
   id: string
   name: string

@@ -46,6 +46,12 @@ describe('evaluateGate: one failing condition', () => {
     ['an aborted campaign', withCampaign({ status: 'aborted' }), 'campaign_not_active', 'Campaign is aborted, not active.'],
     ['a completed campaign', withCampaign({ status: 'completed' }), 'campaign_not_active', 'Campaign is completed, not active.'],
     ['a suppressed lead', input({ suppressed: true }), 'suppressed', 'The lead is on the suppression list.'],
+    [
+      'the account-wide brake engaged',
+      input({ accountBrake: 'The SES bounce rate alarm fired.' }),
+      'account_paused',
+      'All sending is paused: The SES bounce rate alarm fired.',
+    ],
     ['the campaign cap reached', withCampaign({ sentToday: 80 }), 'campaign_cap_reached', 'Campaign daily cap reached: 80 of 80 sent today.'],
     ['the campaign cap lowered below the count', withCampaign({ dailyCap: 60, sentToday: 75 }), 'campaign_cap_reached', 'Campaign daily cap reached: 75 of 60 sent today.'],
     ['a campaign cap of 0', withCampaign({ dailyCap: 0, sentToday: 0 }), 'campaign_cap_reached', 'Campaign daily cap reached: 0 of 0 sent today.'],

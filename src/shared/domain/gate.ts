@@ -30,6 +30,8 @@ export interface GateInput {
   mailboxes: readonly GateMailbox[]
   global: { dailyCap: number; sentToday: number }
   suppressed: boolean
+  /** The account-wide brake's sentence when it is engaged (nothing may be sent), else null or absent. */
+  accountBrake?: string | null
   now: Date
   /** The mailbox this campaign sent from last; null or absent at the start. */
   rotationCursor?: string | null
@@ -39,6 +41,7 @@ export interface GateInput {
 export type MailboxBlock = 'paused' | 'domain_paused' | 'domain_unknown' | 'at_cap'
 
 export type GateReason =
+  | { code: 'account_paused'; message: string }
   | { code: 'campaign_not_active'; message: string; status: CampaignStatus }
   | { code: 'suppressed'; message: string }
   | { code: 'campaign_cap_reached'; message: string; sent: number; cap: number }
@@ -109,6 +112,7 @@ export function evaluateGate(input: GateInput): GateDecision {
   const { campaign, global, mailboxes, domainStatuses } = input
   const reasons: GateReason[] = []
 
+  if (input.accountBrake) reasons.push({ code: 'account_paused', message: `All sending is paused: ${input.accountBrake.replace(/\.$/, '')}.` })
   if (campaign.status !== 'active') {
     reasons.push({ code: 'campaign_not_active', message: `Campaign is ${campaign.status}, not active.`, status: campaign.status })
   }

@@ -13,6 +13,7 @@ import {
   sequentialIds,
   testDomain,
   testMailbox,
+  memoryAccount,
 } from '../../../test/support/memory'
 import { evaluateHeldLeads, reevaluateAll, type GateDeps } from './gate'
 
@@ -33,18 +34,20 @@ function world(options: { campaigns?: Campaign[]; leads?: Lead[]; suppressed?: s
   const campaigns = memoryCampaignStore(options.campaigns ?? [campaign('c1')])
   const leads = memoryCampaignLeads(options.leads ?? [held(1), held(2)])
   const sends = memorySends()
+  const account = memoryAccount()
   const deps: GateDeps = {
     campaigns,
     senders: memorySenders([MAILBOX], [DOMAIN]),
     leads,
     sendsOn: sends.sendsOn,
     suppression: memorySuppression(options.suppressed),
+    account,
     settings: async () => DEFAULT_SETTINGS,
     clock: fixedClock(NOW),
     ids: sequentialIds('id'),
   }
   const lead = (id: string) => leads.leads.get(id)!
-  return { deps, campaigns, leads, sends, lead }
+  return { deps, campaigns, leads, sends, lead, account }
 }
 
 const CAPS_REACHED = 'Campaign daily cap reached: 50 of 50 sent today; Global daily cap reached: 300 of 300 sent today (UTC)'

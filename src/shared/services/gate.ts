@@ -1,5 +1,5 @@
 import { stampAuditEvent, type Actor, type AuditEvent } from '../domain/audit'
-import type { Campaign, Domain, Lead, Mailbox } from '../domain/entities'
+import type { AccountBrake, Campaign, Domain, Lead, Mailbox } from '../domain/entities'
 import { evaluateGate, type GateDecision, type GateInput } from '../domain/gate'
 import { dayOf } from '../domain/metrics'
 import type { Settings } from '../domain/settings'
@@ -17,6 +17,7 @@ export interface GateDeps {
   /** Sends counted today (UTC day for mailboxes and the account, the campaign's local day for it). */
   sendsOn(scope: 'overall' | 'campaign' | 'mailbox', id: string, day: string): Promise<number>
   suppression: { isSuppressed(email: string): Promise<boolean> }
+  account: { brake(): Promise<AccountBrake | null> }
   settings(): Promise<Settings>
   clock: Clock
   ids: IdSource
@@ -32,7 +33,8 @@ const GATE_ACTOR: Actor = { type: 'system', id: 'gate' }
 async function campaignFacts(deps: GateDeps, campaign: Campaign, now: Date): Promise<Omit<GateInput, 'suppressed'>> {
   const settings = await deps.settings()
   const today = dayOf(now)
-  const [domains, mailboxes, campaignSent, globalSent] = await Promise.all([
+  const [brake, domains, mailboxes, campaignSent, globalSent] = await Promise.all([
+    deps.account.brake(),
     deps.senders.domains(),
     Promise.all(campaign.mailboxIds.map((id) => deps.senders.getMailbox(id))),
     deps.sendsOn('campaign', campaign.id, localDay(campaign.window.timeZone, now)),
@@ -44,6 +46,7 @@ async function campaignFacts(deps: GateDeps, campaign: Campaign, now: Date): Pro
     domainStatuses: Object.fromEntries(domains.map((d) => [d.id, d.status])),
     mailboxes: await Promise.all(pool.map(async (m) => ({ id: m.id, domainId: m.domainId, status: m.status, dailyCap: m.dailyCap, sentToday: await deps.sendsOn('mailbox', m.id, today) }))),
     global: { dailyCap: settings.sending.globalDailyCap, sentToday: globalSent },
+    accountBrake: brake?.sentence ?? null,
     now,
   }
 }

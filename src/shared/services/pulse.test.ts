@@ -24,7 +24,9 @@ import {
   type FaultMode,
   type PulseMessage,
   type ScriptedVerdict,
+  memoryAccount,
 } from '../../../test/support/memory'
+import { engageAccountBrake, releaseAccountBrake } from './account-brake'
 import { controlCampaign, type Control, type ControlDeps } from './campaign-controls'
 import { MAX_PULSE_RETRIES, pulse, type PulseDeps, type PulseResult, type SendOutcome } from './pulse'
 
@@ -81,6 +83,7 @@ function world(options: WorldOptions = {}) {
   const sender = scriptedSender(options.outcomes)
   const queue = memoryPulseQueue()
   const audit = memoryAuditLog()
+  const account = memoryAccount()
   const suppression = memorySuppression(options.suppressed)
   const paused: { campaignId: string; reason: string }[] = []
   const clock = fixedClock(options.now ?? NOW)
@@ -94,6 +97,7 @@ function world(options: WorldOptions = {}) {
     sendsOn: sends.sendsOn,
     audit,
     suppression,
+    account,
     verifier,
     sender,
     pulseQueue: queue,
@@ -109,7 +113,7 @@ function world(options: WorldOptions = {}) {
   const chain = () => campaigns.chain('c1')
   const record = (leadId: string) => sends.get('c1', leadId)
   const control = async (c: Control) => expect(await controlCampaign(controls, OPERATOR, 'c1', c)).toMatchObject({ ok: true })
-  return { deps, campaigns, leads, senders, sends, verifier, sender, queue, audit, suppression, paused, clock, chain, record, control }
+  return { deps, campaigns, leads, senders, sends, verifier, sender, queue, audit, suppression, paused, clock, chain, record, control, account }
 }
 type World = ReturnType<typeof world>
 
@@ -451,6 +455,18 @@ describe('pulse: leads that are passed over', () => {
 })
 
 describe('pulse: waiting for the gate', () => {
+  it('sends nothing while the account-wide brake is engaged, waits a queue hop, and sends once it is released', async () => {
+    const w = world()
+    await engageAccountBrake({ account: w.account, clock: w.clock, ids: sequentialIds('brake') }, { actor: { type: 'integration', id: 'cloudwatch' }, signal: 'Reputation.BounceRate', sentence: 'The SES bounce rate alarm fired.' })
+    const first = await pulse(w.deps, MESSAGE)
+    expect(first).toEqual({ kind: 'waiting', reason: 'account_paused', delaySeconds: 900 })
+    expectNothingSent(w)
+    expect(w.verifier.calls).toEqual([])
+    expect(w.audit.events.at(-1)).toMatchObject({ action: 'sending_waits', signals: ['account_paused'] })
+    await releaseAccountBrake({ account: w.account, clock: w.clock, ids: sequentialIds('release') }, OPERATOR)
+    expect(await pulse(w.deps, latest(w))).toMatchObject({ kind: 'sent', leadId: 'L1' })
+  })
+
   // Saturday 14:30 in Kolkata; the window next opens Monday 09:00 there (03:30 UTC), 42.5 hours later.
   const SATURDAY = '2026-11-21T09:00:00.000Z'
   const OPENS = '2026-11-23T03:30:00.000Z'

@@ -1,5 +1,5 @@
 import { stampAuditEvent, type AuditEvent, type NewAuditEvent } from '../domain/audit'
-import type { Campaign, Domain, Lead, Mailbox } from '../domain/entities'
+import type { AccountBrake, Campaign, Domain, Lead, Mailbox } from '../domain/entities'
 import { evaluateGate, type GateInput } from '../domain/gate'
 import { dayOf } from '../domain/metrics'
 import { gaussianDelaySeconds, splitIntoHops } from '../domain/pacing'
@@ -58,6 +58,7 @@ export interface PulseDeps {
   sendsOn(scope: 'overall' | 'campaign' | 'mailbox', id: string, day: string): Promise<number>
   audit: { append(event: AuditEvent): Promise<void> }
   suppression: { isSuppressed(email: string): Promise<boolean> }
+  account: { brake(): Promise<AccountBrake | null> }
   verifier: { verify(email: string): Promise<{ verdict: 'valid' | 'invalid' | 'risky'; status: string; diagnosis: string; raw: unknown }> }
   sender: { send(message: OutgoingEmail): Promise<SendOutcome> }
   pulseQueue: PulseQueue
@@ -211,7 +212,8 @@ export async function pulse(deps: PulseDeps, message: { campaignId: string; chai
   const settings = await deps.settings()
   const today = dayOf(now)
   const campaignDay = localDay(campaign.window.timeZone, now)
-  const [domains, pool, campaignSent, globalSent, suppressed] = await Promise.all([
+  const [brake, domains, pool, campaignSent, globalSent, suppressed] = await Promise.all([
+    deps.account.brake(),
     deps.senders.domains(),
     Promise.all(campaign.mailboxIds.map((id) => deps.senders.getMailbox(id))),
     deps.sendsOn('campaign', campaignId, campaignDay),
@@ -225,6 +227,7 @@ export async function pulse(deps: PulseDeps, message: { campaignId: string; chai
     mailboxes: await Promise.all(mailboxes.map(async (m) => ({ id: m.id, domainId: m.domainId, status: m.status, dailyCap: m.dailyCap, sentToday: await deps.sendsOn('mailbox', m.id, today) }))),
     global: { dailyCap: settings.sending.globalDailyCap, sentToday: globalSent },
     suppressed,
+    accountBrake: brake?.sentence ?? null,
     now,
     rotationCursor: chain.lastMailboxId,
   }

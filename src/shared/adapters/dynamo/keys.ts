@@ -16,7 +16,7 @@
  *   suppression: address           ADDRESS#<email> / SUPPRESSION;  whole domain  DOMAIN#<domain> / SUPPRESSION
  *   sendclaims:  one send          SEND#<campaignId>#<leadId> / SEND   byState gsi1 STATE#<state> / <claimedAt>
  *                verification      VERIFY#<email> / VERIFY   (the just-in-time result, reused while fresh)
- *   settings:    policy            SETTINGS / CURRENT;  demo seed marker SEED / DEMO
+ *   settings:    policy            SETTINGS / CURRENT;  demo seed marker SEED / DEMO;  account brake ACCOUNT / BRAKE
  *   users:       user              USER#<email> / USER;  login failures LOGINFAIL#<key> / <windowStart>
  *   sessions:    session           <sha256 of the session id>
  *   imports:     import job        IMPORT#<id> / META;  rows  IMPORT#<id> / CHUNK#<nnnnn>
@@ -91,6 +91,7 @@ export const keys = {
 
   settings: () => ({ pk: 'SETTINGS', sk: 'CURRENT' }),
   seedMarker: () => ({ pk: 'SEED', sk: 'DEMO' }),
+  accountBrake: () => ({ pk: 'ACCOUNT', sk: 'BRAKE' }),
 
   user: (email: string) => ({ pk: `USER#${email}`, sk: 'USER' }),
   userSortKey: () => 'USER',

@@ -1,0 +1,58 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb'
+import type { AuditEvent } from '../../domain/audit'
+import type { AccountBrake } from '../../domain/entities'
+import { auditPut } from './audit-store.server'
+import { isConditionFailure, transact, type Db } from './db.server'
+import { keys } from './keys'
+
+/** The account-wide brake: one item, changed only together with its audit event. */
+export function dynamoAccount(db: Db) {
+  const table = db.table('settings')
+  return {
+    async brake(): Promise<AccountBrake | null> {
+      // Strongly consistent: a brake engaged a moment ago must stop the very next send.
+      const out = await db.doc.send(new GetCommand({ TableName: table, Key: keys.accountBrake(), ConsistentRead: true }))
+      const brake = out.Item?.brake as AccountBrake | undefined
+      return brake?.engaged ? brake : null
+    },
+    /** `engaged` only if it was not engaged already (the first alarm wins; a repeat writes nothing). */
+    async engage(brake: AccountBrake, event: AuditEvent): Promise<'engaged' | 'already_engaged'> {
+      try {
+        await transact(db, [
+          {
+            Put: {
+              TableName: table,
+              Item: { ...keys.accountBrake(), brake },
+              ConditionExpression: 'attribute_not_exists(pk) OR brake.engaged = :false',
+              ExpressionAttributeValues: { ':false': false },
+            },
+          },
+          auditPut(db, event),
+        ])
+        return 'engaged'
+      } catch (err) {
+        if (isConditionFailure(err)) return 'already_engaged'
+        throw err
+      }
+    },
+    async release(brake: AccountBrake, event: AuditEvent): Promise<'released' | 'not_engaged'> {
+      try {
+        await transact(db, [
+          {
+            Put: {
+              TableName: table,
+              Item: { ...keys.accountBrake(), brake },
+              ConditionExpression: 'brake.engaged = :true',
+              ExpressionAttributeValues: { ':true': true },
+            },
+          },
+          auditPut(db, event),
+        ])
+        return 'released'
+      } catch (err) {
+        if (isConditionFailure(err)) return 'not_engaged'
+        throw err
+      }
+    },
+  }
+}
