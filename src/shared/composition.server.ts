@@ -25,6 +25,8 @@ import { dynamoSettings } from './adapters/dynamo/settings-store.server'
 import { dynamoSessions, dynamoUsers } from './adapters/dynamo/user-store.server'
 import type { Clock, IdSource } from './services/ports'
 import { evaluateHeldLeads } from './services/gate'
+import { dynamoFeedback } from './adapters/dynamo/feedback-store.server'
+import { runHealth } from './services/health'
 
 export const systemClock: Clock = { now: () => new Date() }
 export const randomIds: IdSource = { next: newId }
@@ -90,9 +92,10 @@ export function buildDeps(db: Db, cfg: Config, overrides: { clock?: Clock; ids?:
   const publicUrl = cfg.DRASON_PUBLIC_URL ?? 'http://localhost:3333'
   // A key of its own for unsubscribe links, derived from the session secret (one secret to manage).
   const unsubscribeKey = `${cfg.DRASON_SESSION_SECRET}:unsubscribe`
-  return {
+  const app = {
     ...deps,
     sends: dynamoSends(db),
+    feedback: dynamoFeedback(db),
     chainCursor: dynamoChainCursor(db),
     verifier,
     sender,
@@ -107,6 +110,9 @@ export function buildDeps(db: Db, cfg: Config, overrides: { clock?: Clock; ids?:
     /** The gate over a campaign's held leads (used after Start/Resume; the scheduler uses reevaluateAll). */
     admitHeld: (campaignId: string) => evaluateHeldLeads(deps, campaignId),
   }
+  // The immediate health check after a hard bounce or complaint is the scheduled run itself.
+  const full = { ...app, checkHealth: (): Promise<unknown> => runHealth(full) }
+  return full
 }
 export type AppDeps = ReturnType<typeof buildDeps>
 

@@ -516,6 +516,7 @@ export interface MemoryCampaignLeads {
   /** A lead's place in its campaign's queue: oldest first by `queuedAt ?? createdAt`, ties by id (the order the real index keeps). */
   cursorOf(lead: Lead): string
   nextActive: PulseDeps['leads']['nextActive']
+  complete: PulseDeps['leads']['complete']
   heldOfCampaign: GateDeps['leads']['heldOfCampaign']
   admit: GateDeps['leads']['admit']
   hold: GateDeps['leads']['hold']
@@ -566,6 +567,12 @@ export function memoryCampaignLeads(initial: Lead[] = []): MemoryCampaignLeads {
       leads.set(lead.id, { ...stored, status: 'held', holdReason: reason })
       store.events.push(structuredClone(event))
       return 'held'
+    },
+    async complete(lead) {
+      const stored = leads.get(lead.id)
+      if (!stored || stored.status !== 'active') return 'changed'
+      leads.set(lead.id, { ...stored, status: 'completed' })
+      return 'moved'
     },
   }
   return store
@@ -837,25 +844,26 @@ export function campaignLead(n: number, overrides: Partial<Lead> = {}): Lead {
 }
 
 export interface MemoryAccount extends AccountBrakeStore {
-  state: AccountBrake | null
+  current: AccountBrake | null
   events: AuditEvent[]
 }
 
 /** The account-wide brake in memory (engaged or not), with the audit events its changes wrote. */
 export function memoryAccount(initial: AccountBrake | null = null): MemoryAccount {
   const store: MemoryAccount = {
-    state: initial,
+    current: initial,
     events: [],
-    brake: async () => (store.state?.engaged ? structuredClone(store.state) : null),
+    brake: async () => (store.current?.engaged ? structuredClone(store.current) : null),
+    state: async () => (store.current ? structuredClone(store.current) : null),
     engage: async (brake, event) => {
-      if (store.state?.engaged) return 'already_engaged'
-      store.state = structuredClone(brake)
+      if (store.current?.engaged) return 'already_engaged'
+      store.current = structuredClone(brake)
       store.events.push(event)
       return 'engaged'
     },
     release: async (brake, event) => {
-      if (!store.state?.engaged) return 'not_engaged'
-      store.state = structuredClone(brake)
+      if (!store.current?.engaged) return 'not_engaged'
+      store.current = structuredClone(brake)
       store.events.push(event)
       return 'released'
     },

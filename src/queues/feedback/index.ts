@@ -1,20 +1,27 @@
-import type { SQSEvent } from 'aws-lambda'
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda'
 import { appDeps } from '../../shared/composition.server'
 import { parseFeedbackBody } from '../../shared/domain/ses-event'
-import { confirmFromSendEvent } from '../../shared/services/send-confirmation'
+import { processFeedback } from '../../shared/services/feedback'
 
-// SES events from SNS (enveloped or raw). Today: a `Send` event settles a send whose outcome was unknown.
-// Bounces, complaints and delays (suppression, health signals) are the feedback work still to come;
-// they are logged, not dropped silently.
-export const handler = async (event: SQSEvent): Promise<void> => {
+// SES events from SNS (enveloped or raw delivery): each is processed exactly once (see processFeedback).
+// A body that is not an SES event is logged and dropped (retrying cannot fix it); a record whose
+// processing throws is reported back alone, so SQS retries it (then dead-letters it) and not its batch.
+export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
   const deps = await appDeps()
+  const batchItemFailures: SQSBatchResponse['batchItemFailures'] = []
   for (const record of event.Records) {
     const parsed = parseFeedbackBody(record.body)
     if (!parsed.ok) {
       console.log(JSON.stringify({ msg: 'feedback ignored', messageId: record.messageId, reason: parsed.reason }))
       continue
     }
-    const result = await confirmFromSendEvent(deps, parsed.event)
-    console.log(JSON.stringify({ msg: 'feedback', type: parsed.event.type, sesMessageId: parsed.event.messageId, result }))
+    try {
+      const result = await processFeedback(deps, parsed.event)
+      console.log(JSON.stringify({ msg: 'feedback', type: parsed.event.type, sesMessageId: parsed.event.messageId, ...result }))
+    } catch (err) {
+      console.log(JSON.stringify({ msg: 'feedback failed; SQS will retry', messageId: record.messageId, error: err instanceof Error ? err.message : String(err) }))
+      batchItemFailures.push({ itemIdentifier: record.messageId })
+    }
   }
+  return { batchItemFailures }
 }

@@ -96,6 +96,8 @@ export interface AccountBrake {
   sentence: string
   at: string
   by: string
+  /** On release: the day's counters at that moment, so the account is judged afresh from the release on. */
+  baseline?: { day: string; sends: number; hardBounces: number; complaints: number } | null
 }
 
 export interface Domain {

@@ -34,6 +34,9 @@ export const settingsSchema = z.object({
       pauseUnhealthyMailboxShare: z.number().min(0).max(1).default(0.5),
       pauseHardBounceRate: z.number().min(0).max(1).default(0.03),
       pauseRateMinSends: z.int().min(1).default(100),
+      // The domain's rate is read from day counters: a week holds enough sends to mean something at
+      // cold-email volumes, and an old incident stops counting against it after that.
+      rateWindowDays: z.int().min(1).max(30).default(7),
     })
     .prefault({}),
   account: z
@@ -46,6 +49,8 @@ export const settingsSchema = z.object({
       // Below 1,000 sends a rate is noise; 2 complaints in 7 days is the signal instead.
       pauseComplaintsSmallVolume: z.int().min(1).default(2),
       smallVolumeWindowDays: z.int().min(1).default(7),
+      // Account rates over the same week as the domain's (SES itself looks at a longer, volume-based window).
+      rateWindowDays: z.int().min(1).max(30).default(7),
     })
     .prefault({}),
   sending: z

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { fixedClock, memoryAccount, sequentialIds } from '../../../test/support/memory'
+import { DAY_COUNTERS, emptyCounters } from '../domain/metrics'
 import { engageAccountBrake, releaseAccountBrake } from './account-brake'
 
 const ALARM = { actor: { type: 'integration', id: 'cloudwatch' } as const, signal: 'Reputation.BounceRate', sentence: 'Paused all sending: the SES bounce rate alarm fired (0.052 ≥ 0.05).', value: 0.052, threshold: 0.05 }
@@ -29,11 +30,14 @@ describe('the account-wide brake', () => {
 
   it('is released by a person, audited with what had stopped sending; releasing twice is a no-op', async () => {
     const account = memoryAccount()
-    const deps = { account, clock: fixedClock('2026-11-21T10:00:00.000Z'), ids: sequentialIds('e') }
+    // Today so far: 120 sends, 6 hard bounces, 1 complaint; the release keeps them as its baseline.
+    const today = { ...emptyCounters(DAY_COUNTERS), sends: 120, hard_bounces: 6, complaints: 1 }
+    const deps = { account, clock: fixedClock('2026-11-21T10:00:00.000Z'), ids: sequentialIds('e'), metrics: { days: async () => [today] } }
     await engageAccountBrake(deps, ALARM)
     const person = { type: 'user', id: 'ops@drason.test' } as const
     expect(await releaseAccountBrake(deps, person)).toBe('released')
     expect(await account.brake()).toBeNull()
+    expect(await account.state()).toMatchObject({ engaged: false, by: 'ops@drason.test', baseline: { day: '2026-11-21', sends: 120, hardBounces: 6, complaints: 1 } })
     expect(await releaseAccountBrake(deps, person)).toBe('not_engaged')
     expect(account.events).toHaveLength(2)
     expect(account.events[1]).toMatchObject({

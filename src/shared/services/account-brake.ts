@@ -1,9 +1,13 @@
 import { stampAuditEvent, type Actor, type AuditEvent } from '../domain/audit'
 import type { AccountBrake } from '../domain/entities'
+import { dayOf, type Counters, type DayCounter } from '../domain/metrics'
 import type { Clock, IdSource } from './ports'
 
 export interface AccountBrakeStore {
+  /** The brake when engaged, else null. */
   brake(): Promise<AccountBrake | null>
+  /** The stored item whether engaged or released (a release carries its baseline), or null. */
+  state(): Promise<AccountBrake | null>
   engage(brake: AccountBrake, event: AuditEvent): Promise<'engaged' | 'already_engaged'>
   release(brake: AccountBrake, event: AuditEvent): Promise<'released' | 'not_engaged'>
 }
@@ -11,6 +15,9 @@ export interface AccountBrakeDeps {
   account: AccountBrakeStore
   clock: Clock
   ids: IdSource
+}
+export interface ReleaseDeps extends AccountBrakeDeps {
+  metrics: { days(scope: 'overall', id: string, days: string[]): Promise<Counters<DayCounter>[]> }
 }
 
 /**
@@ -43,11 +50,18 @@ export async function engageAccountBrake(
   return deps.account.engage(brake, event)
 }
 
-/** A person lets sending start again; audited with what had stopped it. */
-export async function releaseAccountBrake(deps: AccountBrakeDeps, actor: Actor): Promise<'released' | 'not_engaged'> {
+/**
+ * A person lets sending start again; audited with what had stopped it. The account is judged afresh from
+ * here: today's counts so far become the baseline, so the same bounces do not engage the brake again at
+ * the next health run (the person saw them when they released it).
+ */
+export async function releaseAccountBrake(deps: ReleaseDeps, actor: Actor): Promise<'released' | 'not_engaged'> {
   const current = await deps.account.brake()
   if (!current) return 'not_engaged'
   const now = deps.clock.now()
+  const day = dayOf(now)
+  const [today] = await deps.metrics.days('overall', 'all', [day])
+  const baseline = { day, sends: today?.sends ?? 0, hardBounces: today?.hard_bounces ?? 0, complaints: today?.complaints ?? 0 }
   const event = stampAuditEvent(
     {
       actor,
@@ -60,5 +74,5 @@ export async function releaseAccountBrake(deps: AccountBrakeDeps, actor: Actor):
     deps.ids.next(),
     now,
   )
-  return deps.account.release({ ...current, engaged: false, at: now.toISOString(), by: actor.id }, event)
+  return deps.account.release({ ...current, engaged: false, at: now.toISOString(), by: actor.id, baseline }, event)
 }

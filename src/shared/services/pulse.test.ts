@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest'
 import type { Campaign, Domain, Lead, Mailbox } from '../domain/entities'
+import { DAY_COUNTERS, emptyCounters } from '../domain/metrics'
 import { seededRandom, type Random } from '../domain/random'
 import { DEFAULT_SETTINGS, type Settings } from '../domain/settings'
 import { leadContext, renderWithChoices } from '../domain/template'
@@ -39,6 +40,7 @@ const CHAIN = 'chain-1'
 /** The chain's first pulse: it carries no token (the chain id stands for it). */
 const MESSAGE: PulseMessage = { campaignId: 'c1', chainId: CHAIN }
 const OPERATOR = { type: 'user', id: 'ops@drason.test' } as const
+const noCounters = { days: async (_scope: 'overall', _id: string, days: string[]) => days.map(() => emptyCounters(DAY_COUNTERS)) }
 
 const ALWAYS_OPEN = { days: [1, 2, 3, 4, 5, 6, 7], startHour: 0, endHour: 24, timeZone: 'Asia/Kolkata' }
 const OFFICE_HOURS = { days: [1, 2, 3, 4, 5], startHour: 9, endHour: 17, timeZone: 'Asia/Kolkata' }
@@ -463,7 +465,7 @@ describe('pulse: waiting for the gate', () => {
     expectNothingSent(w)
     expect(w.verifier.calls).toEqual([])
     expect(w.audit.events.at(-1)).toMatchObject({ action: 'sending_waits', signals: ['account_paused'] })
-    await releaseAccountBrake({ account: w.account, clock: w.clock, ids: sequentialIds('release') }, OPERATOR)
+    await releaseAccountBrake({ account: w.account, clock: w.clock, ids: sequentialIds('release'), metrics: noCounters }, OPERATOR)
     expect(await pulse(w.deps, latest(w))).toMatchObject({ kind: 'sent', leadId: 'L1' })
   })
 

@@ -11,7 +11,7 @@ import type { PulseQueue } from './campaign-controls'
 import type { Clock, IdSource } from './ports'
 
 /** A send's life: claimed (`sending`), then exactly one outcome. */
-export type SendState = 'sending' | 'sent' | 'unknown' | 'failed' | 'skipped_invalid'
+export type SendState = 'sending' | 'sent' | 'unknown' | 'failed' | 'skipped_invalid' | 'bounced' | 'complained'
 
 export interface SendRecord {
   campaignId: string
@@ -24,6 +24,10 @@ export interface SendRecord {
   /** The exact subject and body sent, and the spintax choices that produced them. */
   variant?: { subject: string; text: string; html?: string; choices: { subject: number[]; text: number[]; html?: number[] } }
   reason?: string
+  /** When SES reported the message delivered to the recipient's server. */
+  deliveredAt?: string
+  /** The bounce or complaint that settled it, in plain words (set by feedback). */
+  feedback?: string
 }
 
 export interface StoredVerification {
@@ -44,7 +48,11 @@ export interface PulseDeps {
     /** Moves the cursor for the chain that owns it; with `token`, only if the chain still expects that pulse. */
     advance(campaignId: string, chainId: string, cursor: string | null, lastMailboxId: string | null, waitingFor: string | null, token?: { expected: string; next: string }): Promise<'moved' | 'stale'>
   }
-  leads: { nextActive(campaignId: string, after: string | null, limit: number): Promise<{ lead: Lead; cursor: string }[]> }
+  leads: {
+    nextActive(campaignId: string, after: string | null, limit: number): Promise<{ lead: Lead; cursor: string }[]>
+    /** The lead's one email went out: active -> completed (a lead paused meanwhile is left as it is). */
+    complete(lead: Lead): Promise<'moved' | 'changed'>
+  }
   senders: { getMailbox(id: string): Promise<{ value: Mailbox } | null>; domains(): Promise<Domain[]> }
   sends: {
     get(campaignId: string, leadId: string): Promise<SendRecord | null>
@@ -321,6 +329,8 @@ export async function pulse(deps: PulseDeps, message: { campaignId: string; chai
       ])
       const delay = gaussianDelaySeconds(campaign.delay, deps.random)
       await moveOn(ctx, { cursor: next.cursor, lastMailboxId: mailbox.id, waitingFor: null }, delay)
+      // After the move: a failure here leaves a sent lead `active` (the cursor is past it), never unsent.
+      await deps.leads.complete(lead)
       // Pre-verify the next lead while this delay runs, so the verifier's latency never adds to the gap.
       if (following) await verify(deps, following.lead.email).catch(() => undefined)
       return { kind: 'sent', leadId: lead.id, messageId: outcome.messageId, delaySeconds: delay }

@@ -8,13 +8,17 @@ import { keys } from './keys'
 /** The account-wide brake: one item, changed only together with its audit event. */
 export function dynamoAccount(db: Db) {
   const table = db.table('settings')
+  const state = async (): Promise<AccountBrake | null> => {
+    // Strongly consistent: a brake engaged a moment ago must stop the very next send.
+    const out = await db.doc.send(new GetCommand({ TableName: table, Key: keys.accountBrake(), ConsistentRead: true }))
+    return (out.Item?.brake as AccountBrake | undefined) ?? null
+  }
   return {
     async brake(): Promise<AccountBrake | null> {
-      // Strongly consistent: a brake engaged a moment ago must stop the very next send.
-      const out = await db.doc.send(new GetCommand({ TableName: table, Key: keys.accountBrake(), ConsistentRead: true }))
-      const brake = out.Item?.brake as AccountBrake | undefined
+      const brake = await state()
       return brake?.engaged ? brake : null
     },
+    state,
     /** `engaged` only if it was not engaged already (the first alarm wins; a repeat writes nothing). */
     async engage(brake: AccountBrake, event: AuditEvent): Promise<'engaged' | 'already_engaged'> {
       try {

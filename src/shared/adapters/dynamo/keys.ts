@@ -13,12 +13,14 @@
  *                                  byMonth gsi1 MONTH#<yyyy-mm> / <at>#<eventId>
  *                                  byTypeMonth gsi2 <type>#<yyyy-mm> / <at>#<eventId>
  *   metrics:     counters          METRICS#<scope>#<scopeId> / TOTAL | DAY#<yyyy-mm-dd>
+ *                signal window     METRICS#mailbox#<id> / SIGNALS   (send count + bounce/failure marks)
  *   suppression: address           ADDRESS#<email> / SUPPRESSION;  whole domain  DOMAIN#<domain> / SUPPRESSION
  *   sendclaims:  one send          SEND#<campaignId>#<leadId> / SEND   byState gsi1 STATE#<state> / <claimedAt>
  *                verification      VERIFY#<email> / VERIFY   (the just-in-time result, reused while fresh)
  *   settings:    policy            SETTINGS / CURRENT;  demo seed marker SEED / DEMO;  account brake ACCOUNT / BRAKE
  *   users:       user              USER#<email> / USER;  login failures LOGINFAIL#<key> / <windowStart>
  *   sessions:    session           <sha256 of the session id>
+ *   feedback:    processed event   FEEDBACK#<feedbackId>   (idempotency marker, expires by TTL)
  *   imports:     import job        IMPORT#<id> / META;  rows  IMPORT#<id> / CHUNK#<nnnnn>
  */
 import type { EntityType } from '../../domain/audit'
@@ -81,6 +83,9 @@ export const keys = {
 
   metricsTotal: (scope: MetricScope, scopeId: string) => ({ pk: `METRICS#${scope}#${scopeId}`, sk: 'TOTAL' }),
   metricsDay: (scope: MetricScope, scopeId: string, day: string) => ({ pk: `METRICS#${scope}#${scopeId}`, sk: `DAY#${day}` }),
+
+  signalWindow: (mailboxId: string) => ({ pk: `METRICS#mailbox#${mailboxId}`, sk: 'SIGNALS' }),
+  feedbackMarker: (feedbackId: string) => ({ pk: `FEEDBACK#${feedbackId}` }),
 
   suppressedAddress: (email: string) => ({ pk: `ADDRESS#${email}`, sk: 'SUPPRESSION' }),
   suppressedDomain: (domain: string) => ({ pk: `DOMAIN#${domain}`, sk: 'SUPPRESSION' }),

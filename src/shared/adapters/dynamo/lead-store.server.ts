@@ -24,20 +24,21 @@ export function dynamoLeads(db: Db) {
    * Moves a lead from the status it was read with to another, with its counters and audit event, in one
    * transaction conditional on the status being unchanged since it was read.
    */
-  const moveStatus = async (lead: Lead, to: LeadStatus, holdReason: string | null, event: AuditEvent): Promise<'moved' | 'changed'> => {
+  const moveStatus = async (lead: Lead, to: LeadStatus, holdReason: string | null, event: AuditEvent | null, keepPlace = false): Promise<'moved' | 'changed'> => {
     try {
       await transact(db, [
         {
           Put: {
             TableName: db.table('leads'),
             // Entering the queue takes a place at its end (see Lead.queuedAt); leaving it keeps nothing.
-            Item: toItem({ ...lead, status: to, holdReason, queuedAt: to === 'active' ? event.at : null }),
+            // A paused lead keeps its place, so a resume puts it back exactly where it was.
+            Item: toItem({ ...lead, status: to, holdReason, queuedAt: keepPlace ? (lead.queuedAt ?? null) : to === 'active' ? (event?.at ?? null) : null }),
             ConditionExpression: '#lead.#status = :from',
             ExpressionAttributeNames: { '#lead': 'lead', '#status': 'status' },
             ExpressionAttributeValues: { ':from': lead.status },
           },
         },
-        auditPut(db, event),
+        ...(event ? [auditPut(db, event)] : []),
         metricsTotalAdd(db, 'overall', 'all', { [`leads_${lead.status}`]: -1, [`leads_${to}`]: 1 })!,
       ])
       return 'moved'
@@ -119,6 +120,21 @@ export function dynamoLeads(db: Db) {
     /** Active (queued, unsent) -> held with a reason, e.g. when its campaign is aborted; counted and audited. */
     returnToHeld: (lead: Lead, reason: string, event: AuditEvent): Promise<'held' | 'changed'> =>
       moveStatus(lead, 'held', reason, event).then((r) => (r === 'moved' ? 'held' : 'changed')),
+
+    /** Active (queued) -> paused when its campaign pauses; it keeps its place in the queue. */
+    pauseQueued: (lead: Lead, reason: string, event: AuditEvent): Promise<'moved' | 'changed'> => moveStatus(lead, 'paused', reason, event, true),
+
+    /** Paused -> active (queued) at its old place when its campaign resumes. */
+    resumePaused: (lead: Lead, event: AuditEvent): Promise<'moved' | 'changed'> => moveStatus(lead, 'active', null, event, true),
+
+    /** A campaign's paused leads in queue order (what a resume puts back). */
+    nextPaused: (campaignId: string, after: string | null, limit: number) => campaignLeads(campaignId, 'paused', after, limit),
+
+    /**
+     * Active -> completed once its email went out and nothing more is due (campaigns are one step). No
+     * audit event of its own: the `sent` event, written a moment before, already says what happened.
+     */
+    complete: (lead: Lead): Promise<'moved' | 'changed'> => moveStatus(lead, 'completed', null, null, true),
 
     /** Records why a held lead stays held (only while it is still held), with its audit event. */
     async hold(lead: Lead, reason: string, event: AuditEvent): Promise<'held' | 'changed'> {

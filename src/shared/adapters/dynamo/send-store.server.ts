@@ -6,6 +6,11 @@ import { isConditionFailure, transact, type Db, type TransactItem } from './db.s
 import { INDEX, keys } from './keys'
 import { metricsDayAdd } from './metrics-store.server'
 
+/** One more send in the mailbox's signal window (its "last N sends" count), in the send's own transaction. */
+function signalWindowSend(db: Db, mailboxId: string): TransactItem {
+  return { Update: { TableName: db.table('metrics'), Key: keys.signalWindow(mailboxId), UpdateExpression: 'ADD sends :one', ExpressionAttributeValues: { ':one': 1 } } }
+}
+
 /**
  * Sends: one item per lead and campaign. The claim is a conditional put (a lead is claimed for a
  * campaign once, ever), so no path can send the same lead twice; every later state change is
@@ -70,6 +75,7 @@ export function dynamoSends(db: Db) {
         },
         auditPut(db, event),
         ...counters.flatMap((c) => metricsDayAdd(db, c.scope, c.id, c.day, { sends: 1 }) ?? []),
+        ...(record.state === 'sent' && record.mailboxId ? [signalWindowSend(db, record.mailboxId)] : []),
       ]
       try {
         await transact(db, items)
@@ -95,6 +101,7 @@ export function dynamoSends(db: Db) {
           },
           auditPut(db, event),
           ...counters.flatMap((c) => metricsDayAdd(db, c.scope, c.id, c.day, { sends: 1 }) ?? []),
+          ...(record.mailboxId ? [signalWindowSend(db, record.mailboxId)] : []),
         ])
         return 'confirmed'
       } catch (err) {

@@ -1,0 +1,218 @@
+import { stampAuditEvent, type Actor, type AuditEvent } from '../domain/audit'
+import type { Campaign, Domain, Lead, Mailbox } from '../domain/entities'
+import { evaluateHealth, rebase, type Baseline, type DayTotals, type HealthAction, type SignalWindow } from '../domain/health'
+import { lastDays, type Counters, type DayCounter } from '../domain/metrics'
+import type { Settings } from '../domain/settings'
+import { engageAccountBrake, type AccountBrakeStore } from './account-brake'
+import type { Clock, IdSource } from './ports'
+
+/** Health facts stored on the entities beside their status (all optional: older items have none). */
+export interface HealthFields {
+  healthChangedAt?: string | null
+  resumedAt?: string | null
+  /** Day counters on the resume day at the moment of the resume (domains and the account). */
+  baseline?: Baseline | null
+}
+
+export type CampaignTransition = (
+  campaign: Campaign,
+  expectedVersion: number,
+  event: AuditEvent,
+  previous: Campaign,
+  chain: { startChain: string } | { stopChain: true },
+) => Promise<'saved' | 'conflict'>
+
+export interface HealthDeps {
+  senders: {
+    domains(): Promise<Domain[]>
+    mailboxesOf(domainId: string): Promise<Mailbox[]>
+    getMailbox(id: string): Promise<{ value: Mailbox; version: number } | null>
+    getDomain(id: string): Promise<{ value: Domain; version: number } | null>
+    saveMailbox(m: Mailbox, expectedVersion: number, event: AuditEvent, previous: Mailbox | null): Promise<'saved' | 'conflict'>
+    saveDomain(d: Domain, expectedVersion: number, event: AuditEvent, previous: Domain | null): Promise<'saved' | 'conflict'>
+  }
+  campaigns: { list(): Promise<Campaign[]>; get(id: string): Promise<{ value: Campaign; version: number } | null>; transition: CampaignTransition }
+  feedback: { window(mailboxId: string): Promise<{ window: SignalWindow; version: number }> }
+  metrics: { days(scope: 'overall' | 'domain', id: string, days: string[]): Promise<Counters<DayCounter>[]> }
+  account: AccountBrakeStore
+  leads: {
+    nextActive(campaignId: string, after: string | null, limit: number): Promise<{ lead: Lead; cursor: string }[]>
+    pauseQueued(lead: Lead, reason: string, event: AuditEvent): Promise<'moved' | 'changed'>
+  }
+  settings(): Promise<Settings>
+  clock: Clock
+  ids: IdSource
+}
+
+const HEALTH: Actor = { type: 'system', id: 'health' }
+
+const totals = (days: string[], counters: Counters<DayCounter>[]): DayTotals[] =>
+  days.map((day, i) => ({ day, sends: counters[i]!.sends, hardBounces: counters[i]!.hard_bounces, complaints: counters[i]!.complaints }))
+
+/**
+ * Every queued lead of a paused campaign moves active → paused (and back on resume), so the lead list
+ * says why nothing is happening to them. Paged, so a large queue is moved over as many reads as it takes.
+ */
+export async function pauseCampaignLeads(deps: Pick<HealthDeps, 'leads' | 'clock' | 'ids'>, campaign: Campaign, actor: Actor, reason: string): Promise<number> {
+  let moved = 0
+  for (;;) {
+    // Each moved lead leaves the active partition, so the next page starts from the front again.
+    const batch = await deps.leads.nextActive(campaign.id, null, 100)
+    if (batch.length === 0) return moved
+    let progress = 0
+    for (const { lead } of batch) {
+      const event = stampAuditEvent(
+        { actor, entityType: 'lead', entityId: lead.id, action: 'paused', sentence: `Paused ${lead.email} in campaign "${campaign.name}": ${reason}` },
+        deps.ids.next(),
+        deps.clock.now(),
+      )
+      if ((await deps.leads.pauseQueued(lead, reason, event)) === 'moved') {
+        moved++
+        progress++
+      }
+    }
+    if (progress === 0) return moved
+  }
+}
+
+/** Pauses an active campaign for a health reason: status, chain and audit together, then its queued leads. */
+export async function pauseCampaignFor(
+  deps: Pick<HealthDeps, 'campaigns' | 'leads' | 'clock' | 'ids'>,
+  id: string,
+  pause: { sentence: string; signals: string[]; pausedBy: string; value?: number; threshold?: number; window?: string },
+): Promise<boolean> {
+  const current = await deps.campaigns.get(id)
+  if (!current || current.value.status !== 'active') return false
+  const after: Campaign & { pausedBy?: string } = { ...current.value, status: 'paused', pauseReason: pause.sentence, pausedBy: pause.pausedBy }
+  const event = stampAuditEvent(
+    {
+      actor: HEALTH,
+      entityType: 'campaign',
+      entityId: id,
+      action: 'paused',
+      signals: pause.signals,
+      ...(pause.value !== undefined ? { value: pause.value } : {}),
+      ...(pause.threshold !== undefined ? { threshold: pause.threshold } : {}),
+      ...(pause.window ? { window: pause.window } : {}),
+      sentence: pause.sentence,
+    },
+    deps.ids.next(),
+    deps.clock.now(),
+  )
+  if ((await deps.campaigns.transition(after, current.version, event, current.value, { stopChain: true })) !== 'saved') return false
+  await pauseCampaignLeads(deps, after, HEALTH, pause.sentence)
+  return true
+}
+
+function actionEvent(deps: HealthDeps, action: HealthAction, entityType: 'mailbox' | 'domain', verb: string): AuditEvent {
+  const f = action.finding
+  return stampAuditEvent(
+    {
+      actor: HEALTH,
+      entityType,
+      entityId: action.entity === 'account' ? 'all' : action.id,
+      action: verb,
+      ...(f ? { signals: [f.signal], value: f.value, threshold: f.threshold, window: f.window } : {}),
+      sentence: action.sentence,
+    },
+    deps.ids.next(),
+    deps.clock.now(),
+  )
+}
+
+const VERB = { paused: 'paused', warning: 'health_warning', healthy: 'health_recovered' } as const
+
+/**
+ * The health run (every 5 minutes, and at once after a hard bounce or complaint): reads every mailbox's
+ * window, every domain's and the account's recent day counters — a fixed number of reads per entity, so its
+ * cost grows with the number of mailboxes and the days in the window, never with history — and applies
+ * what the policy decides. A write that loses a race (someone edited the entity) is left to the next run.
+ */
+export async function runHealth(deps: HealthDeps): Promise<HealthAction[]> {
+  const settings = await deps.settings()
+  const now = deps.clock.now()
+  const at = now.toISOString()
+  const domains = (await deps.senders.domains()) as (Domain & HealthFields)[]
+  const mailboxes = (await Promise.all(domains.map((d) => deps.senders.mailboxesOf(d.id)))).flat() as (Mailbox & HealthFields)[]
+  const domainDays = lastDays(now, settings.domain.rateWindowDays)
+  const accountDays = lastDays(now, settings.account.rateWindowDays)
+  const [windows, domainCounters, accountCounters, campaigns, brake] = await Promise.all([
+    Promise.all(mailboxes.map((m) => deps.feedback.window(m.id))),
+    Promise.all(domains.map((d) => deps.metrics.days('domain', d.id, domainDays))),
+    deps.metrics.days('overall', 'all', accountDays),
+    deps.campaigns.list() as Promise<(Campaign & HealthFields)[]>,
+    deps.account.brake(),
+  ])
+  const released = (await accountReleaseBaseline(deps)) ?? null
+  const actions = evaluateHealth({
+    settings,
+    now,
+    mailboxes: mailboxes.map((m, i) => ({ id: m.id, address: m.address, domainId: m.domainId, status: m.status, healthState: m.healthState, healthChangedAt: m.healthChangedAt ?? null, window: windows[i]!.window })),
+    campaigns: campaigns.map((c) => ({ id: c.id, name: c.name, status: c.status, mailboxIds: c.mailboxIds, resumedAt: c.resumedAt ?? null })),
+    domains: domains.map((d, i) => ({ id: d.id, name: d.name, status: d.status, resumedAt: d.resumedAt ?? null, days: rebase(totals(domainDays, domainCounters[i]!), d.baseline) })),
+    account: { braked: brake !== null, days: rebase(totals(accountDays, accountCounters), released) },
+  })
+
+  for (const action of actions) {
+    switch (action.entity) {
+      case 'mailbox': {
+        const current = await deps.senders.getMailbox(action.id)
+        if (!current) break
+        const before = current.value
+        const after: Mailbox & HealthFields = {
+          ...before,
+          healthState: action.to,
+          healthChangedAt: at,
+          ...(action.to === 'paused' ? { status: 'paused' as const, pauseReason: action.sentence } : {}),
+        }
+        await deps.senders.saveMailbox(after, current.version, actionEvent(deps, action, 'mailbox', VERB[action.to]), before)
+        break
+      }
+      case 'campaign':
+        await pauseCampaignFor(deps, action.id, {
+          sentence: action.sentence,
+          signals: [action.finding.signal],
+          pausedBy: 'health',
+          value: action.finding.value,
+          threshold: action.finding.threshold,
+          window: action.finding.window,
+        })
+        break
+      case 'domain': {
+        const current = await deps.senders.getDomain(action.id)
+        if (!current) break
+        const after: Domain & HealthFields = { ...current.value, status: action.to, pauseReason: action.to === 'healthy' ? null : action.sentence, healthChangedAt: at }
+        const saved = await deps.senders.saveDomain(after, current.version, actionEvent(deps, action, 'domain', VERB[action.to]), current.value)
+        if (saved === 'saved' && action.to === 'paused') {
+          // Every campaign sending from the domain stops too: the domain is the last resort.
+          const ids = new Set(mailboxes.filter((m) => m.domainId === action.id).map((m) => m.id))
+          for (const campaign of campaigns.filter((c) => c.status === 'active' && c.mailboxIds.some((id) => ids.has(id)))) {
+            await pauseCampaignFor(deps, campaign.id, {
+              sentence: `Paused campaign "${campaign.name}": it sends from domain ${current.value.name}, which was paused (${action.finding?.text ?? 'health'}).`,
+              signals: ['domain_paused'],
+              pausedBy: `domain:${action.id}`,
+            })
+          }
+        }
+        break
+      }
+      case 'account':
+        await engageAccountBrake(deps, {
+          actor: HEALTH,
+          signal: action.finding.signal,
+          sentence: action.sentence,
+          value: action.finding.value,
+          threshold: action.finding.threshold,
+          window: action.finding.window,
+        })
+        break
+    }
+  }
+  return actions
+}
+
+/** The day counters a person's release of the brake saw, so the account starts counting afresh. */
+async function accountReleaseBaseline(deps: HealthDeps): Promise<Baseline | null> {
+  const state = await deps.account.state()
+  return state && !state.engaged ? (state.baseline ?? null) : null
+}
