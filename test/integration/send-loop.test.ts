@@ -110,13 +110,13 @@ describe('the send loop', () => {
     expect(await mailsTo(`c2.${tag}@acme.example.com`)).toHaveLength(0)
   })
 
-  it('Abort returns every unsent lead to held with the reason; the sent one keeps its send', async () => {
+  it('a sent lead is completed; Abort returns every unsent lead to held with the reason, the sent one keeps its send', async () => {
     const tag = Date.now()
     const { deps, id, leads, pulses } = await runningCampaign([`a1.${tag}@acme.example.com`, `a2.${tag}@acme.example.com`, `a3.${tag}@acme.example.com`])
     expect((await pulse(deps, pulses.at(-1)!.pulse)).kind).toBe('sent')
     expect(await controlCampaign(deps, actor, id, 'abort')).toMatchObject({ ok: true, status: 'aborted' })
     const [sent, second, third] = await Promise.all(leads.map((l) => deps.leads.get(l.id)))
-    expect(sent!.status).toBe('active')
+    expect(sent!.status).toBe('completed')
     expect(await deps.sends.get(id, sent!.id)).toMatchObject({ state: 'sent' })
     for (const lead of [second, third]) {
       expect(lead).toMatchObject({ status: 'held', holdReason: expect.stringContaining('was aborted by tester@drason.test') })

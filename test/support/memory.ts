@@ -11,7 +11,7 @@ import type { Page } from '../../src/shared/domain/page'
 import { DEFAULT_SETTINGS, type Settings } from '../../src/shared/domain/settings'
 import type { AuditLog, AuditQuery } from '../../src/shared/services/audit-log'
 import type { SessionStore, UserStore } from '../../src/shared/services/auth'
-import type { ControlDeps, ControlStore, PulseQueue } from '../../src/shared/services/campaign-controls'
+import type { CampaignLeadMoves, ControlDeps, ControlStore, PulseQueue } from '../../src/shared/services/campaign-controls'
 import type { GateDeps } from '../../src/shared/services/gate'
 import type { IntakeLeadStore, RuleSource } from '../../src/shared/services/intake'
 import type { ImportQueue, ImportStore } from '../../src/shared/services/lead-import'
@@ -517,6 +517,9 @@ export interface MemoryCampaignLeads {
   cursorOf(lead: Lead): string
   nextActive: PulseDeps['leads']['nextActive']
   complete: PulseDeps['leads']['complete']
+  nextPaused: CampaignLeadMoves['nextPaused']
+  pauseQueued: CampaignLeadMoves['pauseQueued']
+  resumePaused: CampaignLeadMoves['resumePaused']
   heldOfCampaign: GateDeps['leads']['heldOfCampaign']
   admit: GateDeps['leads']['admit']
   hold: GateDeps['leads']['hold']
@@ -567,6 +570,26 @@ export function memoryCampaignLeads(initial: Lead[] = []): MemoryCampaignLeads {
       leads.set(lead.id, { ...stored, status: 'held', holdReason: reason })
       store.events.push(structuredClone(event))
       return 'held'
+    },
+    async nextPaused(campaignId, after, limit) {
+      return ofCampaign(campaignId, 'paused')
+        .filter((l) => after === null || cursorOf(l) > after)
+        .slice(0, limit)
+        .map((l) => ({ lead: structuredClone(l), cursor: cursorOf(l) }))
+    },
+    async pauseQueued(lead, reason, event) {
+      const stored = leads.get(lead.id)
+      if (!stored || stored.status !== 'active') return 'changed'
+      leads.set(lead.id, { ...stored, status: 'paused', holdReason: reason })
+      store.events.push(structuredClone(event))
+      return 'moved'
+    },
+    async resumePaused(lead, event) {
+      const stored = leads.get(lead.id)
+      if (!stored || stored.status !== 'paused') return 'changed'
+      leads.set(lead.id, { ...stored, status: 'active', holdReason: null })
+      store.events.push(structuredClone(event))
+      return 'moved'
     },
     async complete(lead) {
       const stored = leads.get(lead.id)

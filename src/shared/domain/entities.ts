@@ -69,6 +69,10 @@ export interface Campaign {
   delay: DelayDistribution
   window: SendingWindow
   pauseReason: string | null
+  /** Who paused it: `health`, `domain:<id>` (its sender domain was paused) or a person's email. */
+  pausedBy?: string | null
+  /** When a person last resumed it: mailboxes degraded before then no longer count against it. */
+  resumedAt?: string | null
   createdAt: string
 }
 
@@ -82,6 +86,9 @@ export interface Mailbox {
   dailyCap: number
   pauseReason: string | null
   lastActivityAt: string | null
+  /** When its health state last changed (the health run), or null. */
+  healthChangedAt?: string | null
+  resumedAt?: string | null
 }
 
 /**
@@ -105,6 +112,10 @@ export interface Domain {
   name: string
   status: HealthState
   pauseReason: string | null
+  healthChangedAt?: string | null
+  /** When a person last resumed it, and the day's counters at that moment (counting starts afresh). */
+  resumedAt?: string | null
+  baseline?: { day: string; sends: number; hardBounces: number; complaints: number } | null
 }
 
 export type RuleCondition =

@@ -51,7 +51,8 @@ export function addMark(window: SignalWindow, kind: 'hard_bounce' | 'delivery_fa
   const keep = (marks: number[]) => marks.filter((m) => m > window.sends - maxWindowSends(settings) && m > window.baseline)
   return {
     ...window,
-    ...(kind === 'hard_bounce' ? { hardBounces: hardBouncesSinceBaseline(window) + 1 } : {}),
+    // A bounce before any send since the resume belongs to a send from before it: it does not count.
+    ...(kind === 'hard_bounce' ? { hardBounces: hardBouncesSinceBaseline(window) + (window.sends > window.baseline ? 1 : 0) } : {}),
     hardBounceMarks: keep(kind === 'hard_bounce' ? [...window.hardBounceMarks, window.sends] : window.hardBounceMarks),
     failureMarks: keep(kind === 'delivery_failure' ? [...window.failureMarks, window.sends] : window.failureMarks),
   }
@@ -233,7 +234,7 @@ export function evaluateHealth(input: HealthInput): HealthAction[] {
         value: share,
         threshold: c.pauseDegradedMailboxShare,
         window: plural(pool.length, 'mailbox', 'mailboxes'),
-        text: `${degraded.length} of its ${plural(pool.length, 'mailbox', 'mailboxes')} ${degraded.length === 1 ? 'is' : 'are'} degraded (${degraded.map((m) => m.address).join(', ')}; threshold ${percent(c.pauseDegradedMailboxShare)} and at least ${c.pauseMinDegradedMailboxes})`,
+        text: `${degraded.length.toLocaleString('en-US')} of its ${plural(pool.length, 'mailbox', 'mailboxes')} ${degraded.length === 1 ? 'is' : 'are'} degraded (${degraded.map((m) => m.address).join(', ')}; threshold ${percent(c.pauseDegradedMailboxShare)} and at least ${c.pauseMinDegradedMailboxes})`,
       }
       actions.push({ entity: 'campaign', id: campaign.id, to: 'paused', finding, sentence: `Paused campaign "${campaign.name}": ${finding.text}.` })
     }
@@ -256,7 +257,7 @@ export function evaluateHealth(input: HealthInput): HealthAction[] {
       value: share,
       threshold,
       window: plural(mailboxes.length, 'mailbox', 'mailboxes'),
-      text: `${unhealthy.length} of its ${plural(mailboxes.length, 'mailbox', 'mailboxes')} ${unhealthy.length === 1 ? 'is' : 'are'} paused (${percent(share)}; ${label} ${percent(threshold)})`,
+      text: `${unhealthy.length.toLocaleString('en-US')} of its ${plural(mailboxes.length, 'mailbox', 'mailboxes')} ${unhealthy.length === 1 ? 'is' : 'are'} paused (${percent(share)}; ${label} ${percent(threshold)})`,
     })
     if (unhealthy.length > 0 && share >= d.pauseUnhealthyMailboxShare) {
       to = 'paused'

@@ -201,11 +201,30 @@ describe('controlCampaign: Abort returns unsent leads to held', () => {
     expect(w.leads.events).toHaveLength(250)
   })
 
-  it.each(['pause', 'start'] as const)('only Abort returns leads (%s leaves the queue as it is)', async (control) => {
-    const w = world(control === 'pause' ? 'active' : 'draft', { leads: [lead(1)] })
-    await controlCampaign(w.deps, actor, 'c1', control)
+  it('only Abort returns leads (start leaves the queue as it is)', async () => {
+    const w = world('draft', { leads: [lead(1)] })
+    await controlCampaign(w.deps, actor, 'c1', 'start')
     expect(w.leads.leads.get('L1')!.status).toBe('active')
     expect(w.leads.events).toEqual([])
+  })
+
+  it('Pause moves queued leads to paused (audited) and Resume puts them back at their place; Abort of a paused campaign holds them', async () => {
+    const w = world('active', { leads: [lead(1), lead(2)] })
+    await controlCampaign(w.deps, actor, 'c1', 'pause')
+    expect([...w.leads.leads.values()].map((l) => l.status)).toEqual(['paused', 'paused'])
+    expect(w.leads.events.map((e) => [e.entityId, e.action, e.sentence])).toEqual([
+      ['L1', 'paused', `Paused ${lead(1).email} in campaign "Founders India": ${actor.id} paused the campaign.`],
+      ['L2', 'paused', `Paused ${lead(2).email} in campaign "Founders India": ${actor.id} paused the campaign.`],
+    ])
+    await controlCampaign(w.deps, actor, 'c1', 'resume')
+    expect([...w.leads.leads.values()].map((l) => [l.status, l.queuedAt])).toEqual([
+      ['active', lead(1).queuedAt ?? undefined],
+      ['active', lead(2).queuedAt ?? undefined],
+    ])
+    expect(w.leads.events.slice(2).map((e) => e.action)).toEqual(['resumed', 'resumed'])
+    await controlCampaign(w.deps, actor, 'c1', 'pause')
+    await controlCampaign(w.deps, actor, 'c1', 'abort')
+    expect([...w.leads.leads.values()].map((l) => l.status)).toEqual(['held', 'held'])
   })
 })
 

@@ -26,8 +26,7 @@ export interface PulseQueue {
 export interface ControlDeps {
   campaigns: ControlStore
   pulseQueue: PulseQueue
-  leads: {
-    nextActive(campaignId: string, after: string | null, limit: number): Promise<{ lead: Lead; cursor: string }[]>
+  leads: CampaignLeadMoves & {
     returnToHeld(lead: Lead, reason: string, event: AuditEvent): Promise<'held' | 'changed'>
   }
   sends: { get(campaignId: string, leadId: string): Promise<unknown> }
@@ -35,6 +34,53 @@ export interface ControlDeps {
   admitHeld(campaignId: string): Promise<unknown>
   clock: Clock
   ids: IdSource
+}
+
+/** The lead moves a campaign's pause and resume make. */
+export interface CampaignLeadMoves {
+  nextActive(campaignId: string, after: string | null, limit: number): Promise<{ lead: Lead; cursor: string }[]>
+  nextPaused(campaignId: string, after: string | null, limit: number): Promise<{ lead: Lead; cursor: string }[]>
+  pauseQueued(lead: Lead, reason: string, event: AuditEvent): Promise<'moved' | 'changed'>
+  resumePaused(lead: Lead, event: AuditEvent): Promise<'moved' | 'changed'>
+}
+
+type MoveDeps = { leads: CampaignLeadMoves; clock: Clock; ids: IdSource }
+
+/**
+ * Moves every lead of a campaign from one status to the other, page by page: each moved lead leaves the
+ * partition it was read from, so every page starts from the front again; a page where nothing moved
+ * (another process got there first) ends it.
+ */
+async function moveAll(deps: MoveDeps, campaign: Campaign, from: 'active' | 'paused', move: (lead: Lead) => Promise<'moved' | 'changed'>): Promise<number> {
+  let moved = 0
+  for (;;) {
+    const batch = await (from === 'active' ? deps.leads.nextActive(campaign.id, null, 100) : deps.leads.nextPaused(campaign.id, null, 100))
+    let progress = 0
+    for (const { lead } of batch) if ((await move(lead)) === 'moved') progress++
+    moved += progress
+    if (progress === 0) return moved
+  }
+}
+
+/** A paused campaign's queued leads move active → paused, keeping their place; each is audited. */
+export function pauseCampaignLeads(deps: MoveDeps, campaign: Campaign, actor: Actor, reason: string): Promise<number> {
+  return moveAll(deps, campaign, 'active', (lead) =>
+    deps.leads.pauseQueued(
+      lead,
+      reason,
+      stampAuditEvent({ actor, entityType: 'lead', entityId: lead.id, action: 'paused', sentence: `Paused ${lead.email} in campaign "${campaign.name}": ${reason.replace(/\.$/, '')}.` }, deps.ids.next(), deps.clock.now()),
+    ),
+  )
+}
+
+/** A resumed campaign's paused leads move back to active at the place they had. */
+export function resumeCampaignLeads(deps: MoveDeps, campaign: Campaign, actor: Actor): Promise<number> {
+  return moveAll(deps, campaign, 'paused', (lead) =>
+    deps.leads.resumePaused(
+      lead,
+      stampAuditEvent({ actor, entityType: 'lead', entityId: lead.id, action: 'resumed', sentence: `Resumed ${lead.email} in campaign "${campaign.name}": ${actor.id} resumed the campaign.` }, deps.ids.next(), deps.clock.now()),
+    ),
+  )
 }
 
 export type ControlResult = { ok: true; status: CampaignStatus } | { ok: false; status: 404 | 409; message: string }
@@ -54,7 +100,14 @@ export async function controlCampaign(deps: ControlDeps, actor: Actor, id: strin
     const article = /^[aeiou]/.test(before.status) ? 'An' : 'A'
     return { ok: false, status: 409, message: `${article} ${before.status} campaign cannot be ${PAST[control]}.` }
   }
-  const after: Campaign = { ...before, status: TO[control], pauseReason: control === 'pause' ? `paused by ${actor.id}` : null }
+  const now = deps.clock.now().toISOString()
+  const after: Campaign = {
+    ...before,
+    status: TO[control],
+    pauseReason: control === 'pause' ? `paused by ${actor.id}` : null,
+    pausedBy: control === 'pause' ? actor.id : null,
+    ...(control === 'resume' ? { resumedAt: now } : {}),
+  }
   const chainId = deps.ids.next()
   const event = stampAuditEvent(
     {
@@ -73,6 +126,8 @@ export async function controlCampaign(deps: ControlDeps, actor: Actor, id: strin
   if (saved === 'conflict') {
     return { ok: false, status: 409, message: 'The campaign changed at the same moment (another click or another person). Reload to see its state.' }
   }
+  if (control === 'pause') await pauseCampaignLeads(deps, after, actor, `${actor.id} paused the campaign`)
+  if (control === 'resume') await resumeCampaignLeads(deps, after, actor)
   if (control === 'start' || control === 'resume') {
     await deps.admitHeld(id)
     await deps.pulseQueue.enqueue({ campaignId: id, chainId }, 0)
@@ -82,35 +137,41 @@ export async function controlCampaign(deps: ControlDeps, actor: Actor, id: strin
 }
 
 /** An automatic pause (SES paused or suspended sending): stops the chain, keeps the reason, audited. */
-export async function pauseForReason(deps: Pick<ControlDeps, 'campaigns' | 'clock' | 'ids'>, id: string, reason: string): Promise<boolean> {
+export async function pauseForReason(deps: Pick<ControlDeps, 'campaigns' | 'leads' | 'clock' | 'ids'>, id: string, reason: string): Promise<boolean> {
   const current = await deps.campaigns.get(id)
   if (!current || current.value.status !== 'active') return false
-  const after: Campaign = { ...current.value, status: 'paused', pauseReason: reason }
+  const after: Campaign = { ...current.value, status: 'paused', pauseReason: reason, pausedBy: 'send-loop' }
   const event = stampAuditEvent(
     { actor: { type: 'system', id: 'send-loop' }, entityType: 'campaign', entityId: id, action: 'paused', signals: ['ses_refused'], sentence: `Paused campaign "${current.value.name}": ${reason}` },
     deps.ids.next(),
     deps.clock.now(),
   )
-  return (await deps.campaigns.transition(after, current.version, event, current.value, { stopChain: true })) === 'saved'
+  if ((await deps.campaigns.transition(after, current.version, event, current.value, { stopChain: true })) !== 'saved') return false
+  await pauseCampaignLeads(deps, after, { type: 'system', id: 'send-loop' }, reason)
+  return true
 }
 
 /** After an abort, every queued lead that was not sent goes back to held, with the reason, so none is lost. */
 async function returnUnsent(deps: ControlDeps, actor: Actor, campaign: Campaign): Promise<number> {
   const reason = `campaign "${campaign.name}" was aborted by ${actor.id}`
   let returned = 0
-  let cursor: string | null = null
-  for (;;) {
-    const batch = await deps.leads.nextActive(campaign.id, cursor, 100)
-    if (batch.length === 0) return returned
-    for (const { lead, cursor: c } of batch) {
-      cursor = c
-      if (await deps.sends.get(campaign.id, lead.id)) continue
-      const event = stampAuditEvent(
-        { actor, entityType: 'lead', entityId: lead.id, action: 'returned_to_held', sentence: `Returned ${lead.email} to held: ${reason}; it was not sent.` },
-        deps.ids.next(),
-        deps.clock.now(),
-      )
-      if ((await deps.leads.returnToHeld(lead, reason, event)) === 'held') returned++
+  // Leads still queued, and those a pause had set aside (paused), go back to held.
+  for (const from of ['active', 'paused'] as const) {
+    let cursor: string | null = null
+    for (;;) {
+      const batch: { lead: Lead; cursor: string }[] = await (from === 'active' ? deps.leads.nextActive(campaign.id, cursor, 100) : deps.leads.nextPaused(campaign.id, cursor, 100))
+      if (batch.length === 0) break
+      for (const { lead, cursor: c } of batch) {
+        cursor = c
+        if (await deps.sends.get(campaign.id, lead.id)) continue
+        const event = stampAuditEvent(
+          { actor, entityType: 'lead', entityId: lead.id, action: 'returned_to_held', sentence: `Returned ${lead.email} to held: ${reason}; it was not sent.` },
+          deps.ids.next(),
+          deps.clock.now(),
+        )
+        if ((await deps.leads.returnToHeld(lead, reason, event)) === 'held') returned++
+      }
     }
   }
+  return returned
 }

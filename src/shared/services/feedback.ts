@@ -16,7 +16,7 @@ export interface FeedbackWrite {
   send: { record: SendRecord; from: SendState[] } | null
   suppress: { email: string; reason: string }[]
   /** The mailbox's new marks, written only if nobody changed them since `version` was read. */
-  window: { mailboxId: string; hardBounceMarks: number[]; failureMarks: number[]; version: number } | null
+  window: { mailboxId: string; hardBounceMarks: number[]; failureMarks: number[]; hardBounces: number; version: number } | null
   counters: { scope: 'overall' | 'campaign' | 'mailbox' | 'domain'; id: string; day: string; add: Partial<Counters<DayCounter>> }[]
   event: AuditEvent | null
   at: Date
@@ -141,7 +141,10 @@ export async function processFeedback(deps: FeedbackDeps, event: SesEvent): Prom
       feedbackId: c.feedbackId,
       send: sendChange(record, c, now.toISOString()),
       suppress: c.suppress,
-      window: window && stored && mailbox ? { mailboxId: mailbox.value.id, hardBounceMarks: window.hardBounceMarks, failureMarks: window.failureMarks, version: stored.version } : null,
+      window:
+        window && stored && mailbox
+          ? { mailboxId: mailbox.value.id, hardBounceMarks: window.hardBounceMarks, failureMarks: window.failureMarks, hardBounces: window.hardBounces ?? window.hardBounceMarks.length, version: stored.version }
+          : null,
       counters,
       event: audit,
       at: now,

@@ -1,18 +1,12 @@
 import { stampAuditEvent, type Actor, type AuditEvent } from '../domain/audit'
-import type { Campaign, Domain, Lead, Mailbox } from '../domain/entities'
+import type { Campaign, Domain, Mailbox } from '../domain/entities'
 import { evaluateHealth, rebase, type Baseline, type DayTotals, type HealthAction, type SignalWindow } from '../domain/health'
 import { lastDays, type Counters, type DayCounter } from '../domain/metrics'
 import type { Settings } from '../domain/settings'
 import { engageAccountBrake, type AccountBrakeStore } from './account-brake'
+import { pauseCampaignLeads, type CampaignLeadMoves } from './campaign-controls'
 import type { Clock, IdSource } from './ports'
 
-/** Health facts stored on the entities beside their status (all optional: older items have none). */
-export interface HealthFields {
-  healthChangedAt?: string | null
-  resumedAt?: string | null
-  /** Day counters on the resume day at the moment of the resume (domains and the account). */
-  baseline?: Baseline | null
-}
 
 export type CampaignTransition = (
   campaign: Campaign,
@@ -35,10 +29,7 @@ export interface HealthDeps {
   feedback: { window(mailboxId: string): Promise<{ window: SignalWindow; version: number }> }
   metrics: { days(scope: 'overall' | 'domain', id: string, days: string[]): Promise<Counters<DayCounter>[]> }
   account: AccountBrakeStore
-  leads: {
-    nextActive(campaignId: string, after: string | null, limit: number): Promise<{ lead: Lead; cursor: string }[]>
-    pauseQueued(lead: Lead, reason: string, event: AuditEvent): Promise<'moved' | 'changed'>
-  }
+  leads: CampaignLeadMoves
   settings(): Promise<Settings>
   clock: Clock
   ids: IdSource
@@ -49,32 +40,6 @@ const HEALTH: Actor = { type: 'system', id: 'health' }
 const totals = (days: string[], counters: Counters<DayCounter>[]): DayTotals[] =>
   days.map((day, i) => ({ day, sends: counters[i]!.sends, hardBounces: counters[i]!.hard_bounces, complaints: counters[i]!.complaints }))
 
-/**
- * Every queued lead of a paused campaign moves active → paused (and back on resume), so the lead list
- * says why nothing is happening to them. Paged, so a large queue is moved over as many reads as it takes.
- */
-export async function pauseCampaignLeads(deps: Pick<HealthDeps, 'leads' | 'clock' | 'ids'>, campaign: Campaign, actor: Actor, reason: string): Promise<number> {
-  let moved = 0
-  for (;;) {
-    // Each moved lead leaves the active partition, so the next page starts from the front again.
-    const batch = await deps.leads.nextActive(campaign.id, null, 100)
-    if (batch.length === 0) return moved
-    let progress = 0
-    for (const { lead } of batch) {
-      const event = stampAuditEvent(
-        { actor, entityType: 'lead', entityId: lead.id, action: 'paused', sentence: `Paused ${lead.email} in campaign "${campaign.name}": ${reason}` },
-        deps.ids.next(),
-        deps.clock.now(),
-      )
-      if ((await deps.leads.pauseQueued(lead, reason, event)) === 'moved') {
-        moved++
-        progress++
-      }
-    }
-    if (progress === 0) return moved
-  }
-}
-
 /** Pauses an active campaign for a health reason: status, chain and audit together, then its queued leads. */
 export async function pauseCampaignFor(
   deps: Pick<HealthDeps, 'campaigns' | 'leads' | 'clock' | 'ids'>,
@@ -83,7 +48,7 @@ export async function pauseCampaignFor(
 ): Promise<boolean> {
   const current = await deps.campaigns.get(id)
   if (!current || current.value.status !== 'active') return false
-  const after: Campaign & { pausedBy?: string } = { ...current.value, status: 'paused', pauseReason: pause.sentence, pausedBy: pause.pausedBy }
+  const after: Campaign = { ...current.value, status: 'paused', pauseReason: pause.sentence, pausedBy: pause.pausedBy }
   const event = stampAuditEvent(
     {
       actor: HEALTH,
@@ -132,15 +97,15 @@ export async function runHealth(deps: HealthDeps): Promise<HealthAction[]> {
   const settings = await deps.settings()
   const now = deps.clock.now()
   const at = now.toISOString()
-  const domains = (await deps.senders.domains()) as (Domain & HealthFields)[]
-  const mailboxes = (await Promise.all(domains.map((d) => deps.senders.mailboxesOf(d.id)))).flat() as (Mailbox & HealthFields)[]
+  const domains = (await deps.senders.domains())
+  const mailboxes = (await Promise.all(domains.map((d) => deps.senders.mailboxesOf(d.id)))).flat()
   const domainDays = lastDays(now, settings.domain.rateWindowDays)
   const accountDays = lastDays(now, settings.account.rateWindowDays)
   const [windows, domainCounters, accountCounters, campaigns, brake] = await Promise.all([
     Promise.all(mailboxes.map((m) => deps.feedback.window(m.id))),
     Promise.all(domains.map((d) => deps.metrics.days('domain', d.id, domainDays))),
     deps.metrics.days('overall', 'all', accountDays),
-    deps.campaigns.list() as Promise<(Campaign & HealthFields)[]>,
+    deps.campaigns.list(),
     deps.account.brake(),
   ])
   const released = (await accountReleaseBaseline(deps)) ?? null
@@ -159,7 +124,7 @@ export async function runHealth(deps: HealthDeps): Promise<HealthAction[]> {
         const current = await deps.senders.getMailbox(action.id)
         if (!current) break
         const before = current.value
-        const after: Mailbox & HealthFields = {
+        const after: Mailbox = {
           ...before,
           healthState: action.to,
           healthChangedAt: at,
@@ -181,7 +146,7 @@ export async function runHealth(deps: HealthDeps): Promise<HealthAction[]> {
       case 'domain': {
         const current = await deps.senders.getDomain(action.id)
         if (!current) break
-        const after: Domain & HealthFields = { ...current.value, status: action.to, pauseReason: action.to === 'healthy' ? null : action.sentence, healthChangedAt: at }
+        const after: Domain = { ...current.value, status: action.to, pauseReason: action.to === 'healthy' ? null : action.sentence, healthChangedAt: at }
         const saved = await deps.senders.saveDomain(after, current.version, actionEvent(deps, action, 'domain', VERB[action.to]), current.value)
         if (saved === 'saved' && action.to === 'paused') {
           // Every campaign sending from the domain stops too: the domain is the last resort.

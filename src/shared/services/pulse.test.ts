@@ -848,15 +848,16 @@ describe('pulse: a new chain', () => {
     await w.control('pause')
     await w.control('resume')
     const resumed = latest(w)
-    // Resume starts a new chain at the same place in the queue, with no token yet.
-    expect(resumed).toEqual({ campaignId: 'c1', chainId: 'op-5' })
-    expect(await w.chain()).toMatchObject({ chainId: 'op-5', running: true, cursor: cursorOf(lead(1)), pulseToken: null })
+    // Resume starts a new chain at the same place in the queue, with no token yet (the pause's lead moves
+    // took ids op-5 and op-6).
+    expect(resumed).toEqual({ campaignId: 'c1', chainId: 'op-7' })
+    expect(await w.chain()).toMatchObject({ chainId: 'op-7', running: true, cursor: cursorOf(lead(1)), pulseToken: null })
     const queued = w.queue.messages.length
     for (const old of [oldNext, first]) expect(await pulse(w.deps, old)).toEqual({ kind: 'stale' })
     expect(w.queue.messages).toHaveLength(queued)
 
     expect(await pulse(w.deps, resumed)).toMatchObject({ kind: 'sent', leadId: 'L2' })
-    expect(latest(w)).toEqual(await handedOver(w, {}, 'op-5'))
+    expect(latest(w)).toEqual(await handedOver(w, {}, 'op-7'))
     expect(await pulse(w.deps, oldNext)).toEqual({ kind: 'stale' })
     expect(await pulse(w.deps, latest(w))).toMatchObject({ kind: 'sent', leadId: 'L3' })
     expect(w.sender.calls.map((c) => c.message.to)).toEqual(['lead1@acme.example', 'lead2@acme.example', 'lead3@acme.example'])

@@ -24,7 +24,13 @@ export function dynamoFeedback(db: Db) {
       if (!item) return { window: { ...EMPTY_WINDOW }, version: 0 }
       const nums = (v: unknown) => (Array.isArray(v) ? v.filter((n): n is number => typeof n === 'number') : [])
       return {
-        window: { sends: Number(item.sends ?? 0), hardBounceMarks: nums(item.hardBounceMarks), failureMarks: nums(item.failureMarks), baseline: Number(item.baseline ?? 0) },
+        window: {
+          sends: Number(item.sends ?? 0),
+          hardBounceMarks: nums(item.hardBounceMarks),
+          failureMarks: nums(item.failureMarks),
+          baseline: Number(item.baseline ?? 0),
+          ...(typeof item.hardBounces === 'number' ? { hardBounces: item.hardBounces } : {}),
+        },
         version: Number(item.version ?? 0),
       }
     },
@@ -35,7 +41,7 @@ export function dynamoFeedback(db: Db) {
         new UpdateCommand({
           TableName: metrics,
           Key: keys.signalWindow(mailboxId),
-          UpdateExpression: 'SET baseline = if_not_exists(sends, :zero), hardBounceMarks = :empty, failureMarks = :empty ADD version :one',
+          UpdateExpression: 'SET baseline = if_not_exists(sends, :zero), hardBounceMarks = :empty, failureMarks = :empty, hardBounces = :zero ADD version :one',
           ExpressionAttributeValues: { ':zero': 0, ':empty': [], ':one': 1 },
         }),
       )
@@ -92,9 +98,9 @@ export function dynamoFeedback(db: Db) {
             TableName: metrics,
             Key: keys.signalWindow(w.mailboxId),
             // Only the marks: `sends` moves with every send in other transactions and must not be overwritten.
-            UpdateExpression: 'SET hardBounceMarks = :hard, failureMarks = :fail, version = :next',
+            UpdateExpression: 'SET hardBounceMarks = :hard, failureMarks = :fail, hardBounces = :all, version = :next',
             ConditionExpression: w.version === 0 ? 'attribute_not_exists(version)' : 'version = :v',
-            ExpressionAttributeValues: { ':hard': w.hardBounceMarks, ':fail': w.failureMarks, ':next': w.version + 1, ...(w.version === 0 ? {} : { ':v': w.version }) },
+            ExpressionAttributeValues: { ':hard': w.hardBounceMarks, ':fail': w.failureMarks, ':all': w.hardBounces, ':next': w.version + 1, ...(w.version === 0 ? {} : { ':v': w.version }) },
           },
         })
       }
