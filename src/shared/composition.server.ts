@@ -27,11 +27,16 @@ import type { Clock, IdSource } from './services/ports'
 import { evaluateHeldLeads } from './services/gate'
 import { dynamoFeedback } from './adapters/dynamo/feedback-store.server'
 import { runHealth } from './services/health'
+import { createSnsVerifier, type FetchText, type SnsVerifier } from './adapters/sns-verifier.server'
 
 export const systemClock: Clock = { now: () => new Date() }
 export const randomIds: IdSource = { next: newId }
 
-export function buildDeps(db: Db, cfg: Config, overrides: { clock?: Clock; ids?: IdSource; importQueue?: ImportQueue; pulseQueue?: PulseQueue } = {}) {
+export function buildDeps(
+  db: Db,
+  cfg: Config,
+  overrides: { clock?: Clock; ids?: IdSource; importQueue?: ImportQueue; pulseQueue?: PulseQueue; snsFetchText?: FetchText } = {},
+) {
   const settingsStore = dynamoSettings(db)
   const metrics = dynamoMetrics(db)
   const deps = {
@@ -89,6 +94,11 @@ export function buildDeps(db: Db, cfg: Config, overrides: { clock?: Clock; ids?:
       void senderInstance?.then((s) => s.destroy())
     },
   }
+  // Built on first use too: only the SES webhook needs it. Certificates are fetched only from SNS's own
+  // hosts (tests inject the fetch that serves their test certificate).
+  let snsInstance: SnsVerifier | undefined
+  const snsVerifier = (): SnsVerifier =>
+    (snsInstance ??= createSnsVerifier({ allowedTopicArns: cfg.SES_FEEDBACK_TOPIC_ARNS, clock, ...(overrides.snsFetchText ? { fetchText: overrides.snsFetchText } : {}) }))
   const publicUrl = cfg.DRASON_PUBLIC_URL ?? 'http://localhost:3333'
   // A key of its own for unsubscribe links, derived from the session secret (one secret to manage).
   const unsubscribeKey = `${cfg.DRASON_SESSION_SECRET}:unsubscribe`
@@ -96,6 +106,7 @@ export function buildDeps(db: Db, cfg: Config, overrides: { clock?: Clock; ids?:
     ...deps,
     sends: dynamoSends(db),
     feedback: dynamoFeedback(db),
+    snsVerifier,
     chainCursor: dynamoChainCursor(db),
     verifier,
     sender,

@@ -45,6 +45,12 @@ const schema = z.object({
   MEV_BASE_URL: z.url().default('https://api.myemailverifier.com'),
   MEV_API_KEY: z.string().optional(),
   DRASON_PUBLIC_URL: z.url().optional(),
+  // The SNS topics whose SES events `POST /api/webhooks/ses` accepts (comma-separated ARNs); empty refuses all.
+  SES_FEEDBACK_TOPIC_ARNS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((a) => a.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^arn:aws:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, 'must be SNS topic ARNs separated by commas'))),
   AWS_REGION: z.string().default('us-east-1'),
 })
 

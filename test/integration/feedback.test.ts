@@ -1,7 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { readdirSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Campaign, Domain, Lead, Mailbox } from '../../src/shared/domain/entities'
+import type { Campaign, Lead } from '../../src/shared/domain/entities'
 import type { FeedbackKind } from '../../src/shared/domain/feedback'
 import { dayOf } from '../../src/shared/domain/metrics'
 import { parseFeedbackBody } from '../../src/shared/domain/ses-event'
@@ -11,14 +10,11 @@ import { processFeedback } from '../../src/shared/services/feedback'
 import type { SendRecord } from '../../src/shared/services/pulse'
 import { setupEvent, testLead } from '../support/factories'
 import { directDeps } from '../support/world'
+import { envelope, eventFor, senders, sentLead, SES_EVENT_FIXTURES, sesFixture, unique } from '../support/feedback-world'
 
-const FIXTURES = join(import.meta.dirname, '../../../shared/contracts/fixtures/ses/events')
-const fixture = (name: string) => JSON.parse(readFileSync(join(FIXTURES, name), 'utf8')) as Record<string, unknown>
 
 const deps = directDeps()
 const TESTER = { type: 'user' as const, id: 'tester@drason.test' }
-let n = 0
-const unique = () => `${Date.now().toString(36)}${++n}`
 
 // The account-wide brake reads counters shared by every test file; keep it out of the way here (this
 // file scripts many bounces on purpose) and test it on its own with settings of its own.
@@ -36,67 +32,6 @@ afterAll(async () => {
   await engageAccountBrake(deps, { actor: TESTER, signal: 'test', sentence: 'Feedback tests scripted bounces.' })
   await releaseAccountBrake(deps, TESTER)
 })
-
-/** A domain of its own with `mailboxes` mailboxes, one active campaign over the first `inCampaign` of them. */
-async function senders(mailboxes: number, inCampaign = mailboxes) {
-  const id = unique()
-  const domain: Domain = { id: `d-${id}`, name: `fb-${id}.example.com`, status: 'healthy', pauseReason: null }
-  await deps.senders.insertDomain(domain, setupEvent('domain', domain.id))
-  const boxes: Mailbox[] = []
-  for (let i = 0; i < mailboxes; i++) {
-    const m: Mailbox = { id: `m-${id}-${i}`, address: `box${i}@${domain.name}`, fromName: 'Anita', domainId: domain.id, status: 'active', healthState: 'healthy', dailyCap: 500, pauseReason: null, lastActivityAt: null }
-    await deps.senders.insertMailbox(m, setupEvent('mailbox', m.id))
-    boxes.push(m)
-  }
-  const base = (await deps.campaigns.get('founders-india'))!.value
-  const campaign: Campaign = { ...base, id: `c-${id}`, name: `Feedback ${id}`, status: 'active', mailboxIds: boxes.slice(0, inCampaign).map((m) => m.id) }
-  await deps.campaigns.insert(campaign, setupEvent('campaign', campaign.id))
-  return { domain, boxes, campaign }
-}
-
-/** A lead of the campaign whose email went out from `mailbox`: claimed and settled as the pulse does. */
-async function sentLead(campaign: Campaign, mailbox: Mailbox, status: Lead['status'] = 'completed'): Promise<{ lead: Lead; send: SendRecord }> {
-  const id = unique()
-  const lead = testLead(`fl-${id}`, { email: `lead.${id}@recipient.example.com`, campaignId: campaign.id, status })
-  await deps.leads.insert(lead, setupEvent('lead', lead.id))
-  const now = new Date().toISOString()
-  const send: SendRecord = { campaignId: campaign.id, leadId: lead.id, sendId: `s-${id}`, state: 'sending', mailboxId: mailbox.id, claimedAt: now }
-  expect(await deps.sends.claim(send)).toBe('claimed')
-  const sent: SendRecord = { ...send, state: 'sent', messageId: `msg-${id}` }
-  const day = dayOf(new Date())
-  expect(
-    await deps.sends.settle(sent, setupEvent('lead', lead.id), [
-      { scope: 'mailbox', id: mailbox.id, day },
-      { scope: 'domain', id: mailbox.domainId, day },
-    ]),
-  ).toBe('settled')
-  return { lead, send: sent }
-}
-
-/** An SES event fixture retargeted at one of our sends: its tags, recipients and ids made unique. */
-function eventFor(name: string, lead: Lead, send: SendRecord): Record<string, unknown> {
-  const event = structuredClone(fixture(name)) as Record<string, Record<string, unknown>>
-  const id = unique()
-  event.mail!.messageId = send.messageId ?? `msg-${id}`
-  event.mail!.destination = [lead.email]
-  event.mail!.tags = { lead: [lead.id], campaign: [send.campaignId], mailbox: [send.mailboxId!], send: [send.sendId] }
-  if (event.bounce) {
-    event.bounce.feedbackId = `fb-${id}`
-    event.bounce.bouncedRecipients = (event.bounce.bouncedRecipients as Record<string, unknown>[]).map((r) => ({ ...r, emailAddress: lead.email }))
-  }
-  if (event.complaint) {
-    event.complaint.feedbackId = `fc-${id}`
-    event.complaint.complainedRecipients = [{ emailAddress: lead.email }]
-  }
-  for (const part of ['delivery', 'deliveryDelay', 'open', 'click', 'reject', 'failure']) {
-    if (event[part] && typeof event[part] === 'object') event[part].timestamp = new Date(Date.now() + n).toISOString()
-  }
-  return event
-}
-
-/** As SNS delivers it to SQS with raw delivery off: an envelope with its own MessageId. */
-const envelope = (event: unknown, messageId = `sns-${unique()}`) =>
-  JSON.stringify({ Type: 'Notification', MessageId: messageId, TopicArn: 'arn:aws:sns:us-east-1:123456789012:drason-feedback', Message: JSON.stringify(event), Timestamp: new Date().toISOString() })
 
 async function feed(body: string) {
   const parsed = parseFeedbackBody(body)
@@ -133,13 +68,13 @@ const EXPECTED: Record<string, { kind: FeedbackKind; state: SendRecord['state'];
 
 describe('feedback: every SES event fixture through the feedback service on DynamoDB Local', () => {
   it('has an expectation for every fixture (send and subscription are covered below)', () => {
-    const files = readdirSync(FIXTURES).filter((f) => f.endsWith('.json') && f !== 'send.json' && f !== 'subscription.json')
+    const files = readdirSync(SES_EVENT_FIXTURES).filter((f) => f.endsWith('.json') && f !== 'send.json' && f !== 'subscription.json')
     expect(files.sort()).toEqual(Object.keys(EXPECTED).sort())
   })
 
   it.each(Object.entries(EXPECTED))('%s', async (name, expected) => {
-    const { boxes, campaign } = await senders(1)
-    const { lead, send } = await sentLead(campaign, boxes[0]!)
+    const { boxes, campaign } = await senders(deps, 1)
+    const { lead, send } = await sentLead(deps, campaign, boxes[0]!)
     const before = await counters('mailbox', boxes[0]!.id)
     const result = await feed(envelope(eventFor(name, lead, send)))
     expect(result).toMatchObject({ outcome: 'applied', kind: expected.kind })
@@ -161,7 +96,7 @@ describe('feedback: every SES event fixture through the feedback service on Dyna
   })
 
   it('send.json settles an interrupted (unknown) send as sent; subscription.json is ignored', async () => {
-    const { boxes, campaign } = await senders(1)
+    const { boxes, campaign } = await senders(deps, 1)
     const lead = testLead(`fl-${unique()}`, { campaignId: campaign.id })
     await deps.leads.insert(lead, setupEvent('lead', lead.id))
     const claim: SendRecord = { campaignId: campaign.id, leadId: lead.id, sendId: `s-${unique()}`, state: 'sending', mailboxId: boxes[0]!.id, claimedAt: new Date().toISOString() }
@@ -170,14 +105,14 @@ describe('feedback: every SES event fixture through the feedback service on Dyna
     expect(await feed(JSON.stringify(eventFor('send.json', lead, claim)))).toEqual({ outcome: 'confirmed', kind: 'send' })
     expect((await deps.sends.get(campaign.id, lead.id))?.state).toBe('sent')
     expect((await deps.feedback.window(boxes[0]!.id)).window.sends).toBe(1)
-    expect(await feed(JSON.stringify(fixture('subscription.json')))).toMatchObject({ outcome: 'ignored', kind: 'ignored' })
+    expect(await feed(JSON.stringify(sesFixture('subscription.json')))).toMatchObject({ outcome: 'ignored', kind: 'ignored' })
   })
 })
 
 describe('feedback: at least once, in any order', () => {
   it('a redelivered SNS message (same MessageId) changes nothing the second time, counters included', async () => {
-    const { boxes, campaign } = await senders(1)
-    const { lead, send } = await sentLead(campaign, boxes[0]!)
+    const { boxes, campaign } = await senders(deps, 1)
+    const { lead, send } = await sentLead(deps, campaign, boxes[0]!)
     const body = envelope(eventFor('bounce-permanent-general.json', lead, send))
     expect(await feed(body)).toMatchObject({ outcome: 'applied' })
     const once = await counters('mailbox', boxes[0]!.id)
@@ -188,8 +123,8 @@ describe('feedback: at least once, in any order', () => {
   })
 
   it('raw delivery (no envelope) is idempotent on the bounce feedbackId', async () => {
-    const { boxes, campaign } = await senders(1)
-    const { lead, send } = await sentLead(campaign, boxes[0]!)
+    const { boxes, campaign } = await senders(deps, 1)
+    const { lead, send } = await sentLead(deps, campaign, boxes[0]!)
     const body = JSON.stringify(eventFor('bounce-permanent-general.json', lead, send))
     expect(await feed(body)).toMatchObject({ outcome: 'applied' })
     expect(await feed(body)).toMatchObject({ outcome: 'duplicate' })
@@ -197,22 +132,22 @@ describe('feedback: at least once, in any order', () => {
   })
 
   it('a Delivery after a Bounce leaves the send bounced; a Bounce after a Complaint leaves it complained', async () => {
-    const { boxes, campaign } = await senders(1)
-    const first = await sentLead(campaign, boxes[0]!)
+    const { boxes, campaign } = await senders(deps, 1)
+    const first = await sentLead(deps, campaign, boxes[0]!)
     await feed(envelope(eventFor('bounce-permanent-general.json', first.lead, first.send)))
     expect(await feed(envelope(eventFor('delivery.json', first.lead, first.send)))).toMatchObject({ outcome: 'applied', kind: 'delivery' })
     expect(await deps.sends.get(campaign.id, first.lead.id)).toMatchObject({ state: 'bounced' })
     expect((await deps.sends.get(campaign.id, first.lead.id))?.deliveredAt).toBeUndefined()
 
-    const second = await sentLead(campaign, boxes[0]!)
+    const second = await sentLead(deps, campaign, boxes[0]!)
     await feed(envelope(eventFor('complaint-abuse.json', second.lead, second.send)))
     await feed(envelope(eventFor('bounce-permanent-general.json', second.lead, second.send)))
     expect(await deps.sends.get(campaign.id, second.lead.id)).toMatchObject({ state: 'complained' })
   })
 
   it('concurrent bounces on one mailbox each leave their mark (the window write retries on a race)', async () => {
-    const { boxes, campaign } = await senders(1)
-    const sent = await Promise.all([0, 1, 2, 3].map(() => sentLead(campaign, boxes[0]!)))
+    const { boxes, campaign } = await senders(deps, 1)
+    const sent = await Promise.all([0, 1, 2, 3].map(() => sentLead(deps, campaign, boxes[0]!)))
     // The health check after each would pause things; here only the marks matter.
     const quiet = { ...deps, checkHealth: async () => undefined }
     const results = await Promise.all(
@@ -229,10 +164,10 @@ describe('feedback: at least once, in any order', () => {
 
 describe('feedback → health: each escalation step from a scripted stream of sends and bounces', () => {
   it('mailbox: warning at 3 hard bounces, paused at 5 in its last sends, with the reason in words', async () => {
-    const { boxes, campaign } = await senders(4)
+    const { boxes, campaign } = await senders(deps, 4)
     const box = boxes[0]!
     const stream: { lead: Lead; send: SendRecord }[] = []
-    for (let i = 0; i < 20; i++) stream.push(await sentLead(campaign, box))
+    for (let i = 0; i < 20; i++) stream.push(await sentLead(deps, campaign, box))
     for (const s of stream.slice(0, 3)) await feed(envelope(eventFor('bounce-permanent-general.json', s.lead, s.send)))
     let mailbox = (await deps.senders.getMailbox(box.id))!.value
     expect(mailbox).toMatchObject({ status: 'active', healthState: 'warning' })
@@ -247,12 +182,12 @@ describe('feedback → health: each escalation step from a scripted stream of se
   })
 
   it('campaign: paused when half its pool (at least 2) is degraded; its queued leads move to paused', async () => {
-    const { boxes, campaign, domain } = await senders(4, 2)
+    const { boxes, campaign, domain } = await senders(deps, 4, 2)
     const queued = testLead(`fl-${unique()}`, { campaignId: campaign.id, status: 'active', queuedAt: new Date().toISOString() })
     await deps.leads.insert(queued, setupEvent('lead', queued.id))
     for (const box of boxes.slice(0, 2)) {
       for (let i = 0; i < 5; i++) {
-        const s = await sentLead(campaign, box)
+        const s = await sentLead(deps, campaign, box)
         await feed(envelope(eventFor('bounce-permanent-general.json', s.lead, s.send)))
       }
     }
@@ -265,13 +200,13 @@ describe('feedback → health: each escalation step from a scripted stream of se
   })
 
   it('domain: a paused domain pauses every campaign that sends from it', async () => {
-    const { boxes, campaign, domain } = await senders(2, 2)
+    const { boxes, campaign, domain } = await senders(deps, 2, 2)
     const base = (await deps.campaigns.get(campaign.id))!.value
     const other: Campaign = { ...base, id: `${campaign.id}-b`, name: `${campaign.name} B`, mailboxIds: [boxes[1]!.id] }
     await deps.campaigns.insert(other, setupEvent('campaign', other.id))
     // One mailbox of two paused: 50% of the domain.
     for (let i = 0; i < 5; i++) {
-      const s = await sentLead(campaign, boxes[0]!)
+      const s = await sentLead(deps, campaign, boxes[0]!)
       await feed(envelope(eventFor('bounce-permanent-general.json', s.lead, s.send)))
     }
     expect((await deps.senders.getDomain(domain.id))!.value.status).toBe('paused')
@@ -285,8 +220,8 @@ describe('feedback → health: each escalation step from a scripted stream of se
     const strict: Settings = { ...current.settings, account: { ...DEFAULT_SETTINGS.account, pauseBounceRate: 0.0001, pauseBounceMinSends: 1 } }
     await deps.settingsStore.save(strict, current.version, setupEvent('setting', 'policy'))
     try {
-      const { boxes, campaign } = await senders(1)
-      const s = await sentLead(campaign, boxes[0]!)
+      const { boxes, campaign } = await senders(deps, 1)
+      const s = await sentLead(deps, campaign, boxes[0]!)
       await feed(envelope(eventFor('bounce-permanent-general.json', s.lead, s.send)))
       const brake = await deps.account.brake()
       expect(brake).toMatchObject({ engaged: true, signal: 'hard_bounce_rate', by: 'health' })

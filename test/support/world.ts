@@ -23,10 +23,10 @@ export function admin(): { email: string; password: string } {
 }
 
 /** Direct access to the same DynamoDB Local the sandbox uses, through the app's own adapters. */
-export function directDeps(overrides: Parameters<typeof buildDeps>[2] = {}): AppDeps {
+export function directDeps(overrides: Parameters<typeof buildDeps>[2] = {}, env: Record<string, string> = {}): AppDeps {
   const w = world()
   const db = createDb({ endpoint: w.tablesEndpoint, region: 'us-east-1', names: sandboxTableNames() })
-  return buildDeps(db, parseConfig({ ...w.env, ARC_ENV: 'testing' }), overrides)
+  return buildDeps(db, parseConfig({ ...w.env, ARC_ENV: 'testing', ...env }), overrides)
 }
 
 /** A fetch that never follows redirects, so tests see them. */

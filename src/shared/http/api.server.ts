@@ -6,6 +6,9 @@ import { recordAudit } from '../services/audit-log'
 import { updateSettings } from '../services/settings'
 import { ingestLead } from '../services/intake'
 import { controlCampaign, type Control } from '../services/campaign-controls'
+import { resumeCampaign, resumeDomain, resumeMailbox } from '../services/resume'
+import { domainsWithHealth, mailboxesWithHealth } from '../services/sender-health'
+import { sesWebhook } from './ses-webhook.server'
 import { createImport, startImport } from '../services/lead-import'
 import { uploadTooLarge } from '../domain/lead-import'
 import { LEAD_STATUSES } from '../domain/entities'
@@ -122,8 +125,31 @@ const routes: Route[] = [
     method: 'POST',
     pattern: /^\/api\/campaigns\/([^/]+)\/(start|pause|resume|abort)$/,
     run: async (deps, _req, actor, [id, control]) => {
+      if (control === 'resume') {
+        // The same rule and audit as the screen: the warning says when the cause is still present.
+        const resumed = await resumeCampaign(deps, actor, decodeURIComponent(id!))
+        return resumed.ok ? { status: 200, body: { status: 'active', warning: resumed.warning } } : jsonError(resumed.status, resumed.message)
+      }
       const result = await controlCampaign(deps, actor, decodeURIComponent(id!), control as Control)
       return result.ok ? { status: 200, body: { status: result.status } } : jsonError(result.status, result.message)
+    },
+  },
+  {
+    method: 'GET',
+    pattern: /^\/api\/mailboxes$/,
+    run: async (deps) => ({ status: 200, body: { items: await mailboxesWithHealth(deps) } }),
+  },
+  {
+    method: 'GET',
+    pattern: /^\/api\/domains$/,
+    run: async (deps) => ({ status: 200, body: { items: await domainsWithHealth(deps) } }),
+  },
+  {
+    method: 'POST',
+    pattern: /^\/api\/(mailboxes|domains)\/([^/]+)\/resume$/,
+    run: async (deps, _req, actor, [kind, id]) => {
+      const result = kind === 'mailboxes' ? await resumeMailbox(deps, actor, decodeURIComponent(id!)) : await resumeDomain(deps, actor, decodeURIComponent(id!))
+      return result.ok ? { status: 200, body: { status: kind === 'mailboxes' ? 'active' : 'healthy', warning: result.warning } } : jsonError(result.status, result.message)
     },
   },
   {
@@ -192,6 +218,11 @@ const routes: Route[] = [
 ]
 
 export async function handleApi(deps: AppDeps, req: ApiRequest): Promise<ApiResponse> {
+  // SNS cannot send a bearer token: the SES webhook authenticates each message by its SNS signature.
+  if (req.path === '/api/webhooks/ses') {
+    if (req.method !== 'POST') return { ...jsonError(405, `${req.method} is not allowed on ${req.path}.`), headers: { allow: 'POST' } }
+    return sesWebhook(deps, req)
+  }
   const scope = req.path.startsWith('/api/webhooks/') ? 'webhook' : 'api'
   const auth = authenticateBearer(deps.tokenHashes, req.headers.authorization, scope, deps.tokenMatches)
   if (!auth.ok) {
