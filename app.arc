@@ -6,7 +6,7 @@ drason
 runtime typescript
 region us-east-1
 architecture arm64
-# Defaults for every function; per-function timeouts, memory and concurrency (config.arc) come with the production-guards work.
+# Defaults for every function; each function's config.arc sets its own timeout, memory and reserved concurrency.
 memory 512
 timeout 30
 
@@ -19,6 +19,9 @@ sourcemaps testing
 
 @plugins
 architect/plugin-typescript
+# Every safety net from the Pivotr spec (section 5.3) added to the CloudFormation at deploy: see
+# src/plugins/production-guards and docs/decisions/030-production-guards.md.
+production-guards
 
 @http
 # Liveness for load balancers and `npm start`: no login, no database.
@@ -41,6 +44,11 @@ feedback
 # CSV/XLSX imports run in chunks; each chunk is idempotent so at-least-once delivery is safe.
 imports
   fifo false
+
+@events
+# CloudWatch's SES reputation alarms (bounce and complaint rate) publish here; the handler pauses all
+# sending (the account brake). production-guards points the alarms at this event's topic.
+reputation-alarm
 
 @scheduled
 # Mailbox -> campaign -> domain -> account health scoring and conservative pausing.

@@ -17,10 +17,13 @@
  *   that app.arc cannot express get added.
  * - Dependencies are not hydrated (that is npm install per function, i.e. network).
  * - Environment variables stored with `arc env` (SSM) are not fetched, so they are absent from the
- *   functions' Environment: that needs AWS, and they are secrets that do not belong in build/.
+ *   functions' Environment: that needs AWS, and they are secrets that do not belong in build/. Tests
+ *   that need a configured stage pass the values with the `env` option.
+ * - sam.json goes to a temporary folder instead of the project root (see synth()).
  */
 import { createRequire } from 'node:module'
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { format } from 'node:util'
@@ -43,6 +46,11 @@ export interface SynthOptions {
   outFile?: string
   /** Synthesize the production stack instead of staging, like `arc deploy --production`. */
   production?: boolean
+  /**
+   * The stage's `arc env` values, as deploy would read them from SSM (which synth does not call): lets
+   * a test synthesize what a configured stage deploys (e.g. the production guards' DRASON_SES_IDENTITIES).
+   */
+  env?: Record<string, string>
 }
 
 export interface SynthSummary {
@@ -137,7 +145,8 @@ export async function synth(options: SynthOptions = {}): Promise<SynthResult> {
   const awsLite = requireFromDeploy('@aws-lite/client') as { testing: AwsLiteTesting }
   const { toLogicalID } = requireFromDeploy('@architect/utils') as { toLogicalID: (s: string) => string }
 
-  const inventory = withoutTypescriptCompile(await inventoryFn({ cwd, deployStage: production ? 'production' : 'staging' }))
+  const stage = production ? 'production' : 'staging'
+  const inventory = withEnv(withoutTypescriptCompile(await inventoryFn({ cwd, deployStage: stage })), stage, options.env)
   const stackName = `${toLogicalID(inventory.inv.app)}${production ? 'Production' : 'Staging'}`
 
   // deploy's handler check calls process.exit(1) on a missing function folder; fail normally instead.
@@ -148,10 +157,13 @@ export async function synth(options: SynthOptions = {}): Promise<SynthResult> {
   // enable() wipes the mocks of whoever turned testing on; refuse rather than break them silently.
   if (testing.isEnabled()) throw new Error('aws-lite testing mode is already on in this process; run synth elsewhere')
 
-  // The dry run always writes sam.json into the project root. We read it from there, then put back
-  // whatever was there before (an earlier `arc deploy --dry-run`), so synth leaves the root as it found it.
-  const samPath = join(cwd, 'sam.json')
-  const previousSam = existsSync(samPath) ? readFileSync(samPath) : undefined
+  // The dry run writes sam.json into the project's folder as the inventory names it (nothing else in
+  // the dry run reads that folder for this app: paths are absolute, static fingerprinting is off). It is
+  // pointed at a fresh temporary folder, so synth never touches the project root and two synths at once
+  // (test files run in parallel) cannot read each other's template.
+  const samDir = mkdtempSync(join(tmpdir(), 'drason-sam-'))
+  const samPath = join(samDir, 'sam.json')
+  const dryRunInventory: Inventory = { ...inventory, inv: { ...inventory.inv, _project: { ...(inventory.inv._project as object), cwd: samDir } } }
 
   testing.enable()
   let text: string
@@ -160,7 +172,7 @@ export async function synth(options: SynthOptions = {}): Promise<SynthResult> {
   try {
     testing.mock('CloudFormation.DescribeStackResources', { StackResources: [] })
     await quietly(output, () =>
-      deploy.sam({ inventory, isDryRun: true, shouldHydrate: false, production, quiet: true, region: inventory.inv.aws.region }),
+      deploy.sam({ inventory: dryRunInventory, isDryRun: true, shouldHydrate: false, production, quiet: true, region: inventory.inv.aws.region }),
     )
     awsRequests = testing.getAllRequests().map((r) => r.method)
     text = readFileSync(samPath, 'utf8')
@@ -169,8 +181,7 @@ export async function synth(options: SynthOptions = {}): Promise<SynthResult> {
     throw new Error(`synth: the offline dry run failed: ${err instanceof Error ? err.message : format(err)}${said}`, { cause: err })
   } finally {
     testing.disable()
-    if (previousSam) writeFileSync(samPath, previousSam)
-    else rmSync(samPath, { force: true })
+    rmSync(samDir, { recursive: true, force: true })
   }
 
   const template = JSON.parse(text) as CfnTemplate
@@ -193,6 +204,14 @@ function withoutTypescriptCompile(inventory: Inventory): Inventory {
     ...inventory,
     inv: { ...inventory.inv, plugins: { ...plugins, _methods: { ...plugins._methods, deploy: { ...deployMethods, start } } } },
   }
+}
+
+/** The inventory as deploy sees it after reading the stage's `arc env` values from SSM. */
+function withEnv(inventory: Inventory, stage: 'staging' | 'production', env: Record<string, string> | undefined): Inventory {
+  if (!env) return inventory
+  const project = (inventory.inv._project ?? {}) as { env?: { aws?: Record<string, unknown> | null } }
+  const aws = { testing: null, staging: null, production: null, ...project.env?.aws, [stage]: env }
+  return { ...inventory, inv: { ...inventory.inv, _project: { ...project, env: { ...project.env, aws } } } }
 }
 
 /**
@@ -227,6 +246,8 @@ function printSummary(result: SynthResult, cwd: string, ms: number): void {
   Scheduled rules   ${s.schedules}
   All resources     ${s.resources}
   Template size     ${kb(s.bytes)} as written; ${kb(s.compactBytes)} as deploy uploads it (CloudFormation's limit via S3: 1,000 kB)`)
+  // The rest of what Architect printed is progress; the production guards' warnings are for the reader.
+  for (const line of result.output.filter((l) => l.startsWith('production-guards:'))) console.warn(line)
 }
 
 async function main(argv: string[]): Promise<void> {

@@ -10,7 +10,7 @@ import { processFeedback } from '../../src/shared/services/feedback'
 import type { SendRecord } from '../../src/shared/services/pulse'
 import { setupEvent, testLead } from '../support/factories'
 import { directDeps } from '../support/world'
-import { envelope, eventFor, senders, sentLead, SES_EVENT_FIXTURES, sesFixture, unique } from '../support/feedback-world'
+import { envelope, eventFor, senders, sentLead, SES_EVENT_FIXTURES, sesFixture, unique, useDefaultHealthPolicy } from '../support/feedback-world'
 
 
 const deps = directDeps()
@@ -18,15 +18,12 @@ const TESTER = { type: 'user' as const, id: 'tester@drason.test' }
 
 // The account-wide brake reads counters shared by every test file; keep it out of the way here (this
 // file scripts many bounces on purpose) and test it on its own with settings of its own.
-let savedSettings: { settings: Settings; version: number }
+let restorePolicy: () => Promise<void>
 beforeAll(async () => {
-  savedSettings = await deps.settingsStore.get()
-  const settings: Settings = { ...savedSettings.settings, account: { ...savedSettings.settings.account, pauseBounceRate: 1, pauseComplaintsSmallVolume: 1_000_000, pauseComplaintRate: 1 } }
-  expect(await deps.settingsStore.save(settings, savedSettings.version, setupEvent('setting', 'policy'))).toBe('saved')
+  restorePolicy = await useDefaultHealthPolicy(deps, { pauseBounceRate: 1, pauseComplaintsSmallVolume: 1_000_000, pauseComplaintRate: 1 })
 })
 afterAll(async () => {
-  const current = await deps.settingsStore.get()
-  await deps.settingsStore.save(savedSettings.settings, current.version, setupEvent('setting', 'policy'))
+  await restorePolicy()
   // The bounces and complaints scripted here are acknowledged, as a person releasing the brake would:
   // later files start from a baseline that excludes them.
   await engageAccountBrake(deps, { actor: TESTER, signal: 'test', sentence: 'Feedback tests scripted bounces.' })

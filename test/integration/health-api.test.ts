@@ -1,8 +1,9 @@
-import { describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Lead } from '../../src/shared/domain/entities'
 import { handleApi } from '../../src/shared/http/api.server'
 import type { ApiRequest } from '../../src/shared/http/json.server'
-import { envelope, eventFor, senders, sentLead } from '../support/feedback-world'
+import { envelope, eventFor, senders, sentLead, useDefaultHealthPolicy } from '../support/feedback-world'
+import { engageAccountBrake, releaseAccountBrake } from '../../src/shared/services/account-brake'
 import { signSnsMessage, snsCertificateFetch, snsConfirmation, snsNotification, TEST_SNS_TOPIC_ARN } from '../support/sns-signing'
 import { apiHeaders, directDeps, get, world } from '../support/world'
 import { parseFeedbackBody } from '../../src/shared/domain/ses-event'
@@ -10,6 +11,17 @@ import { processFeedback } from '../../src/shared/services/feedback'
 import { testLead, setupEvent } from '../support/factories'
 
 const deps = directDeps()
+let restorePolicy: () => Promise<void>
+// The account brake stays out of the way: this file scripts bounces on purpose (see feedback.test.ts).
+beforeAll(async () => {
+  restorePolicy = await useDefaultHealthPolicy(deps, { pauseBounceRate: 1, pauseComplaintsSmallVolume: 1_000_000, pauseComplaintRate: 1 })
+})
+afterAll(async () => {
+  await restorePolicy()
+  await engageAccountBrake(deps, { actor: TESTER, signal: 'test', sentence: 'Health API tests scripted bounces.' })
+  await releaseAccountBrake(deps, TESTER)
+})
+const TESTER = { type: 'user' as const, id: 'tester@drason.test' }
 
 /** Pauses a fresh mailbox through five scripted hard bounces; returns it with its domain and campaign. */
 async function pausedMailbox() {

@@ -5,6 +5,7 @@ import type { Campaign, Domain, Lead, Mailbox } from '../../src/shared/domain/en
 import { dayOf } from '../../src/shared/domain/metrics'
 import type { AppDeps } from '../../src/shared/composition.server'
 import type { SendRecord } from '../../src/shared/services/pulse'
+import { DEFAULT_SETTINGS, type Settings } from '../../src/shared/domain/settings'
 import { setupEvent, testLead } from './factories'
 
 /**
@@ -78,3 +79,18 @@ export function eventFor(name: string, lead: Lead, send: SendRecord): Record<str
 export const envelope = (event: unknown, messageId = `sns-${unique()}`) =>
   JSON.stringify({ Type: 'Notification', MessageId: messageId, TopicArn: 'arn:aws:sns:us-east-1:123456789012:drason-feedback', Message: JSON.stringify(event), Timestamp: new Date().toISOString() })
 
+
+/**
+ * Other test files change settings on purpose (the settings screen, the API); health tests need the
+ * documented default policy. Sets it (with `account` overrides) and returns a function that restores what
+ * was stored before.
+ */
+export async function useDefaultHealthPolicy(deps: AppDeps, account: Partial<Settings['account']> = {}): Promise<() => Promise<void>> {
+  const saved = await deps.settingsStore.get()
+  const policy: Settings = { ...saved.settings, mailbox: DEFAULT_SETTINGS.mailbox, campaign: DEFAULT_SETTINGS.campaign, domain: DEFAULT_SETTINGS.domain, account: { ...DEFAULT_SETTINGS.account, ...account } }
+  expect(await deps.settingsStore.save(policy, saved.version, setupEvent('setting', 'policy'))).toBe('saved')
+  return async () => {
+    const current = await deps.settingsStore.get()
+    await deps.settingsStore.save(saved.settings, current.version, setupEvent('setting', 'policy'))
+  }
+}

@@ -2,14 +2,16 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { synth, type CfnResource, type CfnTemplate, type SynthResult } from '../../scripts/synth'
+import { synth, type CfnTemplate, type SynthResult } from '../../scripts/synth'
+import { arcName, isFunction, props, queries, referencedIds } from './infra-template'
 
 /**
  * The offline CloudFormation template must carry what app.arc declares and the code relies on: the
  * tables with the exact keys and indexes src/shared/adapters/dynamo/keys.ts builds, standard (not FIFO)
- * queues because send-pulse uses per-message delays, the two 5-minute schedules, the three HTTP routes
- * and the Node 22 runtime. Resources are found the way the app finds them at runtime (the SSM
- * parameters @architect/functions reads) or through Architect's ArcMetadata, not by logical ID.
+ * queues because send-pulse uses per-message delays, the two 5-minute schedules, the three HTTP routes,
+ * the reputation-alarm event and the Node 22 runtime. Resources are found the way the app finds them at
+ * runtime (the SSM parameters @architect/functions reads) or through Architect's ArcMetadata, not by
+ * logical ID. The production guards the plugin adds are checked in infra.test.ts.
  */
 
 const root = join(import.meta.dirname, '..', '..')
@@ -34,6 +36,7 @@ const TABLES: Record<string, { sk: boolean; ttl?: string; indexes?: Record<strin
   feedback: { sk: false, ttl: 'expiresAt' },
 }
 const QUEUES = ['send-pulse', 'feedback', 'imports']
+const EVENTS = ['reputation-alarm']
 const SCHEDULED = ['health', 'gate-reevaluation']
 const HTTP_ROUTES = ['get /healthz', 'any /api/*', 'any /*']
 
@@ -62,48 +65,8 @@ afterAll(() => {
 })
 
 const resources = () => Object.entries(template.Resources)
-const props = (r: CfnResource | undefined): Record<string, unknown> => r?.Properties ?? {}
-
-/** Logical IDs a value points at: Ref, Fn::GetAtt, and ${Id} / ${Id.Attr} inside Fn::Sub strings. */
-function referencedIds(value: unknown, found = new Set<string>()): Set<string> {
-  if (Array.isArray(value)) value.forEach((v) => referencedIds(v, found))
-  else if (value && typeof value === 'object') {
-    for (const [key, v] of Object.entries(value)) {
-      if (key === 'Ref' && typeof v === 'string') found.add(v)
-      else if (key === 'Fn::GetAtt' && Array.isArray(v) && typeof v[0] === 'string') found.add(v[0])
-      else if (key === 'Fn::Sub') {
-        const pattern = Array.isArray(v) ? v[0] : v
-        if (typeof pattern === 'string') for (const m of pattern.matchAll(/\$\{([\w]+)(?:\.\w+)?\}/g)) found.add(m[1]!)
-        referencedIds(v, found)
-      } else referencedIds(v, found)
-    }
-  }
-  return found
-}
-
-/** The resource behind the SSM parameter /<stack>/<kind>/<name>, which is how the app finds it at runtime. */
-function viaParameter(kind: 'tables' | 'queues', name: string): CfnResource | undefined {
-  for (const [, r] of resources()) {
-    if (r.Type !== 'AWS::SSM::Parameter') continue
-    const sub = (props(r).Name as { 'Fn::Sub'?: unknown } | undefined)?.['Fn::Sub']
-    if (!Array.isArray(sub) || typeof sub[0] !== 'string') continue
-    const vars = (sub[1] ?? {}) as Record<string, string>
-    const path = sub[0].replace(/\$\{(\w+)\}/g, (whole, v: string) => vars[v] ?? whole)
-    if (path === `/\${AWS::StackName}/${kind}/${name}`) {
-      const [target] = referencedIds(props(r).Value)
-      return target === undefined ? undefined : template.Resources[target]
-    }
-  }
-  return undefined
-}
-
-const isFunction = (r: CfnResource) => r.Type === 'AWS::Serverless::Function' || r.Type === 'AWS::Lambda::Function'
-const arcName = (r: CfnResource) => (r.ArcMetadata as { name?: string } | undefined)?.name
-
-/** Logical ID of the Lambda that Architect built for an app.arc entry ('get /healthz', 'health', ...). */
-function functionId(name: string): string | undefined {
-  return resources().find(([, r]) => isFunction(r) && arcName(r) === name)?.[0]
-}
+const viaParameter = (kind: 'tables' | 'queues', name: string) => queries(template).viaParameter(kind, name)
+const functionId = (name: string) => queries(template).functionId(name)
 
 const keySchema = (hash: string, range?: string) => [
   { AttributeName: hash, KeyType: 'HASH' },
@@ -113,7 +76,8 @@ const keySchema = (hash: string, range?: string) => [
 describe('npm run synth (offline CloudFormation)', () => {
   it('writes the template it returns, counts it, and leaves the project root as it was', () => {
     expect(JSON.parse(readFileSync(result.outFile, 'utf8'))).toEqual(template)
-    expect(result.summary).toMatchObject({ stackName: 'DrasonStaging', functions: 8, tables: 14, queues: 3, schedules: 2 })
+    // Queues: the three of app.arc and a dead-letter queue each (production guards).
+    expect(result.summary).toMatchObject({ stackName: 'DrasonStaging', functions: 9, tables: 14, queues: 6, schedules: 2 })
     expect(result.summary.bytes).toBe(readFileSync(result.outFile).byteLength)
     expect(existsSync(join(root, 'sam.json'))).toBe(samJsonBefore)
   })
@@ -153,7 +117,8 @@ describe('npm run synth (offline CloudFormation)', () => {
   })
 
   it('declares standard (not FIFO) queues, each consumed by its handler', () => {
-    expect(resources().filter(([, r]) => r.Type === 'AWS::SQS::Queue')).toHaveLength(QUEUES.length)
+    // Each with its dead-letter queue (see infra.test.ts).
+    expect(resources().filter(([, r]) => r.Type === 'AWS::SQS::Queue')).toHaveLength(2 * QUEUES.length)
     for (const name of QUEUES) {
       const queue = viaParameter('queues', name)
       expect(queue?.Type, name).toBe('AWS::SQS::Queue')
@@ -197,9 +162,21 @@ describe('npm run synth (offline CloudFormation)', () => {
     expect(paths['/_static/{proxy+}']?.get).toBeDefined()
   })
 
+  it('subscribes the reputation-alarm handler to its event topic', () => {
+    const events = Object.values((props(template.Resources[functionId('reputation-alarm') ?? '']).Events ?? {}) as Record<string, { Type: string; Properties: unknown }>)
+    expect(events.map((e) => e.Type)).toEqual(['SNS'])
+    expect(template.Resources[[...referencedIds(events[0]!.Properties)][0]!]?.Type).toBe('AWS::SNS::Topic')
+  })
+
+  it('warns, without failing, when the stage names no SES identity (the functions may then send from none)', () => {
+    expect(result.output.filter((line) => line.includes('production-guards'))).toEqual([
+      'production-guards: no DRASON_SES_IDENTITIES for staging: the functions may send from no identity (set it with `npx arc env -e staging -a DRASON_SES_IDENTITIES example.com`)',
+    ])
+  })
+
   it('builds every app.arc handler for Node.js 22 on arm64', () => {
     const functions = resources().filter(([, r]) => isFunction(r))
-    expect(functions.map(([, r]) => arcName(r)).sort()).toEqual([...HTTP_ROUTES, ...QUEUES, ...SCHEDULED].sort())
+    expect(functions.map(([, r]) => arcName(r)).sort()).toEqual([...HTTP_ROUTES, ...QUEUES, ...SCHEDULED, ...EVENTS].sort())
     for (const [id, r] of functions) {
       expect(props(r).Runtime, id).toBe('nodejs22.x')
       expect(props(r).Architectures, id).toEqual(['arm64'])

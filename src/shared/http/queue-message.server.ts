@@ -1,21 +1,34 @@
-import type { SQSEvent } from 'aws-lambda'
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda'
 import type { z } from 'zod'
 
+/** One SQS message decoded with a zod schema: a body that is not JSON or does not fit is a poison message. */
+function decode<T>(record: SQSEvent['Records'][number], schema: z.ZodType<T>): T {
+  let body: unknown
+  try {
+    body = JSON.parse(record.body)
+  } catch {
+    throw new Error(`queue message ${record.messageId} is not JSON`)
+  }
+  const parsed = schema.safeParse(body)
+  if (!parsed.success) throw new Error(`queue message ${record.messageId} is malformed: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`)
+  return parsed.data
+}
+
 /**
- * Decodes the messages of an SQS batch with a zod schema. Architect publishes JSON bodies; a body that
- * is not JSON or does not fit the schema is a poison message: it throws, so SQS retries it and then moves
- * it to the dead-letter queue instead of dropping it silently.
+ * Runs `handle` on each message of an SQS batch, one after another, and reports the ones that failed
+ * (partial batch failure, ReportBatchItemFailures): SQS retries only those and, after the queue's max
+ * receive count, moves them to the dead-letter queue, never dropping them silently and never repeating
+ * the messages of the batch that succeeded.
  */
-export function decodeBatch<T>(event: SQSEvent, schema: z.ZodType<T>): T[] {
-  return event.Records.map((record) => {
-    let body: unknown
+export async function eachMessage<T>(event: SQSEvent, schema: z.ZodType<T>, handle: (message: T) => Promise<unknown>): Promise<SQSBatchResponse> {
+  const batchItemFailures: SQSBatchResponse['batchItemFailures'] = []
+  for (const record of event.Records) {
     try {
-      body = JSON.parse(record.body)
-    } catch {
-      throw new Error(`queue message ${record.messageId} is not JSON`)
+      await handle(decode(record, schema))
+    } catch (err) {
+      console.log(JSON.stringify({ msg: 'queue message failed; SQS will retry it', messageId: record.messageId, error: err instanceof Error ? err.message : String(err) }))
+      batchItemFailures.push({ itemIdentifier: record.messageId })
     }
-    const parsed = schema.safeParse(body)
-    if (!parsed.success) throw new Error(`queue message ${record.messageId} is malformed: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`)
-    return parsed.data
-  })
+  }
+  return { batchItemFailures }
 }
