@@ -21,6 +21,7 @@ export const WORLD_PORTS: Omit<WorldOptions, 'dataDir' | 'quiet'> = {
   tablesPort: 5591,
   sesPort: 8091,
   verifierPort: 8092,
+  smartleadPort: 8093,
   eventsPort: 4491,
   internalPort: 2291,
 }

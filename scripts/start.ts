@@ -20,6 +20,7 @@ async function main() {
     tablesPort: port('DYNAMO_PORT', 5555),
     sesPort: port('SES_PORT', 8005),
     verifierPort: port('VERIFIER_PORT', 8006),
+    smartleadPort: port('SMARTLEAD_PORT', 8007),
     eventsPort: port('ARC_EVENTS_PORT', 4444),
     internalPort: port('ARC_INTERNAL_PORT', 2222),
     dataDir: join(process.cwd(), '.data', 'dynamodb'),

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http'
 import { DEV_DEFAULTS } from '../../src/shared/config.server'
 import { startFakeVerifier } from '../../test/fakes/myemailverifier'
+import { startFakeSmartlead } from '../../test/fakes/smartlead'
 import { startDynamoLocal, type DynamoLocal } from './dynamodb-local'
 
 /**
@@ -13,6 +14,8 @@ export interface WorldOptions {
   tablesPort: number
   sesPort: number
   verifierPort: number
+  /** The local fake Smartlead API (sender mode `smartlead`). */
+  smartleadPort: number
   eventsPort: number
   internalPort: number
   /** Folder for DynamoDB Local's files; in memory when absent. */
@@ -26,19 +29,21 @@ export interface World {
   tablesEndpoint: string
   sesUrl: string
   verifierUrl: string
+  smartleadUrl: string
   /** The environment the sandbox's Lambdas see (secrets included). */
   lambdaEnv: Record<string, string>
   stop(): Promise<void>
 }
 
 /** Names the sandbox's Lambdas may receive from the environment of `npm start`, with their defaults. */
-const PASSED_THROUGH = ['DRASON_ADMIN_EMAIL', 'DRASON_ADMIN_PASSWORD', 'DRASON_API_TOKEN', 'DRASON_INTAKE_TOKEN', 'DRASON_SESSION_SECRET', 'MEV_API_KEY'] as const
+const PASSED_THROUGH = ['DRASON_ADMIN_EMAIL', 'DRASON_ADMIN_PASSWORD', 'DRASON_API_TOKEN', 'DRASON_INTAKE_TOKEN', 'DRASON_SESSION_SECRET', 'MEV_API_KEY', 'SMARTLEAD_API_KEY', 'SMARTLEAD_WEBHOOK_SECRET'] as const
 
 export function lambdaEnvFor(options: WorldOptions, env: NodeJS.ProcessEnv = process.env): Record<string, string> {
   const out: Record<string, string> = {}
   for (const name of PASSED_THROUGH) out[name] = env[name] || DEV_DEFAULTS[name]
   out.SES_ENDPOINT = `http://127.0.0.1:${options.sesPort}`
   out.MEV_BASE_URL = `http://127.0.0.1:${options.verifierPort}`
+  out.SMARTLEAD_BASE_URL = `http://127.0.0.1:${options.smartleadPort}/api/v1`
   out.DRASON_PUBLIC_URL = `http://localhost:${options.httpPort}`
   // The sandbox ignores SQS delays; the local queue adapter waits delay / speedup itself.
   out.DRASON_LOCAL_QUEUE_SPEEDUP = env.DRASON_LOCAL_QUEUE_SPEEDUP || '60'
@@ -78,6 +83,8 @@ export async function startWorld(options: WorldOptions): Promise<World> {
     const lambdaEnv = lambdaEnvFor(options)
     const verifier = await startFakeVerifier({ port: options.verifierPort, apiKey: lambdaEnv.MEV_API_KEY! })
     stops.push(() => new Promise((r) => verifier.close(() => r())))
+    const smartlead = await startFakeSmartlead({ port: options.smartleadPort, apiKey: lambdaEnv.SMARTLEAD_API_KEY! })
+    stops.push(() => smartlead.close())
 
     // The sandbox reads these from its own process environment.
     process.env.ARC_DB_EXTERNAL = 'true'
@@ -102,6 +109,7 @@ export async function startWorld(options: WorldOptions): Promise<World> {
       tablesEndpoint: dynamo.endpoint,
       sesUrl: `http://127.0.0.1:${options.sesPort}`,
       verifierUrl: `http://127.0.0.1:${options.verifierPort}`,
+      smartleadUrl: smartlead.url,
       lambdaEnv,
       stop: stopAll,
     }

@@ -16,7 +16,10 @@ import { lambdaDb, type Db } from './adapters/dynamo/db.server'
 import { dynamoLeads } from './adapters/dynamo/lead-store.server'
 import { dynamoImports } from './adapters/dynamo/import-store.server'
 import { dynamoSuppression } from './adapters/dynamo/suppression-store.server'
-import { dynamoAccount } from './adapters/dynamo/account-store.server'
+import { dynamoAccount, dynamoIntegration } from './adapters/dynamo/account-store.server'
+import { createSmartleadClient, type SmartleadClient } from './adapters/smartlead.server'
+import { propagateCampaignStatus, pushHeldToSmartlead } from './services/smartlead-sender'
+import type { Campaign } from './domain/entities'
 import { arcImportQueue, arcPulseQueue } from './adapters/arc-queues.server'
 import type { PulseQueue } from './services/campaign-controls'
 import type { ImportQueue } from './services/lead-import'
@@ -39,10 +42,17 @@ export function buildDeps(
 ) {
   const settingsStore = dynamoSettings(db)
   const metrics = dynamoMetrics(db)
-  const deps = {
+  const clockSource = overrides.clock ?? systemClock
+  // Smartlead sender mode: one client per process, so its 60-a-minute limiter sees every request; none
+  // without an API key (Smartlead campaigns then stay held, saying so).
+  let smartleadClient: SmartleadClient | null | undefined
+  const smartlead = (): SmartleadClient | null =>
+    (smartleadClient ??= cfg.SMARTLEAD_API_KEY ? createSmartleadClient({ baseUrl: cfg.SMARTLEAD_BASE_URL, apiKey: cfg.SMARTLEAD_API_KEY, clock: clockSource }) : null)
+  const smartleadSecretHash = cfg.SMARTLEAD_WEBHOOK_SECRET ? hashToken(cfg.SMARTLEAD_WEBHOOK_SECRET) : null
+  const base = {
     db,
     config: cfg,
-    clock: overrides.clock ?? systemClock,
+    clock: clockSource,
     ids: overrides.ids ?? randomIds,
     random: secureRandom as () => number,
     audit: dynamoAuditLog(db),
@@ -66,6 +76,15 @@ export function buildDeps(
     // Only digests of the configured tokens are kept in memory after start.
     tokenHashes: { api: hashToken(cfg.DRASON_API_TOKEN), intake: hashToken(cfg.DRASON_INTAKE_TOKEN) },
     firstAdmin: { email: cfg.DRASON_ADMIN_EMAIL, password: cfg.DRASON_ADMIN_PASSWORD },
+    smartlead,
+    smartleadIntegration: dynamoIntegration(db, 'smartlead'),
+    smartleadSecretMatches: (presented: string): boolean => smartleadSecretHash !== null && tokenMatches(presented, smartleadSecretHash),
+  }
+  const deps = {
+    ...base,
+    integration: base.smartleadIntegration,
+    pushToSmartlead: (campaign: Campaign): Promise<{ admitted: number; held: number }> => pushHeldToSmartlead(deps, campaign),
+    senderStatus: (campaign: Campaign, status: 'PAUSED' | 'START'): Promise<boolean> => propagateCampaignStatus(deps, campaign, status),
   }
   const clock = deps.clock
   // The SES client and the verifier are built on first use: most functions (the UI, the API, imports)

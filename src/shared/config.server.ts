@@ -17,6 +17,9 @@ export const DEV_DEFAULTS = {
   SES_ENDPOINT: 'http://127.0.0.1:8005',
   MEV_BASE_URL: 'http://127.0.0.1:8006',
   MEV_API_KEY: 'dev-mev-key',
+  SMARTLEAD_BASE_URL: 'http://127.0.0.1:8007/api/v1',
+  SMARTLEAD_API_KEY: 'dev-smartlead-key',
+  SMARTLEAD_WEBHOOK_SECRET: 'dev-smartlead-webhook-secret',
   DRASON_PUBLIC_URL: 'http://localhost:3333',
 } as const
 
@@ -51,6 +54,10 @@ const schema = z.object({
     .default('')
     .transform((v) => v.split(',').map((a) => a.trim()).filter(Boolean))
     .pipe(z.array(z.string().regex(/^arn:aws:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, 'must be SNS topic ARNs separated by commas'))),
+  // Smartlead sender mode (optional): the API key and the secret its webhooks carry, from the environment/SSM.
+  SMARTLEAD_BASE_URL: z.url().default('https://server.smartlead.ai/api/v1'),
+  SMARTLEAD_API_KEY: z.string().optional(),
+  SMARTLEAD_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   AWS_REGION: z.string().default('us-east-1'),
 })
 

@@ -24,6 +24,7 @@ export default async function setup(project: TestProject) {
     tablesPort: 5599,
     sesPort: 8095,
     verifierPort: 8096,
+    smartleadPort: 8097,
     eventsPort: 4499,
     internalPort: 2299,
   })
@@ -38,6 +39,7 @@ export default async function setup(project: TestProject) {
     tablesEndpoint: world.tablesEndpoint,
     sesUrl: world.sesUrl,
     verifierUrl: world.verifierUrl,
+    smartleadUrl: world.smartleadUrl,
     env: world.lambdaEnv,
   })
   return async () => {

@@ -8,6 +8,7 @@ export interface WorldInfo {
   tablesEndpoint: string
   sesUrl: string
   verifierUrl: string
+  smartleadUrl: string
   env: Record<string, string>
 }
 

@@ -15,6 +15,14 @@ const seconds = z.coerce.number({ error: 'Enter a number of seconds.' }).min(0, 
 export const campaignInput = z
   .object({
     name: z.string({ error: 'Give the campaign a name.' }).trim().min(1, 'Give the campaign a name.').max(120),
+    // Who sends: Drason through SES, or a Smartlead campaign Drason controls (its numeric id in Smartlead).
+    senderKind: z.enum(['ses', 'smartlead']).default('ses'),
+    smartleadCampaignId: z
+      .string()
+      .trim()
+      .optional()
+      .transform((v) => (v ? v : null))
+      .pipe(z.string().regex(/^\d{1,12}$/, "Use the Smartlead campaign's number (from its URL).").nullable()),
     subjectTemplate: z.string({ error: 'Write a subject.' }).trim().min(1, 'Write a subject.').max(998, 'A subject line is at most 998 characters (RFC 5322).'),
     bodyTemplate: z.string({ error: 'Write the email.' }).trim().min(1, 'Write the email.').max(20_000),
     htmlTemplate: z
@@ -46,8 +54,14 @@ export const campaignInput = z
     }),
   })
   .superRefine((v, ctx) => {
+    if (v.senderKind === 'smartlead' && !v.smartleadCampaignId) ctx.addIssue({ code: 'custom', path: ['smartleadCampaignId'], message: 'A Smartlead campaign needs its Smartlead campaign id.' })
     if (v.window.endHour <= v.window.startHour) ctx.addIssue({ code: 'custom', path: ['window', 'endHour'], message: 'The window must end after it starts (overnight windows are not supported).' })
     if (v.delay.minSeconds > v.delay.meanSeconds) ctx.addIssue({ code: 'custom', path: ['delay', 'minSeconds'], message: 'The shortest gap cannot be longer than the average.' })
     if (v.delay.maxSeconds < v.delay.meanSeconds) ctx.addIssue({ code: 'custom', path: ['delay', 'maxSeconds'], message: 'The longest gap cannot be shorter than the average.' })
   })
 export type CampaignInput = z.infer<typeof campaignInput>
+
+/** The sender a campaign input names. */
+export function senderOf(input: Pick<CampaignInput, 'senderKind' | 'smartleadCampaignId'>): { kind: 'ses' } | { kind: 'smartlead'; externalId: string } {
+  return input.senderKind === 'smartlead' && input.smartleadCampaignId ? { kind: 'smartlead', externalId: input.smartleadCampaignId } : { kind: 'ses' }
+}

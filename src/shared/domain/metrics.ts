@@ -15,7 +15,8 @@ export const TOTAL_COUNTERS = [
 ] as const
 export type TotalCounter = (typeof TOTAL_COUNTERS)[number]
 
-export const DAY_COUNTERS = ['sends', 'hard_bounces', 'complaints', 'delivery_failures', 'verified', 'verify_passed', 'opens'] as const
+// `replies`: Smartlead reply events, supporting evidence only (never a trigger on their own).
+export const DAY_COUNTERS = ['sends', 'hard_bounces', 'complaints', 'delivery_failures', 'verified', 'verify_passed', 'opens', 'replies'] as const
 export type DayCounter = (typeof DAY_COUNTERS)[number]
 
 export type Counters<K extends string> = Record<K, number>

@@ -9,6 +9,7 @@ import { controlCampaign, type Control } from '../services/campaign-controls'
 import { resumeCampaign, resumeDomain, resumeMailbox } from '../services/resume'
 import { domainsWithHealth, mailboxesWithHealth } from '../services/sender-health'
 import { sesWebhook } from './ses-webhook.server'
+import { handleSmartleadWebhook } from '../services/smartlead-webhook'
 import { createImport, startImport } from '../services/lead-import'
 import { uploadTooLarge } from '../domain/lead-import'
 import { LEAD_STATUSES } from '../domain/entities'
@@ -32,6 +33,8 @@ const problemsOf = (issues: { path: PropertyKey[]; message: string }[]) => issue
 // Clay sends one lead per request; 16 KB holds a richly enriched lead with room to spare and bounds
 // what a misconfigured column can make us parse.
 export const MAX_WEBHOOK_BYTES = 16 * 1024
+// A reply webhook carries the reply's text and HTML: 256 KB is generous, and bounds what we parse.
+const MAX_SMARTLEAD_WEBHOOK_BYTES = 256 * 1024
 
 const importQuery = z.object({
   campaign: z.string().min(1).max(64).optional(),
@@ -222,6 +225,15 @@ export async function handleApi(deps: AppDeps, req: ApiRequest): Promise<ApiResp
   if (req.path === '/api/webhooks/ses') {
     if (req.method !== 'POST') return { ...jsonError(405, `${req.method} is not allowed on ${req.path}.`), headers: { allow: 'POST' } }
     return sesWebhook(deps, req)
+  }
+  // Smartlead puts a secret in the body instead of a header: checked (in constant time) by the service.
+  if (req.path === '/api/webhooks/smartlead') {
+    if (req.method !== 'POST') return { ...jsonError(405, `${req.method} is not allowed on ${req.path}.`), headers: { allow: 'POST' } }
+    if (Buffer.byteLength(req.body, 'utf8') > MAX_SMARTLEAD_WEBHOOK_BYTES) return jsonError(413, 'The body is larger than a Smartlead webhook can be.')
+    const body = parseJsonBody(req)
+    if (!body.ok) return body.response
+    const result = await handleSmartleadWebhook(deps, body.value)
+    return result.ok ? { status: 200, body: { outcome: result.outcome, type: result.type } } : jsonError(result.status, result.message)
   }
   const scope = req.path.startsWith('/api/webhooks/') ? 'webhook' : 'api'
   const auth = authenticateBearer(deps.tokenHashes, req.headers.authorization, scope, deps.tokenMatches)

@@ -30,6 +30,8 @@ export interface ControlDeps {
     returnToHeld(lead: Lead, reason: string, event: AuditEvent): Promise<'held' | 'changed'>
   }
   sends: { get(campaignId: string, leadId: string): Promise<unknown> }
+  /** Tells the external sender (Smartlead) about a pause or resume; absent where not wired. */
+  senderStatus?(campaign: Campaign, status: 'PAUSED' | 'START'): Promise<unknown>
   /** Runs the gate over the campaign's held leads (after a Start or Resume they may now be let in). */
   admitHeld(campaignId: string): Promise<unknown>
   clock: Clock
@@ -126,6 +128,7 @@ export async function controlCampaign(deps: ControlDeps, actor: Actor, id: strin
   if (saved === 'conflict') {
     return { ok: false, status: 409, message: 'The campaign changed at the same moment (another click or another person). Reload to see its state.' }
   }
+  await deps.senderStatus?.(after, control === 'start' || control === 'resume' ? 'START' : 'PAUSED')
   if (control === 'pause') await pauseCampaignLeads(deps, after, actor, `${actor.id} paused the campaign`)
   if (control === 'resume') await resumeCampaignLeads(deps, after, actor)
   if (control === 'start' || control === 'resume') {
@@ -137,7 +140,7 @@ export async function controlCampaign(deps: ControlDeps, actor: Actor, id: strin
 }
 
 /** An automatic pause (SES paused or suspended sending): stops the chain, keeps the reason, audited. */
-export async function pauseForReason(deps: Pick<ControlDeps, 'campaigns' | 'leads' | 'clock' | 'ids'>, id: string, reason: string): Promise<boolean> {
+export async function pauseForReason(deps: Pick<ControlDeps, 'campaigns' | 'leads' | 'senderStatus' | 'clock' | 'ids'>, id: string, reason: string): Promise<boolean> {
   const current = await deps.campaigns.get(id)
   if (!current || current.value.status !== 'active') return false
   const after: Campaign = { ...current.value, status: 'paused', pauseReason: reason, pausedBy: 'send-loop' }
@@ -147,6 +150,7 @@ export async function pauseForReason(deps: Pick<ControlDeps, 'campaigns' | 'lead
     deps.clock.now(),
   )
   if ((await deps.campaigns.transition(after, current.version, event, current.value, { stopChain: true })) !== 'saved') return false
+  await deps.senderStatus?.(after, 'PAUSED')
   await pauseCampaignLeads(deps, after, { type: 'system', id: 'send-loop' }, reason)
   return true
 }

@@ -1,5 +1,5 @@
 import { stampAuditEvent, type Actor, type AuditEvent } from '../domain/audit'
-import type { CampaignInput } from '../domain/campaign-input'
+import { senderOf, type CampaignInput } from '../domain/campaign-input'
 import type { Campaign, Mailbox } from '../domain/entities'
 import { STANDARD_VARIABLES, checkTemplate, type TemplateError } from '../domain/template'
 import type { Clock, IdSource } from './ports'
@@ -49,10 +49,12 @@ export async function saveCampaign(deps: CampaignDeps, actor: Actor, id: string 
     return { ok: false, status: 409, message: `This campaign is ${current.value.status}; it can no longer be changed.` }
   }
   const now = deps.clock.now()
+  const { senderKind: _kind, smartleadCampaignId: _external, ...fields } = input
+  const sender = senderOf(input)
   const campaign: Campaign = current
-    ? { ...current.value, ...input }
-    : { id: deps.ids.next(), sender: { kind: 'ses' }, status: 'draft', pauseReason: null, createdAt: now.toISOString(), ...input }
-  const changed = current ? (Object.keys(input) as (keyof CampaignInput)[]).filter((k) => JSON.stringify(current.value[k]) !== JSON.stringify(campaign[k])) : []
+    ? { ...current.value, ...fields, sender }
+    : { id: deps.ids.next(), status: 'draft', pauseReason: null, createdAt: now.toISOString(), ...fields, sender }
+  const changed = current ? ([...Object.keys(fields), 'sender'] as (keyof Campaign)[]).filter((k) => JSON.stringify(current.value[k]) !== JSON.stringify(campaign[k])) : []
   if (current && changed.length === 0) return { ok: true, id: campaign.id }
   const event = stampAuditEvent(
     {

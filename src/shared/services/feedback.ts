@@ -18,6 +18,10 @@ export interface FeedbackWrite {
   /** The mailbox's new marks, written only if nobody changed them since `version` was read. */
   window: { mailboxId: string; hardBounceMarks: number[]; failureMarks: number[]; hardBounces: number; version: number } | null
   counters: { scope: 'overall' | 'campaign' | 'mailbox' | 'domain'; id: string; day: string; add: Partial<Counters<DayCounter>> }[]
+  /** One more send in this mailbox's signal window (a send reported by an external sender). */
+  windowSend?: string | null
+  /** The event as received, kept with the marker (external events Drason stores and otherwise ignores). */
+  stored?: Record<string, unknown> | null
   event: AuditEvent | null
   at: Date
 }

@@ -19,6 +19,8 @@ export interface GateDeps {
   suppression: { isSuppressed(email: string): Promise<boolean> }
   account: { brake(): Promise<AccountBrake | null> }
   settings(): Promise<Settings>
+  /** Smartlead sender mode: its own gate and push (see smartlead-sender.ts); absent where not wired. */
+  pushToSmartlead?(campaign: Campaign): Promise<{ admitted: number; held: number }>
   clock: Clock
   ids: IdSource
 }
@@ -66,6 +68,7 @@ export async function evaluateHeldLeads(deps: GateDeps, campaignId: string, only
   const found = await deps.campaigns.get(campaignId)
   if (!found) return { admitted: 0, held: 0 }
   const campaign = found.value
+  if (campaign.sender.kind === 'smartlead') return deps.pushToSmartlead ? deps.pushToSmartlead(campaign) : { admitted: 0, held: 0 }
   const now = deps.clock.now()
   const leads = (await deps.leads.heldOfCampaign(campaignId, LEADS_PER_RUN)).filter((l) => !onlyLeadId || l.id === onlyLeadId)
   if (leads.length === 0) return { admitted: 0, held: 0 }

@@ -31,6 +31,8 @@ export interface HealthDeps {
   account: AccountBrakeStore
   leads: CampaignLeadMoves
   settings(): Promise<Settings>
+  /** Tells the external sender (Smartlead) that a campaign was paused; absent where not wired. */
+  senderStatus?(campaign: Campaign, status: 'PAUSED' | 'START'): Promise<unknown>
   clock: Clock
   ids: IdSource
 }
@@ -42,7 +44,7 @@ const totals = (days: string[], counters: Counters<DayCounter>[]): DayTotals[] =
 
 /** Pauses an active campaign for a health reason: status, chain and audit together, then its queued leads. */
 export async function pauseCampaignFor(
-  deps: Pick<HealthDeps, 'campaigns' | 'leads' | 'clock' | 'ids'>,
+  deps: Pick<HealthDeps, 'campaigns' | 'leads' | 'senderStatus' | 'clock' | 'ids'>,
   id: string,
   pause: { sentence: string; signals: string[]; pausedBy: string; value?: number; threshold?: number; window?: string },
 ): Promise<boolean> {
@@ -65,6 +67,7 @@ export async function pauseCampaignFor(
     deps.clock.now(),
   )
   if ((await deps.campaigns.transition(after, current.version, event, current.value, { stopChain: true })) !== 'saved') return false
+  await deps.senderStatus?.(after, 'PAUSED')
   await pauseCampaignLeads(deps, after, HEALTH, pause.sentence)
   return true
 }
@@ -124,13 +127,18 @@ export async function runHealth(deps: HealthDeps): Promise<HealthAction[]> {
         const current = await deps.senders.getMailbox(action.id)
         if (!current) break
         const before = current.value
+        // Smartlead's API cannot pause one email account: the sentence tells a person what to do there.
+        const inSmartlead = action.to === 'paused' && campaigns.some((c) => c.sender.kind === 'smartlead' && c.mailboxIds.includes(before.id))
+        const told = inSmartlead
+          ? { ...action, sentence: `${action.sentence} Smartlead cannot pause a single email account through its API: in Smartlead, open Email Accounts, find ${before.address} and pause it (or remove it from the campaign).` }
+          : action
         const after: Mailbox = {
           ...before,
           healthState: action.to,
           healthChangedAt: at,
-          ...(action.to === 'paused' ? { status: 'paused' as const, pauseReason: action.sentence } : {}),
+          ...(action.to === 'paused' ? { status: 'paused' as const, pauseReason: told.sentence } : {}),
         }
-        await deps.senders.saveMailbox(after, current.version, actionEvent(deps, action, 'mailbox', VERB[action.to]), before)
+        await deps.senders.saveMailbox(after, current.version, actionEvent(deps, told, 'mailbox', VERB[action.to]), before)
         break
       }
       case 'campaign':

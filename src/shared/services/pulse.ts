@@ -196,6 +196,8 @@ export async function pulse(deps: PulseDeps, message: { campaignId: string; chai
   const found = await deps.campaigns.get(campaignId)
   if (!found || found.value.status !== 'active') return { kind: 'stopped', reason: `campaign is ${found?.value.status ?? 'missing'}` }
   const campaign = found.value
+  // Smartlead sends for its campaigns: a pulse (a Start enqueues one) never sends them through SES.
+  if (campaign.sender.kind !== 'ses') return { kind: 'stopped', reason: 'the campaign sends through Smartlead' }
 
   const [next, following] = await deps.leads.nextActive(campaignId, chain.cursor, 2)
   if (!next) {

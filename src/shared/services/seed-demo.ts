@@ -44,6 +44,8 @@ export async function seedDemo(deps: SeedDeps, leadCount = 300): Promise<SeedSum
   const domains: Domain[] = [
     { id: 'mail.example.com', name: 'mail.example.com', status: 'healthy', pauseReason: null },
     { id: 'outreach.example.net', name: 'outreach.example.net', status: 'healthy', pauseReason: null },
+    // The Smartlead demo campaign's email accounts send from here (see the local fake Smartlead).
+    { id: 'outreach.drason-demo.test', name: 'outreach.drason-demo.test', status: 'healthy', pauseReason: null },
   ]
   for (const d of domains) {
     await deps.stores.insertDomain(d, event({ entityType: 'domain', entityId: d.id, action: 'created', sentence: `Added sending domain ${d.name}.` }))
@@ -53,6 +55,9 @@ export async function seedDemo(deps: SeedDeps, leadCount = 300): Promise<SeedSum
     ['rahul@mail.example.com', 'Rahul Iyer', 'mail.example.com'],
     ['priya@outreach.example.net', 'Priya Nair', 'outreach.example.net'],
     ['vikram@outreach.example.net', 'Vikram Rao', 'outreach.example.net'],
+    // Smartlead's email accounts, mirrored so its webhooks' bounces count against the right mailbox.
+    ['maya@outreach.drason-demo.test', 'Maya Iyer', 'outreach.drason-demo.test'],
+    ['arjun@outreach.drason-demo.test', 'Arjun Rao', 'outreach.drason-demo.test'],
   ].map(([address, fromName, domainId]) => ({
     id: address!,
     address: address!,
@@ -101,6 +106,23 @@ export async function seedDemo(deps: SeedDeps, leadCount = 300): Promise<SeedSum
       extraVariables: [],
       mailboxIds: ['priya@outreach.example.net', 'vikram@outreach.example.net'],
       dailyCap: 60,
+      delay,
+      window,
+      pauseReason: null,
+      createdAt: now.toISOString(),
+    },
+    {
+      // Sender mode `smartlead`: Drason gates and pushes leads; Smartlead campaign 3001 sends them.
+      id: 'agencies-smartlead',
+      name: 'Agencies — via Smartlead',
+      sender: { kind: 'smartlead', externalId: '3001' },
+      status: 'draft',
+      subjectTemplate: 'Set in Smartlead',
+      bodyTemplate: 'The sequence lives in Smartlead; Drason decides who enters it.',
+      htmlTemplate: null,
+      extraVariables: [],
+      mailboxIds: ['maya@outreach.drason-demo.test', 'arjun@outreach.drason-demo.test'],
+      dailyCap: 70,
       delay,
       window,
       pauseReason: null,

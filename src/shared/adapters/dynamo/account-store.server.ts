@@ -1,6 +1,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb'
 import type { AuditEvent } from '../../domain/audit'
 import type { AccountBrake } from '../../domain/entities'
+import type { IntegrationState } from '../../services/smartlead-sender'
 import { auditPut } from './audit-store.server'
 import { isConditionFailure, transact, type Db } from './db.server'
 import { keys } from './keys'
@@ -57,6 +58,20 @@ export function dynamoAccount(db: Db) {
         if (isConditionFailure(err)) return 'not_engaged'
         throw err
       }
+    },
+  }
+}
+
+/** An integration's state (Smartlead: paused after a 401 until a person resumes it), with its audit event. */
+export function dynamoIntegration(db: Db, name: string) {
+  const table = db.table('settings')
+  return {
+    async get(): Promise<IntegrationState | null> {
+      const out = await db.doc.send(new GetCommand({ TableName: table, Key: keys.integration(name), ConsistentRead: true }))
+      return (out.Item?.state as IntegrationState | undefined) ?? null
+    },
+    async set(state: IntegrationState, event: AuditEvent): Promise<void> {
+      await transact(db, [{ Put: { TableName: table, Item: { ...keys.integration(name), state } } }, auditPut(db, event)])
     },
   }
 }

@@ -60,7 +60,7 @@ export function dynamoFeedback(db: Db) {
         {
           Put: {
             TableName: db.table('feedback'),
-            Item: { ...keys.feedbackMarker(write.feedbackId), at, expiresAt: Math.floor(write.at.getTime() / 1000) + MARKER_DAYS * 86_400 },
+            Item: { ...keys.feedbackMarker(write.feedbackId), at, expiresAt: Math.floor(write.at.getTime() / 1000) + MARKER_DAYS * 86_400, ...(write.stored ? { stored: write.stored } : {}) },
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         },
@@ -103,6 +103,9 @@ export function dynamoFeedback(db: Db) {
             ExpressionAttributeValues: { ':hard': w.hardBounceMarks, ':fail': w.failureMarks, ':all': w.hardBounces, ':next': w.version + 1, ...(w.version === 0 ? {} : { ':v': w.version }) },
           },
         })
+      }
+      if (write.windowSend) {
+        items.push({ Update: { TableName: metrics, Key: keys.signalWindow(write.windowSend), UpdateExpression: 'ADD sends :one', ExpressionAttributeValues: { ':one': 1 } } })
       }
       for (const c of write.counters) {
         const add = metricsDayAdd(db, c.scope, c.id, c.day, c.add)

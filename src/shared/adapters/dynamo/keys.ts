@@ -17,7 +17,8 @@
  *   suppression: address           ADDRESS#<email> / SUPPRESSION;  whole domain  DOMAIN#<domain> / SUPPRESSION
  *   sendclaims:  one send          SEND#<campaignId>#<leadId> / SEND   byState gsi1 STATE#<state> / <claimedAt>
  *                verification      VERIFY#<email> / VERIFY   (the just-in-time result, reused while fresh)
- *   settings:    policy            SETTINGS / CURRENT;  demo seed marker SEED / DEMO;  account brake ACCOUNT / BRAKE
+ *   settings:    policy            SETTINGS / CURRENT;  demo seed marker SEED / DEMO;  account brake ACCOUNT / BRAKE;
+ *                                  integration state INTEGRATION#<name> / STATE
  *   users:       user              USER#<email> / USER;  login failures LOGINFAIL#<key> / <windowStart>
  *   sessions:    session           <sha256 of the session id>
  *   feedback:    processed event   FEEDBACK#<feedbackId>   (idempotency marker, expires by TTL)
@@ -97,6 +98,7 @@ export const keys = {
   settings: () => ({ pk: 'SETTINGS', sk: 'CURRENT' }),
   seedMarker: () => ({ pk: 'SEED', sk: 'DEMO' }),
   accountBrake: () => ({ pk: 'ACCOUNT', sk: 'BRAKE' }),
+  integration: (name: string) => ({ pk: `INTEGRATION#${name}`, sk: 'STATE' }),
 
   user: (email: string) => ({ pk: `USER#${email}`, sk: 'USER' }),
   userSortKey: () => 'USER',
