@@ -4,8 +4,10 @@ import { Form, NavLink, Outlet, useLoaderData } from '@remix-run/react'
 import { requireUser } from '../lib/session.server'
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { user } = await requireUser(request)
-  return json({ user })
+  const { user, deps, canChange } = await requireUser(request)
+  // Shown on every page: an integration that stopped working stops leads from moving, silently otherwise.
+  const smartlead = await deps.smartleadIntegration.get()
+  return json({ user, canChange, smartleadPaused: smartlead?.status === 'paused' ? (smartlead.reason ?? 'The Smartlead integration is paused.') : null })
 }
 
 const NAV = [
@@ -19,7 +21,7 @@ const NAV = [
 ]
 
 export default function AppLayout() {
-  const { user } = useLoaderData<typeof loader>()
+  const { user, canChange, smartleadPaused } = useLoaderData<typeof loader>()
   return (
     <div className="min-h-full">
       <header className="bg-slate-900 text-white">
@@ -54,6 +56,20 @@ export default function AppLayout() {
           </ul>
         </nav>
       </header>
+      {smartleadPaused ? (
+        <div role="alert" className="border-b border-red-300 bg-red-50">
+          <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-3 px-4 py-3 text-sm text-red-900">
+            <p>{smartleadPaused}</p>
+            {canChange ? (
+              <Form method="post" action="/integrations/smartlead">
+                <button type="submit" className="rounded bg-red-700 px-3 py-1 text-white hover:bg-red-800">
+                  Resume the Smartlead integration
+                </button>
+              </Form>
+            ) : null}
+          </div>
+        </div>
+      ) : null}
       <main className="mx-auto max-w-6xl px-4 py-6">
         <Outlet />
       </main>

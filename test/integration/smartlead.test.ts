@@ -9,7 +9,7 @@ import { controlCampaign } from '../../src/shared/services/campaign-controls'
 import { pushHeldToSmartlead } from '../../src/shared/services/smartlead-sender'
 import { setupEvent, testLead } from '../support/factories'
 import { useDefaultHealthPolicy } from '../support/feedback-world'
-import { directDeps, get, world } from '../support/world'
+import { admin, directDeps, get, postForm, signIn, TEST_VIEWER, world } from '../support/world'
 
 const FIXTURES = join(import.meta.dirname, '../../../shared/contracts/fixtures/smartlead')
 const fixture = (name: string) => JSON.parse(readFileSync(join(FIXTURES, name), 'utf8')) as Record<string, unknown>
@@ -134,6 +134,25 @@ describe('Smartlead sender mode: the gate, the push, and pauses that reach Smart
       expect(await wrongKey.smartleadIntegration.get()).toMatchObject({ status: 'paused', reason: expect.stringContaining('Smartlead refused the API key') })
       expect((await deps.leads.get(leads[0]!.id))!.status).toBe('held')
       expect((await deps.audit.forEntity('account', 'smartlead', 1)).items[0]).toMatchObject({ action: 'integration_paused' })
+    } finally {
+      await deps.smartleadIntegration.set({ status: 'ok', reason: null, at: new Date().toISOString() }, setupEvent('account', 'smartlead'))
+    }
+  })
+
+  it('a paused integration shows a banner on every page; an admin resumes it (audited), a viewer cannot', async () => {
+    const reason = 'Paused the Smartlead integration: Smartlead refused the API key (test). Set a valid SMARTLEAD_API_KEY, then resume the integration in Settings.'
+    await deps.smartleadIntegration.set({ status: 'paused', reason, at: new Date().toISOString() }, setupEvent('account', 'smartlead'))
+    try {
+      const viewer = await signIn(TEST_VIEWER)
+      const page = await (await get('/campaigns', { headers: { cookie: viewer } })).text()
+      expect(page).toContain('Smartlead refused the API key (test)')
+      expect((await postForm('/integrations/smartlead', {}, viewer)).status).toBe(403)
+      const cookie = await signIn(admin())
+      const res = await postForm('/integrations/smartlead', {}, cookie)
+      expect(res.status).toBe(302)
+      expect(await deps.smartleadIntegration.get()).toMatchObject({ status: 'ok', reason: null })
+      expect((await deps.audit.forEntity('account', 'smartlead', 1)).items[0]).toMatchObject({ action: 'integration_resumed', actor: { type: 'user', id: admin().email } })
+      expect(await (await get('/campaigns', { headers: { cookie } })).text()).not.toContain('Smartlead refused the API key (test)')
     } finally {
       await deps.smartleadIntegration.set({ status: 'ok', reason: null, at: new Date().toISOString() }, setupEvent('account', 'smartlead'))
     }

@@ -172,3 +172,12 @@ export async function propagateCampaignStatus(deps: Pick<SmartleadDeps, 'smartle
   await deps.audit.append(stamp(deps, { actor: ACTOR, entityType: 'campaign', entityId: campaign.id, action: result.ok ? `smartlead_${verb}` : 'smartlead_status_failed', sentence }))
   return result.ok
 }
+
+/** A person resumes the Smartlead integration after fixing the key; audited. The next run pushes again. */
+export async function resumeSmartleadIntegration(deps: Pick<SmartleadDeps, 'integration' | 'clock' | 'ids'>, actor: Actor): Promise<'resumed' | 'not_paused'> {
+  const current = await deps.integration.get()
+  if (current?.status !== 'paused') return 'not_paused'
+  const sentence = `${actor.id} resumed the Smartlead integration (it had been paused: ${(current.reason ?? 'unknown').replace(/\.$/, '')}).`
+  await deps.integration.set({ status: 'ok', reason: null, at: deps.clock.now().toISOString() }, stamp(deps, { actor, entityType: 'account', entityId: 'smartlead', action: 'integration_resumed', sentence }))
+  return 'resumed'
+}
