@@ -17,13 +17,14 @@ export function Card({ title, children }: { title?: string; children: React.Reac
   )
 }
 
-export function Stat({ label, value, testId, tone }: { label: string; value: React.ReactNode; testId?: string; tone?: 'bad' | 'ok' }) {
+export function Stat({ label, value, testId, tone, hint }: { label: string; value: React.ReactNode; testId?: string; tone?: 'bad' | 'ok'; hint?: string }) {
   return (
     <div className="rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200">
       <div className="text-xs font-medium uppercase tracking-wide text-slate-500">{label}</div>
       <div data-testid={testId} className={`mt-1 text-2xl font-semibold ${tone === 'bad' ? 'text-red-700' : ''}`}>
         {value}
       </div>
+      {hint ? <p className="mt-1 text-xs text-slate-500">{hint}</p> : null}
     </div>
   )
 }

@@ -28,7 +28,7 @@ export default function AuditLog() {
   return (
     <>
       <PageTitle subtitle="Append-only: every action Drason or a person took, newest first.">Audit log</PageTitle>
-      <Form method="get" className="mb-4 grid grid-cols-2 gap-2 md:grid-cols-5" aria-label="Filter the audit log">
+      <Form method="get" className="mb-4 grid grid-cols-2 gap-2 md:grid-cols-6" aria-label="Filter the audit log">
         <label className="text-sm">
           Entity
           <select name="entityType" defaultValue={params.get('entityType') ?? ''} className="mt-1 block w-full rounded border border-slate-300 px-2 py-1">
@@ -39,6 +39,10 @@ export default function AuditLog() {
               </option>
             ))}
           </select>
+        </label>
+        <label className="text-sm">
+          Id
+          <input name="entityId" defaultValue={params.get('entityId') ?? ''} placeholder="one of that type" className="mt-1 block w-full rounded border border-slate-300 px-2 py-1" />
         </label>
         <label className="text-sm">
           Action
@@ -60,7 +64,7 @@ export default function AuditLog() {
       </Form>
       <ErrorList errors={errors} />
       <ol className="space-y-2" data-testid="audit-timeline">
-        {items.length === 0 ? <li className="text-slate-500">No events match.</li> : null}
+        {items.length === 0 ? <li className="text-slate-500">{nextCursor ? 'No matching events in the part searched so far; older events may still match.' : 'No events match.'}</li> : null}
         {items.map((e) => (
           <li key={e.id} className="rounded-lg bg-white p-3 shadow-sm ring-1 ring-slate-200">
             <div className="flex flex-wrap items-center gap-2 text-xs text-slate-500">

@@ -1,4 +1,4 @@
-import { getFormProps, getInputProps, getTextareaProps, useForm } from '@conform-to/react'
+import { getFormProps, getInputProps, getSelectProps, getTextareaProps, useForm } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod/v4'
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { json, redirect } from '@remix-run/node'
@@ -8,8 +8,10 @@ import { campaignInput } from '../../src/shared/domain/campaign-input'
 import type { Campaign } from '../../src/shared/domain/entities'
 import { saveCampaign } from '../../src/shared/services/campaigns'
 import { CONTROLS, controlCampaign, type Control } from '../../src/shared/services/campaign-controls'
+import { campaignResumeWarning, resumeCampaign } from '../../src/shared/services/resume'
 import { previewVariants } from '../../src/shared/domain/template'
 import type { Lead } from '../../src/shared/domain/entities'
+import { ConfirmStep, Flash } from '../components/confirm'
 import { Button, ErrorList, Field } from '../components/forms'
 import { Badge, Card, PageTitle, healthTone } from '../components/ui'
 import { requireAdmin, requireUser } from '../lib/session.server'
@@ -54,7 +56,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       delay: { meanSeconds: s.delayMeanSeconds, sdSeconds: s.delaySdSeconds, minSeconds: s.delayMinSeconds, maxSeconds: s.delayMaxSeconds },
       window: { days: [1, 2, 3, 4, 5], startHour: 9, endHour: 17, timeZone: 'Asia/Kolkata' },
     }
-    return json({ campaign: null, draft, version: 0, mailboxes, canChange, preview: null })
+    return json({ campaign: null, draft, version: 0, mailboxes, canChange, preview: null, confirmResume: null })
   }
   const found = await deps.campaigns.get(params.id ?? '')
   if (!found) throw new Response('Not found', { status: 404 })
@@ -64,7 +66,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const subjects = previewVariants(c.subjectTemplate, sample, 3, deps.random)
   const bodies = previewVariants(c.bodyTemplate, sample, 3, deps.random)
   const preview = { lead: `${sample.fullName} <${sample.email}> at ${sample.company}`, variants: bodies.map((b, i) => ({ subject: subjects[i % subjects.length]!, body: b })) }
-  return json({ campaign: c, draft: c, version: found.version, mailboxes, canChange, preview })
+  // `?resume=1`: the confirmation step, with the warning when the cause of the pause is still there.
+  const confirmResume = canChange && c.status === 'paused' && new URL(request.url).searchParams.has('resume') ? { warning: await campaignResumeWarning(deps, c) } : null
+  return json({ campaign: c, draft: c, version: found.version, mailboxes, canChange, preview, confirmResume })
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -73,6 +77,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const control = formData.get('control')
   if (typeof control === 'string' && params.id !== 'new') {
     if (!(CONTROLS as readonly string[]).includes(control)) return json({ status: 'error' as const, error: { '': ['Unknown control.'] } }, { status: 400 })
+    if (control === 'resume') {
+      // Through the resume service, so the person sees whether the cause of the pause is still there.
+      const resumed = await resumeCampaign(deps, actor, params.id ?? '')
+      if (!resumed.ok) return json({ status: 'error' as const, error: { '': [resumed.message] } }, { status: resumed.status })
+      return json({ resumed: { warning: resumed.warning } })
+    }
     const result = await controlCampaign(deps, actor, params.id ?? '', control as Control)
     if (!result.ok) return json({ status: 'error' as const, error: { '': [result.message] } }, { status: result.status })
     return redirect(`/campaigns/${params.id}`)
@@ -90,8 +100,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function CampaignPage() {
-  const { campaign, draft, version, mailboxes, canChange, preview } = useLoaderData<typeof loader>()
-  const lastResult = useActionData<typeof action>()
+  const { campaign, draft, version, mailboxes, canChange, preview, confirmResume } = useLoaderData<typeof loader>()
+  const actionData = useActionData<typeof action>()
+  const resumed = actionData && 'resumed' in actionData ? actionData.resumed : null
+  const lastResult = actionData && !('resumed' in actionData) ? actionData : undefined
   const [f, fields] = useForm({
     id: `campaign-${campaign?.id ?? 'new'}-${version}`,
     lastResult,
@@ -99,6 +111,8 @@ export default function CampaignPage() {
     onValidate: ({ formData }) => parseWithZod(formData, { schema: form }),
     defaultValue: {
       ...draft,
+      senderKind: campaign?.sender.kind ?? 'ses',
+      smartleadCampaignId: campaign?.sender.kind === 'smartlead' ? campaign.sender.externalId : '',
       htmlTemplate: draft.htmlTemplate ?? '',
       extraVariables: draft.extraVariables.join(', '),
       dailyCap: String(draft.dailyCap),
@@ -113,11 +127,39 @@ export default function CampaignPage() {
       <Link to="/campaigns" className="text-sm text-indigo-700 underline">
         ← Campaigns
       </Link>
-      <PageTitle subtitle={campaign ? `Sender: SES · created ${campaign.createdAt.slice(0, 10)}` : 'A new campaign starts as a draft.'}>
+      <PageTitle
+        subtitle={
+          campaign
+            ? `Sender: ${campaign.sender.kind === 'smartlead' ? `Smartlead campaign ${campaign.sender.externalId}` : 'SES'} · created ${campaign.createdAt.slice(0, 10)}`
+            : 'A new campaign starts as a draft.'
+        }
+      >
         {campaign ? campaign.name : 'New campaign'} {campaign ? <Badge tone={healthTone(campaign.status)}>{campaign.status}</Badge> : null}
       </PageTitle>
+      {resumed ? <Flash message="Campaign resumed: it sends again from where it stopped, within its window and caps." warning={resumed.warning} /> : null}
+      {campaign && campaign.status === 'paused' ? (
+        <p className="mb-4 rounded-md border border-red-300 bg-red-50 p-3 text-sm text-red-900" data-testid="pause-reason">
+          <strong className="font-semibold">Paused: </strong>
+          {campaign.pauseReason ?? 'no reason was recorded.'}
+        </p>
+      ) : null}
+      {campaign && confirmResume ? (
+        <ConfirmStep
+          title={`Resume campaign ${campaign.name}?`}
+          warning={confirmResume.warning}
+          action={`/campaigns/${encodeURIComponent(campaign.id)}`}
+          fields={{ control: 'resume' }}
+          confirmLabel="Confirm: resume the campaign"
+          cancelTo={`/campaigns/${encodeURIComponent(campaign.id)}`}
+        >
+          <p>
+            The campaign becomes active again: its paused leads go back to active, and it sends from where it stopped, within its sending window and caps. The resume is recorded in the
+            audit log with your name.
+          </p>
+        </ConfirmStep>
+      ) : null}
       {campaign && canChange ? (
-        <div className="mb-4 flex flex-wrap gap-2" aria-label="Campaign controls">
+        <div role="group" className="mb-4 flex flex-wrap gap-2" aria-label="Campaign controls">
           {(
             [
               ['start', 'Start', ['draft']],
@@ -127,20 +169,27 @@ export default function CampaignPage() {
             ] as const
           )
             .filter(([, , from]) => (from as readonly string[]).includes(campaign.status))
-            .map(([control, label]) => (
-              <Form key={control} method="post">
-                <input type="hidden" name="control" value={control} />
-                <button
-                  type="submit"
-                  className={`rounded-md px-3 py-1.5 text-sm font-semibold ${control === 'abort' ? 'bg-red-100 text-red-800' : 'bg-slate-800 text-white'}`}
-                  onClick={(e) => {
-                    if (control === 'abort' && !window.confirm('Abort this campaign? Unsent leads go back to held. This cannot be undone.')) e.preventDefault()
-                  }}
-                >
+            .map(([control, label]) =>
+              control === 'resume' ? (
+                // Resume goes through a confirmation step that shows whether the cause is still present.
+                <Link key={control} to="?resume=1" className="rounded-md bg-slate-800 px-3 py-1.5 text-sm font-semibold text-white">
                   {label}
-                </button>
-              </Form>
-            ))}
+                </Link>
+              ) : (
+                <Form key={control} method="post">
+                  <input type="hidden" name="control" value={control} />
+                  <button
+                    type="submit"
+                    className={`rounded-md px-3 py-1.5 text-sm font-semibold ${control === 'abort' ? 'bg-red-100 text-red-800' : 'bg-slate-800 text-white'}`}
+                    onClick={(e) => {
+                      if (control === 'abort' && !window.confirm('Abort this campaign? Unsent leads go back to held. This cannot be undone.')) e.preventDefault()
+                    }}
+                  >
+                    {label}
+                  </button>
+                </Form>
+              ),
+            )}
         </div>
       ) : null}
       <Form method="post" {...getFormProps(f)} className="space-y-4">
@@ -149,6 +198,22 @@ export default function CampaignPage() {
           <Card title="Message">
             <div className="space-y-3">
               <Field label="Name" errorId={fields.name.errorId} errors={fields.name.errors} inputProps={getInputProps(fields.name, { type: 'text' })} />
+              <div className="grid gap-3 md:grid-cols-2">
+                <label className="block text-sm font-medium text-slate-700">
+                  Sender
+                  <select {...getSelectProps(fields.senderKind)} className="mt-1 block w-full rounded border border-slate-300 px-2 py-1">
+                    <option value="ses">Drason sends through SES</option>
+                    <option value="smartlead">A Smartlead campaign sends (Drason gates and controls it)</option>
+                  </select>
+                </label>
+                <Field
+                  label="Smartlead campaign id"
+                  hint="Only for the Smartlead sender: the number in the campaign's Smartlead URL."
+                  errorId={fields.smartleadCampaignId.errorId}
+                  errors={fields.smartleadCampaignId.errors}
+                  inputProps={{ ...getInputProps(fields.smartleadCampaignId, { type: 'text' }), inputMode: 'numeric' }}
+                />
+              </div>
               <Field
                 label="Subject"
                 hint="Spintax {Hi|Hello}, variables {{FirstName|there}}, {{Company}}."

@@ -1,13 +1,17 @@
-import { getFormProps, getInputProps, getSelectProps, useForm } from '@conform-to/react'
+import { getFormProps, getInputProps, getSelectProps, useForm, type SubmissionResult } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod/v4'
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { json } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
 import * as z from 'zod'
+import type { AppDeps } from '../../src/shared/composition.server'
 import { domainInput, mailboxInput } from '../../src/shared/domain/senders'
+import { domainResumeWarning, mailboxResumeWarning, resumeDomain, resumeMailbox } from '../../src/shared/services/resume'
+import { domainsWithHealth, mailboxesWithHealth } from '../../src/shared/services/sender-health'
 import { addDomain, addMailbox, editMailbox } from '../../src/shared/services/senders'
+import { ConfirmStep, Flash } from '../components/confirm'
 import { Button, ErrorList, Field } from '../components/forms'
-import { Badge, Card, PageTitle, Table, healthTone } from '../components/ui'
+import { Badge, Card, PageTitle, Table, healthTone, percent } from '../components/ui'
 import { requireAdmin, requireUser } from '../lib/session.server'
 
 export const meta: MetaFunction = () => [{ title: 'Domains & mailboxes · Drason' }]
@@ -19,24 +23,60 @@ const editMailboxForm = mailboxInput.pick({ fromName: true, dailyCap: true }).ex
   id: z.string().min(1).max(254),
   version: z.coerce.number().int().min(1),
 })
-const anyForm = z.discriminatedUnion('intent', [addDomainForm, addMailboxForm, editMailboxForm])
+const senderId = z.string().min(1).max(254)
+const resumeMailboxForm = z.object({ intent: z.literal('resume-mailbox'), id: senderId })
+const resumeDomainForm = z.object({ intent: z.literal('resume-domain'), id: senderId })
+const anyForm = z.discriminatedUnion('intent', [addDomainForm, addMailboxForm, editMailboxForm, resumeMailboxForm, resumeDomainForm])
+
+/** `?resume=mailbox:<id>` or `?resume=domain:<id>`: what will be resumed, and the warning if its cause is still there. */
+async function resumeStep(deps: AppDeps, param: string | null) {
+  const match = /^(mailbox|domain):(.+)$/.exec(param ?? '')
+  if (!match) return null
+  const id = match[2]!
+  if (match[1] === 'mailbox') {
+    const kind = 'mailbox' as const
+    const found = await deps.senders.getMailbox(id)
+    if (!found || found.value.status !== 'paused') return null
+    return { kind, id, name: found.value.address, reason: found.value.pauseReason, warning: await mailboxResumeWarning(deps, found.value) }
+  }
+  const kind = 'domain' as const
+  const found = await deps.senders.getDomain(id)
+  if (!found || found.value.status === 'healthy') return null
+  return { kind, id, name: found.value.name, reason: found.value.pauseReason, warning: await domainResumeWarning(deps, found.value) }
+}
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { deps, canChange } = await requireUser(request)
-  const domains = await deps.senders.domains()
-  const withMailboxes = await Promise.all(domains.map(async (d) => ({ ...d, mailboxes: await deps.senders.mailboxesOf(d.id) })))
-  const editId = new URL(request.url).searchParams.get('edit')
-  const editing = editId ? await deps.senders.getMailbox(editId) : null
-  return json({ domains: withMailboxes, canChange, editing: editing ? { ...editing.value, version: editing.version } : null })
+  const params = new URL(request.url).searchParams
+  const editId = params.get('edit')
+  const [domains, mailboxes, editing, confirm] = await Promise.all([
+    domainsWithHealth(deps),
+    mailboxesWithHealth(deps),
+    editId ? deps.senders.getMailbox(editId) : null,
+    canChange ? resumeStep(deps, params.get('resume')) : null,
+  ])
+  return json({ domains, mailboxes, canChange, confirm, editing: editing ? { ...editing.value, version: editing.version } : null })
 }
+
+/** Every answer names its form (the page has several) and may carry a flash of what was done. */
+const answer = (intent: string, result: SubmissionResult, init?: ResponseInit, flash: { message: string; warning: string | null } | null = null) => json({ intent, result, flash }, init)
 
 export async function action({ request }: ActionFunctionArgs) {
   const { deps, actor } = await requireAdmin(request)
   const formData = await request.formData()
   const intent = String(formData.get('intent') ?? '')
   const submission = parseWithZod(formData, { schema: anyForm })
-  if (submission.status !== 'success') return json({ intent, result: submission.reply() }, { status: 400 })
+  if (submission.status !== 'success') return answer(intent, submission.reply(), { status: 400 })
   const v = submission.value
+  if (v.intent === 'resume-mailbox' || v.intent === 'resume-domain') {
+    const resumed = v.intent === 'resume-mailbox' ? await resumeMailbox(deps, actor, v.id) : await resumeDomain(deps, actor, v.id)
+    if (!resumed.ok) return answer(intent, submission.reply({ formErrors: [resumed.message] }), { status: resumed.status })
+    const message =
+      v.intent === 'resume-mailbox'
+        ? `Resumed mailbox ${(await deps.senders.getMailbox(v.id))?.value.address ?? v.id}: it is active and healthy again, and its bounce count starts afresh.`
+        : `Resumed domain ${(await deps.senders.getDomain(v.id))?.value.name ?? v.id}: it is healthy again, and the campaigns its pause stopped carry on.`
+    return answer(intent, submission.reply({ resetForm: true }), undefined, { message, warning: resumed.warning })
+  }
   const result =
     v.intent === 'add-domain'
       ? await addDomain(deps, actor, v.name)
@@ -45,16 +85,20 @@ export async function action({ request }: ActionFunctionArgs) {
         : await editMailbox(deps, actor, v.id, { fromName: v.fromName, dailyCap: v.dailyCap }, v.version)
   if (!result.ok) {
     const reply = result.field ? submission.reply({ fieldErrors: { [result.field]: [result.message] } }) : submission.reply({ formErrors: [result.message] })
-    return json({ intent, result: reply }, { status: result.status })
+    return answer(intent, reply, { status: result.status })
   }
-  return json({ intent, result: submission.reply({ resetForm: true }) })
+  return answer(intent, submission.reply({ resetForm: true }))
 }
 
+const resumeLinkClass = 'inline-block rounded-md bg-slate-800 px-2.5 py-1 text-xs font-semibold text-white hover:bg-slate-700'
+
 export default function Domains() {
-  const { domains, canChange, editing } = useLoaderData<typeof loader>()
+  const { domains, mailboxes, canChange, confirm, editing } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const [params] = useSearchParams()
   const resultFor = (intent: string) => (actionData?.intent === intent ? actionData.result : undefined)
+  const flash = actionData?.flash ?? null
+  const resumeErrors = actionData?.intent.startsWith('resume-') ? (actionData.result.error?.[''] ?? null) : null
   const [domainForm, domainFields] = useForm({ id: 'add-domain', lastResult: resultFor('add-domain'), onValidate: ({ formData }) => parseWithZod(formData, { schema: addDomainForm }), shouldValidate: 'onBlur' })
   const [mailboxForm, mailboxFields] = useForm({
     id: 'add-mailbox',
@@ -72,41 +116,96 @@ export default function Domains() {
   })
   return (
     <>
-      <PageTitle subtitle="Health state and pause reasons of every sending domain and mailbox.">Domains &amp; mailboxes</PageTitle>
+      <PageTitle subtitle="Health state, pause reasons and counters of every sending domain and mailbox.">Domains &amp; mailboxes</PageTitle>
+      {flash ? <Flash message={flash.message} warning={flash.warning} /> : null}
+      <ErrorList errors={resumeErrors} />
+      {confirm ? (
+        <ConfirmStep
+          title={`Resume ${confirm.kind} ${confirm.name}?`}
+          warning={confirm.warning}
+          action="/domains"
+          fields={{ intent: `resume-${confirm.kind}`, id: confirm.id }}
+          confirmLabel={`Confirm: resume ${confirm.name}`}
+          cancelTo="/domains"
+        >
+          {confirm.reason ? <p>It was paused: {confirm.reason}</p> : null}
+          {confirm.kind === 'mailbox' ? (
+            <p>
+              The mailbox becomes active and healthy, and campaigns send from it again within their caps. Its count of bounces and delivery failures starts afresh: the ones so far no longer
+              count toward a pause. The resume is recorded in the audit log with your name.
+            </p>
+          ) : (
+            <p>
+              The domain becomes healthy and its rate is judged afresh from now; the campaigns its pause stopped resume. Mailboxes paused on their own stay paused until resumed one by one.
+              The resume is recorded in the audit log with your name.
+            </p>
+          )}
+        </ConfirmStep>
+      ) : null}
       <div className="space-y-4">
         {domains.length === 0 ? <p className="text-slate-500">No domains yet.</p> : null}
-        {domains.map((d) => (
-          <Card key={d.id}>
-            <div className="mb-3 flex flex-wrap items-center gap-2">
-              <h2 className="font-semibold">{d.name}</h2>
-              <Badge tone={healthTone(d.status)}>{d.status}</Badge>
-              {d.pauseReason ? <span className="text-sm text-slate-600">{d.pauseReason}</span> : null}
-            </div>
-            <Table head={['Mailbox', 'From', 'Status', 'Health', 'Daily cap', 'Reason', ...(canChange ? [''] : [])]} empty={d.mailboxes.length === 0}>
-              {d.mailboxes.map((m) => (
-                <tr key={m.id}>
-                  <td className="px-3 py-2 font-mono text-xs">{m.address}</td>
-                  <td className="px-3 py-2">{m.fromName}</td>
-                  <td className="px-3 py-2">
-                    <Badge tone={healthTone(m.status)}>{m.status}</Badge>
-                  </td>
-                  <td className="px-3 py-2">
-                    <Badge tone={healthTone(m.healthState)}>{m.healthState}</Badge>
-                  </td>
-                  <td className="px-3 py-2">{m.dailyCap}</td>
-                  <td className="px-3 py-2 text-slate-600">{m.pauseReason ?? ''}</td>
-                  {canChange ? (
+        {domains.map((d) => {
+          const boxes = mailboxes.filter((m) => m.domainId === d.id)
+          return (
+            <Card key={d.id}>
+              <div className="mb-3 flex flex-wrap items-center gap-2" data-testid={`domain-${d.id}`}>
+                <h2 className="font-semibold">{d.name}</h2>
+                <Badge tone={healthTone(d.status)}>{d.status}</Badge>
+                <span className="text-sm text-slate-600">
+                  {d.mailboxes} {d.mailboxes === 1 ? 'mailbox' : 'mailboxes'}, {d.pausedMailboxes} paused · last {d.counters.windowDays} days: {d.counters.sends} sends, {d.counters.hardBounces} hard bounces (
+                  {percent(d.counters.hardBounceRate)}), {d.counters.complaints} complaints
+                </span>
+                {canChange && d.status !== 'healthy' ? (
+                  <Link to={`?resume=${encodeURIComponent(`domain:${d.id}`)}`} className={`${resumeLinkClass} ml-auto`} aria-label={`Resume ${d.name}`}>
+                    Resume
+                  </Link>
+                ) : null}
+              </div>
+              {d.pauseReason ? <p className="mb-3 text-sm text-red-800">{d.pauseReason}</p> : null}
+              <Table
+                head={['Mailbox', 'From', 'Status', 'Health', 'Hard bounces', 'Delivery failures', 'Sent today / cap', 'Reason', ...(canChange ? ['Actions'] : [])]}
+                empty={boxes.length === 0}
+              >
+                {boxes.map((m) => (
+                  <tr key={m.id} data-testid={`mailbox-${m.id}`}>
+                    <td className="px-3 py-2 font-mono text-xs">{m.address}</td>
+                    <td className="px-3 py-2">{m.fromName}</td>
                     <td className="px-3 py-2">
-                      <Link to={`?edit=${encodeURIComponent(m.id)}`} className="text-xs underline">
-                        Edit
-                      </Link>
+                      <Badge tone={healthTone(m.status)}>{m.status}</Badge>
                     </td>
-                  ) : null}
-                </tr>
-              ))}
-            </Table>
-          </Card>
-        ))}
+                    <td className="px-3 py-2">
+                      <Badge tone={healthTone(m.healthState)}>{m.healthState}</Badge>
+                    </td>
+                    <td className="px-3 py-2 whitespace-nowrap">
+                      {m.counters.hardBouncesInWindow} <span className="text-xs text-slate-500">in last {m.counters.hardBounceWindowSends} sends</span>
+                    </td>
+                    <td className="px-3 py-2 whitespace-nowrap">
+                      {m.counters.deliveryFailuresInWindow} <span className="text-xs text-slate-500">in last {m.counters.deliveryFailureWindowSends} sends</span>
+                    </td>
+                    <td className="px-3 py-2">
+                      {m.counters.today.sends} / {m.dailyCap}
+                    </td>
+                    <td className="px-3 py-2 text-slate-600">{m.pauseReason ?? ''}</td>
+                    {canChange ? (
+                      <td className="px-3 py-2">
+                        <div className="flex items-center gap-3">
+                          {m.status === 'paused' ? (
+                            <Link to={`?resume=${encodeURIComponent(`mailbox:${m.id}`)}`} className={resumeLinkClass} aria-label={`Resume ${m.address}`}>
+                              Resume
+                            </Link>
+                          ) : null}
+                          <Link to={`?edit=${encodeURIComponent(m.id)}`} className="text-xs underline">
+                            Edit
+                          </Link>
+                        </div>
+                      </td>
+                    ) : null}
+                  </tr>
+                ))}
+              </Table>
+            </Card>
+          )
+        })}
       </div>
       {canChange && editing && params.get('edit') ? (
         <div className="mt-6">

@@ -58,6 +58,11 @@ const LABELS: Record<Section, string> = {
   security: 'Security',
 }
 
+/** The default as a person reads it: rates and shares are fractions, so their percentage is said too. */
+function defaultHint(key: string, def: number): string {
+  return /(Rate|Share)$/.test(key) ? `default ${def} (${+(def * 100).toFixed(4)}%)` : `default ${def}`
+}
+
 export default function Settings() {
   const { settings, version, users, canChange } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
@@ -103,7 +108,7 @@ export default function Settings() {
                       <Field
                         key={key}
                         label={key}
-                        hint={`default ${String(def)}`}
+                        hint={defaultHint(key, def)}
                         errorId={meta.errorId}
                         errors={meta.errors}
                         inputProps={{ ...getInputProps(meta, { type: 'text' }), inputMode: 'decimal' }}

@@ -1,7 +1,10 @@
-import type { Browser, Page } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchChromium } from '../support/browser'
+import { launchChromium, signInAs, watchErrors } from '../support/browser'
 import { TEST_VIEWER, admin, directDeps, world } from '../support/world'
+
+// A sandbox page render takes most of a second (a cold Lambda several); wait for navigation, not a timer.
+const PAGE_LOAD = { timeout: 10_000 }
 
 let browser: Browser
 
@@ -12,28 +15,7 @@ afterAll(async () => {
   await browser?.close()
 })
 
-async function signInAs(page: Page, user: { email: string; password: string }) {
-  await page.goto(`${world().baseUrl}/`)
-  await page.waitForURL(/\/login/)
-  await page.getByLabel('Email').fill(user.email)
-  await page.getByLabel('Password').fill(user.password)
-  await page.getByRole('button', { name: 'Sign in' }).click()
-  await page.waitForURL(`${world().baseUrl}/`)
-}
 
-/** Client-side errors fail the journey, like console.error does in the other tests. */
-function watchErrors(page: Page): string[] {
-  const errors: string[] = []
-  page.on('pageerror', (e) => errors.push(e.message))
-  page.on('response', (r) => {
-    if (r.status() >= 400 && !r.url().includes('/login')) errors.push(`${r.status()} ${r.url()}`)
-  })
-  page.on('console', (m) => {
-    // The sandbox's live-reload socket is not part of the app.
-    if (m.type() === 'error' && !m.text().includes('ws://')) errors.push(m.text())
-  })
-  return errors
-}
 
 describe('what a person does', () => {
   it('an admin signs in, sees real counts, walks every screen, filters the audit log and signs out', async () => {
@@ -54,7 +36,7 @@ describe('what a person does', () => {
       ['Audit log', 'Audit log'],
     ] as const) {
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: link, exact: true }).click()
-      await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe(heading)
+      await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent(), PAGE_LOAD).toBe(heading)
     }
 
     await page.getByLabel('Entity').selectOption('domain')
@@ -98,7 +80,7 @@ describe('what a person does', () => {
     expect(await page.getByLabel('warnHardBounces').isDisabled()).toBe(true)
     // The navigation stays usable on a narrow screen.
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit log' }).click()
-    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Audit log')
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent(), PAGE_LOAD).toBe('Audit log')
     await page.close()
   })
 })

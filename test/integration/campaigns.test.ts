@@ -53,6 +53,22 @@ describe('campaigns through the page', () => {
     expect(event).toMatchObject({ action: 'created', actor: { id: admin().email } })
   })
 
+  it('chooses the Smartlead sender with its campaign id; refuses it without one; an edit keeps the sender', async () => {
+    const cookie = await signIn(admin())
+    const missing = await post('/campaigns/new', campaignFields({ senderKind: 'smartlead', smartleadCampaignId: '' }), cookie)
+    expect(missing.status).toBe(400)
+    expect(await missing.text()).toContain('A Smartlead campaign needs its Smartlead campaign id.')
+    const res = await post('/campaigns/new', campaignFields({ senderKind: 'smartlead', smartleadCampaignId: '3001' }), cookie)
+    expect(res.status).toBe(302)
+    const id = res.headers.get('location')!.match(/^\/campaigns\/([^?]+)\?saved=1$/)![1]!
+    expect((await directDeps().campaigns.get(id))!.value.sender).toEqual({ kind: 'smartlead', externalId: '3001' })
+    const page = await (await fetch(`${world().baseUrl}/campaigns/${id}`, { headers: { cookie } })).text()
+    expect(page).toContain('Sender: Smartlead campaign 3001')
+    const edit = await post(`/campaigns/${id}`, campaignFields({ version: '1', senderKind: 'smartlead', smartleadCampaignId: '3001', dailyCap: '45' }), cookie)
+    expect(edit.status).toBe(302)
+    expect((await directDeps().campaigns.get(id))!.value).toMatchObject({ dailyCap: 45, sender: { kind: 'smartlead', externalId: '3001' } })
+  })
+
   it('refuses a template with an unknown variable or an unbalanced brace, naming the position', async () => {
     const cookie = await signIn(admin())
     const res = await post('/campaigns/new', campaignFields({ subjectTemplate: 'Hi {{Compnay}}', bodyTemplate: 'Hello\n{Hi|Hello there' }), cookie)

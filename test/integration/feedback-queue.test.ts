@@ -1,22 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { publishToSandboxQueue, simulatedEvent, snsEnvelope } from '../../scripts/local/ses-events'
-import { engageAccountBrake, releaseAccountBrake } from '../../src/shared/services/account-brake'
-import { senders, sentLead, useDefaultHealthPolicy } from '../support/feedback-world'
+import { scriptedFeedbackFile, senders, sentLead } from '../support/feedback-world'
 import { directDeps } from '../support/world'
 
 // The sandbox's events port (test/support/global-setup.ts): where `npm run feedback` and `simulate` post.
 const EVENTS_PORT = 4499
 const deps = directDeps()
-const TESTER = { type: 'user' as const, id: 'tester@drason.test' }
-let restore: () => Promise<void>
-beforeAll(async () => {
-  restore = await useDefaultHealthPolicy(deps, { pauseBounceRate: 1, pauseComplaintsSmallVolume: 1_000_000, pauseComplaintRate: 1 })
-})
-afterAll(async () => {
-  await restore()
-  await engageAccountBrake(deps, { actor: TESTER, signal: 'test', sentence: 'Feedback queue tests scripted bounces.' })
-  await releaseAccountBrake(deps, TESTER)
-})
+scriptedFeedbackFile(deps, 'Feedback queue tests')
 
 describe('the feedback queue handler in the sandbox (what npm run feedback / simulate feed)', () => {
   it('an enveloped bounce for a sent lead reaches the handler: the send is bounced and the address suppressed', async () => {

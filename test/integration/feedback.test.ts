@@ -1,34 +1,23 @@
 import { readdirSync } from 'node:fs'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Campaign, Lead } from '../../src/shared/domain/entities'
 import type { FeedbackKind } from '../../src/shared/domain/feedback'
 import { dayOf } from '../../src/shared/domain/metrics'
 import { parseFeedbackBody } from '../../src/shared/domain/ses-event'
 import { DEFAULT_SETTINGS, type Settings } from '../../src/shared/domain/settings'
-import { engageAccountBrake, releaseAccountBrake } from '../../src/shared/services/account-brake'
+import { releaseAccountBrake } from '../../src/shared/services/account-brake'
 import { processFeedback } from '../../src/shared/services/feedback'
 import type { SendRecord } from '../../src/shared/services/pulse'
 import { setupEvent, testLead } from '../support/factories'
 import { directDeps } from '../support/world'
-import { envelope, eventFor, senders, sentLead, SES_EVENT_FIXTURES, sesFixture, unique, useDefaultHealthPolicy } from '../support/feedback-world'
-
+import { envelope, eventFor, senders, sentLead, SES_EVENT_FIXTURES, scriptedFeedbackFile, sesFixture, unique } from '../support/feedback-world'
 
 const deps = directDeps()
 const TESTER = { type: 'user' as const, id: 'tester@drason.test' }
 
 // The account-wide brake reads counters shared by every test file; keep it out of the way here (this
 // file scripts many bounces on purpose) and test it on its own with settings of its own.
-let restorePolicy: () => Promise<void>
-beforeAll(async () => {
-  restorePolicy = await useDefaultHealthPolicy(deps, { pauseBounceRate: 1, pauseComplaintsSmallVolume: 1_000_000, pauseComplaintRate: 1 })
-})
-afterAll(async () => {
-  await restorePolicy()
-  // The bounces and complaints scripted here are acknowledged, as a person releasing the brake would:
-  // later files start from a baseline that excludes them.
-  await engageAccountBrake(deps, { actor: TESTER, signal: 'test', sentence: 'Feedback tests scripted bounces.' })
-  await releaseAccountBrake(deps, TESTER)
-})
+scriptedFeedbackFile(deps, 'Feedback tests')
 
 async function feed(body: string) {
   const parsed = parseFeedbackBody(body)

@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Lead } from '../../src/shared/domain/entities'
 import { handleApi } from '../../src/shared/http/api.server'
 import type { ApiRequest } from '../../src/shared/http/json.server'
-import { envelope, eventFor, senders, sentLead, useDefaultHealthPolicy } from '../support/feedback-world'
-import { engageAccountBrake, releaseAccountBrake } from '../../src/shared/services/account-brake'
+import { envelope, eventFor, hardBounces, scriptedFeedbackFile, senders, sentLead } from '../support/feedback-world'
 import { signSnsMessage, snsCertificateFetch, snsConfirmation, snsNotification, TEST_SNS_TOPIC_ARN } from '../support/sns-signing'
 import { apiHeaders, directDeps, get, world } from '../support/world'
 import { parseFeedbackBody } from '../../src/shared/domain/ses-event'
@@ -11,29 +10,14 @@ import { processFeedback } from '../../src/shared/services/feedback'
 import { testLead, setupEvent } from '../support/factories'
 
 const deps = directDeps()
-let restorePolicy: () => Promise<void>
-// The account brake stays out of the way: this file scripts bounces on purpose (see feedback.test.ts).
-beforeAll(async () => {
-  restorePolicy = await useDefaultHealthPolicy(deps, { pauseBounceRate: 1, pauseComplaintsSmallVolume: 1_000_000, pauseComplaintRate: 1 })
-})
-afterAll(async () => {
-  await restorePolicy()
-  await engageAccountBrake(deps, { actor: TESTER, signal: 'test', sentence: 'Health API tests scripted bounces.' })
-  await releaseAccountBrake(deps, TESTER)
-})
-const TESTER = { type: 'user' as const, id: 'tester@drason.test' }
+scriptedFeedbackFile(deps, 'Health API tests')
 
 /** Pauses a fresh mailbox through five scripted hard bounces; returns it with its domain and campaign. */
 async function pausedMailbox() {
   // Two mailboxes in the campaign, four on the domain: only the mailbox pauses.
   const world = await senders(deps, 4, 2)
   const box = world.boxes[0]!
-  for (let i = 0; i < 5; i++) {
-    const s = await sentLead(deps, world.campaign, box)
-    const parsed = parseFeedbackBody(envelope(eventFor('bounce-permanent-general.json', s.lead, s.send)))
-    if (!parsed.ok) throw new Error(parsed.reason)
-    await processFeedback(deps, parsed.event)
-  }
+  await hardBounces(deps, world.campaign, box, 5)
   expect((await deps.senders.getMailbox(box.id))!.value.status).toBe('paused')
   return { ...world, box }
 }

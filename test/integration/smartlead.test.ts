@@ -1,14 +1,13 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createSmartleadClient } from '../../src/shared/adapters/smartlead.server'
 import type { Campaign, Lead } from '../../src/shared/domain/entities'
 import { dayOf } from '../../src/shared/domain/metrics'
-import { engageAccountBrake, releaseAccountBrake } from '../../src/shared/services/account-brake'
 import { controlCampaign } from '../../src/shared/services/campaign-controls'
 import { pushHeldToSmartlead } from '../../src/shared/services/smartlead-sender'
 import { setupEvent, testLead } from '../support/factories'
-import { useDefaultHealthPolicy } from '../support/feedback-world'
+import { scriptedFeedbackFile } from '../support/feedback-world'
 import { admin, directDeps, get, postForm, signIn, TEST_VIEWER, world } from '../support/world'
 
 const FIXTURES = join(import.meta.dirname, '../../../shared/contracts/fixtures/smartlead')
@@ -20,15 +19,7 @@ const TESTER = { type: 'user' as const, id: 'tester@drason.test' }
 let n = 0
 const unique = () => `${Date.now().toString(36)}${++n}`
 
-let restore: () => Promise<void>
-beforeAll(async () => {
-  restore = await useDefaultHealthPolicy(deps, { pauseBounceRate: 1, pauseComplaintsSmallVolume: 1_000_000, pauseComplaintRate: 1 })
-})
-afterAll(async () => {
-  await restore()
-  await engageAccountBrake(deps, { actor: TESTER, signal: 'test', sentence: 'Smartlead tests scripted bounces.' })
-  await releaseAccountBrake(deps, TESTER)
-})
+scriptedFeedbackFile(deps, 'Smartlead tests')
 
 /** What the world's fake Smartlead says about a campaign, read through the real client. */
 const smartleadClient = () => createSmartleadClient({ baseUrl: world().env.SMARTLEAD_BASE_URL!, apiKey: world().env.SMARTLEAD_API_KEY!, clock: { now: () => new Date() } })

@@ -1,12 +1,15 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { expect } from 'vitest'
+import { afterAll, beforeAll, expect } from 'vitest'
 import type { Campaign, Domain, Lead, Mailbox } from '../../src/shared/domain/entities'
 import { dayOf } from '../../src/shared/domain/metrics'
 import type { AppDeps } from '../../src/shared/composition.server'
 import type { SendRecord } from '../../src/shared/services/pulse'
 import { DEFAULT_SETTINGS, type Settings } from '../../src/shared/domain/settings'
 import { setupEvent, testLead } from './factories'
+import { engageAccountBrake, releaseAccountBrake } from '../../src/shared/services/account-brake'
+import { parseFeedbackBody } from '../../src/shared/domain/ses-event'
+import { processFeedback } from '../../src/shared/services/feedback'
 
 /**
  * A scripted world for feedback and health tests on DynamoDB Local: senders of their own, leads whose
@@ -47,6 +50,7 @@ export async function sentLead(deps: AppDeps, campaign: Campaign, mailbox: Mailb
   const day = dayOf(new Date())
   expect(
     await deps.sends.settle(sent, setupEvent('lead', lead.id), [
+      { scope: 'overall', id: 'all', day },
       { scope: 'mailbox', id: mailbox.id, day },
       { scope: 'domain', id: mailbox.domainId, day },
     ]),
@@ -92,5 +96,34 @@ export async function useDefaultHealthPolicy(deps: AppDeps, account: Partial<Set
   return async () => {
     const current = await deps.settingsStore.get()
     await deps.settingsStore.save(saved.settings, current.version, setupEvent('setting', 'policy'))
+  }
+}
+
+/**
+ * For a test file that scripts bounces and complaints on purpose: the default health policy with the
+ * account-wide brake out of the way while it runs (its counters are shared by every file), then the
+ * settings restored and the scripted signals acknowledged as a person releasing the brake would, so later
+ * files start from a baseline that excludes them.
+ */
+export function scriptedFeedbackFile(deps: AppDeps, label: string): void {
+  let restore: () => Promise<void>
+  const tester = { type: 'user' as const, id: 'tester@drason.test' }
+  beforeAll(async () => {
+    restore = await useDefaultHealthPolicy(deps, { pauseBounceRate: 1, pauseComplaintsSmallVolume: 1_000_000, pauseComplaintRate: 1 })
+  })
+  afterAll(async () => {
+    await restore()
+    await engageAccountBrake(deps, { actor: tester, signal: 'test', sentence: `${label} scripted bounces.` })
+    await releaseAccountBrake(deps, tester)
+  })
+}
+
+/** `count` hard bounces of sends from `box`, fed through the real feedback path (its health check included). */
+export async function hardBounces(deps: AppDeps, campaign: Campaign, box: Mailbox, count: number): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    const s = await sentLead(deps, campaign, box)
+    const parsed = parseFeedbackBody(envelope(eventFor('bounce-permanent-general.json', s.lead, s.send)))
+    if (!parsed.ok) throw new Error(parsed.reason)
+    await processFeedback(deps, parsed.event)
   }
 }

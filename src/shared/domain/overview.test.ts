@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { DAY_COUNTERS, TOTAL_COUNTERS, emptyCounters, type Counters, type DayCounter } from './metrics'
-import { buildOverview } from './overview'
+import { SERIES_DAYS, buildOverview, verificationShare } from './overview'
 import { DEFAULT_SETTINGS, type Settings } from './settings'
+import type { AccountBrake } from './entities'
 
 const totals = { ...emptyCounters(TOTAL_COUNTERS), leads_held: 4, leads_active: 10, leads_paused: 2, leads_completed: 7, leads_unrouted: 6, domains_paused: 1, mailboxes_paused: 3, campaigns_paused: 5 }
 
@@ -76,5 +77,64 @@ describe('buildOverview', () => {
       { day: '2026-11-20', sends: 5, hardBounces: 1, complaints: 0 },
       { day: '2026-11-21', sends: 7, hardBounces: 0, complaints: 1 },
     ])
+  })
+
+  it('measures the rates over the account policy\'s window, the chart over the last 14 days', () => {
+    // 20 days, oldest first, each with 10 sends; the first 17 had 5 hard bounces each, the last 3 none.
+    const days = Array.from({ length: 20 }, (_, i) => day(`2026-11-${String(i + 1).padStart(2, '0')}`, { sends: 10, hard_bounces: i < 17 ? 5 : 0 }))
+    const o = buildOverview(totals, days, settings((s) => void (s.account.rateWindowDays = 3)))
+    expect(o.rateWindowDays).toBe(3)
+    // The three last days had no bounces: the old ones no longer count, as for the brake.
+    expect(o.bounce.rate).toBe(0)
+    expect(o.series).toHaveLength(SERIES_DAYS)
+    expect(o.series[0]!.day).toBe('2026-11-07')
+    expect(o.series.at(-1)!.day).toBe('2026-11-20')
+  })
+
+  describe('verification pass rate', () => {
+    it.each([
+      // [label, sends (passed and sent), verified (skipped after verification), expected]
+      ['nothing verified yet', 0, 0, { part: 0, whole: 0, rate: null }],
+      ['every check passed', 40, 0, { part: 40, whole: 40, rate: 1 }],
+      ['one in five failed', 40, 10, { part: 40, whole: 50, rate: 0.8 }],
+      ['every check failed', 0, 7, { part: 0, whole: 7, rate: 0 }],
+    ])('%s', (_label, sends, verified, expected) => {
+      expect(verificationShare({ sends, verified })).toEqual(expected)
+    })
+
+    it('sums sends and failed verifications over the rate window, ignoring verify_passed (the send loop never counts it)', () => {
+      const days = [day('2026-11-20', { sends: 30, verified: 5, verify_passed: 99 }), day('2026-11-21', { sends: 10, verified: 5 })]
+      expect(buildOverview(totals, days, DEFAULT_SETTINGS).verification).toEqual({ part: 40, whole: 50, rate: 0.8 })
+    })
+  })
+
+  it.each([
+    ['no sends', 0, 0, null],
+    ['a few opens', 100, 23, 0.23],
+    // Repeat opens and proxy prefetches all count: display only, and it may pass 100%.
+    ['more opens than sends', 10, 14, 1.4],
+  ])('shows opens per send for display only with %s', (_label, sends, opens, rate) => {
+    expect(buildOverview(totals, [day('2026-11-21', { sends, opens })], DEFAULT_SETTINGS).opens).toEqual({ part: opens, whole: sends, rate })
+  })
+
+  it("shows each active campaign's sends today against its own cap", () => {
+    const o = buildOverview(totals, [], DEFAULT_SETTINGS, {
+      campaigns: [
+        { id: 'c1', name: 'Founders', dailyCap: 50, sentToday: 20 },
+        { id: 'c2', name: 'Stopped by a zero cap', dailyCap: 0, sentToday: 0 },
+      ],
+      brake: null,
+    })
+    expect(o.campaigns).toEqual([
+      { id: 'c1', name: 'Founders', sends: 20, cap: 50, capShare: 0.4 },
+      { id: 'c2', name: 'Stopped by a zero cap', sends: 0, cap: 0, capShare: 0 },
+    ])
+  })
+
+  it('carries the engaged account brake and nothing for a released one', () => {
+    const brake: AccountBrake = { engaged: true, signal: 'hard_bounce_rate', sentence: 'Paused all sending: too many bounces.', at: '2026-11-21T10:00:00.000Z', by: 'health' }
+    expect(buildOverview(totals, [], DEFAULT_SETTINGS, { campaigns: [], brake }).brake).toEqual({ signal: 'hard_bounce_rate', sentence: 'Paused all sending: too many bounces.', at: '2026-11-21T10:00:00.000Z', by: 'health' })
+    expect(buildOverview(totals, [], DEFAULT_SETTINGS, { campaigns: [], brake: { ...brake, engaged: false } }).brake).toBeNull()
+    expect(buildOverview(totals, [], DEFAULT_SETTINGS).brake).toBeNull()
   })
 })

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { fixedClock, memoryAuditLog, sequentialIds } from '../../../test/support/memory'
 import { auditFilterSchema, listAudit, recordAudit, toAuditQuery } from './audit-log'
 
@@ -32,6 +32,9 @@ describe('auditFilterSchema', () => {
     ['a fractional limit', { limit: '2.5' }, 'limit'],
     ['a limit that is not a number', { limit: 'all' }, 'limit'],
     ['a cursor over 2048 characters', { cursor: 'c'.repeat(2049) }, 'cursor'],
+    ['an entity id without its type', { entityId: 'mb-1' }, 'entityId'],
+    ['an entity id with spaces inside', { entityType: 'mailbox', entityId: 'mb 1' }, 'entityId'],
+    ['an entity id over 254 characters', { entityType: 'mailbox', entityId: 'm'.repeat(255) }, 'entityId'],
   ])('refuses %s', (_label, input, field) => {
     const result = auditFilterSchema.safeParse(input)
     expect(result.success).toBe(false)
@@ -43,6 +46,8 @@ describe('auditFilterSchema', () => {
     ['the largest limit', { limit: '100' }],
     ['an action of 64 characters', { action: 'a'.repeat(64) }],
     ['a date-time with fractions', { from: '2026-11-21T10:00:00.123Z' }],
+    ['an entity id with its type', { entityType: 'user', entityId: 'anita@example.com' }],
+    ['an empty entity id without a type', { entityId: '' }],
   ])('accepts %s', (_label, input) => {
     expect(auditFilterSchema.safeParse(input).success).toBe(true)
   })
@@ -85,5 +90,56 @@ describe('recordAudit / listAudit', () => {
     // Late on the 21st is still inside a filter that ends on the 21st.
     expect((await listAudit(deps, auditFilterSchema.parse({ to: '2026-11-21' }))).items).toEqual([event])
     expect((await listAudit(deps, auditFilterSchema.parse({ from: '2026-11-22' }))).items).toEqual([])
+  })
+})
+
+describe('listAudit by one entity', () => {
+  const clock = fixedClock('2026-11-21T12:00:00.000Z')
+  const audit = memoryAuditLog()
+  const deps = { audit, clock, ids: sequentialIds('ev') }
+
+  // mb-1: paused, resumed, paused, resumed over four days; mb-2 and a domain with the same id in between.
+  const script: [string, 'mailbox' | 'domain', string, string][] = [
+    ['2026-11-17T10:00:00.000Z', 'mailbox', 'mb-1', 'paused'],
+    ['2026-11-18T10:00:00.000Z', 'mailbox', 'mb-1', 'resumed'],
+    ['2026-11-18T11:00:00.000Z', 'mailbox', 'mb-2', 'resumed'],
+    ['2026-11-18T12:00:00.000Z', 'domain', 'mb-1', 'resumed'],
+    ['2026-11-19T10:00:00.000Z', 'mailbox', 'mb-1', 'paused'],
+    ['2026-11-20T10:00:00.000Z', 'mailbox', 'mb-1', 'resumed'],
+  ]
+  const list = (filter: Record<string, string>) => listAudit(deps, auditFilterSchema.parse(filter))
+  const summary = (events: { at: string; action: string }[]) => events.map((e) => `${e.at.slice(0, 10)} ${e.action}`)
+
+  beforeAll(async () => {
+    for (const [at, entityType, entityId, action] of script) {
+      await audit.append({ id: `${entityType}-${entityId}-${at}`, at, actor: { type: 'system', id: 'health' }, entityType, entityId, action, sentence: `${action} ${entityId}.` })
+    }
+  })
+
+  it('finds only that entity, newest first, with the action and time filters applied', async () => {
+    expect(summary((await list({ entityType: 'mailbox', entityId: 'mb-1' })).items)).toEqual(['2026-11-20 resumed', '2026-11-19 paused', '2026-11-18 resumed', '2026-11-17 paused'])
+    expect(summary((await list({ entityType: 'mailbox', entityId: 'mb-1', action: 'resumed' })).items)).toEqual(['2026-11-20 resumed', '2026-11-18 resumed'])
+    expect(summary((await list({ entityType: 'mailbox', entityId: 'mb-1', from: '2026-11-18', to: '2026-11-19' })).items)).toEqual(['2026-11-19 paused', '2026-11-18 resumed'])
+    expect((await list({ entityType: 'mailbox', entityId: 'mb-3' })).items).toEqual([])
+  })
+
+  it('pages through the matches with a cursor, each page at most the limit', async () => {
+    const first = await list({ entityType: 'mailbox', entityId: 'mb-1', action: 'resumed', limit: '1' })
+    expect(summary(first.items)).toEqual(['2026-11-20 resumed'])
+    expect(first.nextCursor).not.toBeNull()
+    const second = await list({ entityType: 'mailbox', entityId: 'mb-1', action: 'resumed', limit: '1', cursor: first.nextCursor! })
+    expect(summary(second.items)).toEqual(['2026-11-18 resumed'])
+  })
+
+  it('stops reading at the first event older than the range', async () => {
+    const reads: (string | null | undefined)[] = []
+    const counting = { ...audit, forEntity: (...args: Parameters<typeof audit.forEntity>) => (reads.push(args[3]), audit.forEntity(...args)) }
+    const page = await listAudit({ audit: counting, clock }, auditFilterSchema.parse({ entityType: 'mailbox', entityId: 'mb-1', from: '2026-11-19', limit: '1' }))
+    // The page of 1 is full after the first read; the cursor leads on to the next event, which is in range.
+    expect(summary(page.items)).toEqual(['2026-11-20 resumed'])
+    const next = await listAudit({ audit: counting, clock }, auditFilterSchema.parse({ entityType: 'mailbox', entityId: 'mb-1', from: '2026-11-19', limit: '5', cursor: page.nextCursor! }))
+    expect(summary(next.items)).toEqual(['2026-11-19 paused'])
+    expect(next.nextCursor).toBeNull()
+    expect(reads).toHaveLength(2)
   })
 })
