@@ -4,6 +4,7 @@ import { dayOf } from '../../src/shared/domain/metrics'
 import { controlCampaign } from '../../src/shared/services/campaign-controls'
 import { MAX_PULSE_RETRIES, pulse, type PulseResult } from '../../src/shared/services/pulse'
 import { sweepStuckSends } from '../../src/shared/services/send-sweep'
+import { restartStalledChains, STALLED_AFTER_MS } from '../../src/shared/services/chain-watchdog'
 import { evaluateHeldLeads } from '../../src/shared/services/gate'
 import { confirmFromSendEvent } from '../../src/shared/services/send-confirmation'
 import { parseFeedbackBody } from '../../src/shared/domain/ses-event'
@@ -123,6 +124,24 @@ describe('the send loop', () => {
       expect((await deps.audit.forEntity('lead', lead!.id, 1)).items[0]?.action).toBe('returned_to_held')
     }
     expect(await pulse(deps, pulses.at(-1)!.pulse)).toEqual({ kind: 'stale' })
+  })
+
+  it('restarts a chain whose next pulse was lost: the watchdog re-enqueues the expected pulse and the loop carries on', async () => {
+    const tag = Date.now()
+    const { deps, id, leads, pulses } = await runningCampaign([`w1.${tag}@acme.example.com`, `w2.${tag}@acme.example.com`])
+    expect((await pulse(deps, pulses.at(-1)!.pulse)).kind).toBe('sent')
+    // The next pulse is lost (the enqueue failed after the cursor moved): nothing is delivered.
+    const expected = pulses.at(-1)!.pulse
+    const later = { now: () => new Date(Date.now() + STALLED_AFTER_MS + 60_000) }
+    // Other campaigns of this file look stalled too from 21 minutes on; only this one's pulse is delivered.
+    const restarted: (typeof expected)[] = []
+    const watchdog = directDeps({ clock: later, pulseQueue: { enqueue: async (p) => void (p.campaignId === id && restarted.push(p)) } })
+    expect(await restartStalledChains(watchdog)).toContain(id)
+    expect(restarted).toEqual([expected])
+    expect(await pulse(deps, restarted[0]!)).toMatchObject({ kind: 'sent', leadId: leads[1]!.id })
+    expect((await deps.audit.forEntity('campaign', id, 5)).items.map((e) => e.action)).toContain('chain_restarted')
+    // A fresh chain is not restarted again.
+    expect(await restartStalledChains(directDeps({ pulseQueue: { enqueue: async () => undefined } }))).not.toContain(id)
   })
 
   it('marks a send interrupted after its claim as unknown, and never sends that lead again', async () => {

@@ -428,6 +428,8 @@ export interface ChainState {
    * it). Optional here so tests can set a chain without it; `chain()` reads it as null, as DynamoDB does.
    */
   pulseToken?: string | null
+  /** When the chain last moved or started (optional, as in DynamoDB where older chains have none). */
+  movedAt?: string | null
 }
 
 const NO_CHAIN: ChainState = { chainId: null, running: false, cursor: null, lastMailboxId: null, waitingFor: null, pulseToken: null }
@@ -487,18 +489,18 @@ export function memoryCampaignStore(initial: Campaign[] = [], chains: Record<str
       if (!stored || stored.version !== expectedVersion) return 'conflict'
       if ('startChain' in chain && current.running) return 'conflict'
       campaigns.set(campaign.id, { value: structuredClone(campaign), version: stored.version + 1 })
-      chainMap.set(campaign.id, 'startChain' in chain ? { ...current, running: true, chainId: chain.startChain, pulseToken: null } : { ...current, running: false })
+      chainMap.set(campaign.id, 'startChain' in chain ? { ...current, running: true, chainId: chain.startChain, pulseToken: null, movedAt: event.at } : { ...current, running: false })
       store.events.push(structuredClone(event))
       store.transitions += 1
       return 'saved'
     },
     cursor: {
-      async advance(campaignId, chainId, cursor, lastMailboxId, waitingFor, token) {
+      async advance(campaignId, chainId, cursor, lastMailboxId, waitingFor, token, at) {
         const current = chainMap.get(campaignId)
         if (!current || current.chainId !== chainId || !current.running) return 'stale'
         // Like the DynamoDB update: only the pulse the chain expects may move it (the chain id stands for the first).
         if (token && (current.pulseToken ?? current.chainId) !== token.expected) return 'stale'
-        chainMap.set(campaignId, { ...current, cursor, lastMailboxId, waitingFor, ...(token ? { pulseToken: token.next } : {}) })
+        chainMap.set(campaignId, { ...current, cursor, lastMailboxId, waitingFor, ...(token ? { pulseToken: token.next } : {}), ...(at ? { movedAt: at } : {}) })
         return 'moved'
       },
     },

@@ -1,13 +1,16 @@
 import { appDeps } from '../../shared/composition.server'
 import { reevaluateAll } from '../../shared/services/gate'
 import { sweepStuckSends } from '../../shared/services/send-sweep'
+import { restartStalledChains } from '../../shared/services/chain-watchdog'
 
 // Every 5 minutes: held leads of every active campaign go through the gate again, so a lead waiting for
 // a resume, a new day, a raised cap or the window to open is let in once the condition clears; and sends
-// interrupted after their claim are marked unknown (never resent blindly).
+// interrupted after their claim are marked unknown (never resent blindly); a send loop whose next pulse
+// was lost (or dead-lettered) is restarted where it stopped.
 export const handler = async (): Promise<void> => {
   const deps = await appDeps()
   const result = await reevaluateAll(deps)
   const unknown = await sweepStuckSends(deps)
-  console.log(JSON.stringify({ msg: 'gate re-evaluation', ...result, interruptedSends: unknown }))
+  const restarted = await restartStalledChains(deps)
+  console.log(JSON.stringify({ msg: 'gate re-evaluation', ...result, interruptedSends: unknown, restartedChains: restarted }))
 }

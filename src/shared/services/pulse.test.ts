@@ -256,7 +256,7 @@ describe('pulse: sending the next lead', () => {
     const w = world(options)
     const result = (await pulse(w.deps, MESSAGE)) as Extract<PulseResult, { kind: 'sent' }>
     const next = await handedOver(w)
-    expect(await w.chain()).toEqual({ chainId: CHAIN, running: true, cursor: cursorOf(priya), lastMailboxId: 'mb-b', waitingFor: null, pulseToken: next.token })
+    expect(await w.chain()).toEqual({ chainId: CHAIN, running: true, cursor: cursorOf(priya), lastMailboxId: 'mb-b', waitingFor: null, pulseToken: next.token, movedAt: w.clock.now().toISOString() })
     const { minSeconds, maxSeconds } = baseCampaign().delay
     expect(result.delaySeconds).toBeGreaterThanOrEqual(minSeconds)
     expect(result.delaySeconds).toBeLessThanOrEqual(maxSeconds)
@@ -436,7 +436,7 @@ describe('pulse: leads that are passed over', () => {
     const retry = await handedOver(w, { attempt: attempt + 1 })
     expect(w.queue.messages).toEqual([{ pulse: retry, delaySeconds: delay }])
     // The cursor stays on the lead; only the token moves on, to the retry's.
-    expect(await w.chain()).toEqual({ ...before, pulseToken: retry.token })
+    expect(await w.chain()).toEqual({ ...before, pulseToken: retry.token, movedAt: w.clock.now().toISOString() })
     // The retry, once the verifier is back, sends the same lead, and the chain's next pulse starts afresh.
     w.verifier.answers.delete('lead1@acme.example')
     expect(await pulse(w.deps, retry)).toMatchObject({ kind: 'sent', leadId: 'L1' })
@@ -504,7 +504,8 @@ describe('pulse: waiting for the gate', () => {
     expect(w.campaigns.transitions).toBe(0)
     expect(w.paused).toEqual([])
     // Each hop is the one pulse the chain expects: the last one enqueued carries the stored token.
-    expect(await w.chain()).toEqual({ chainId: CHAIN, running: true, cursor: null, lastMailboxId: null, waitingFor: 'outside_window', pulseToken: message.token })
+    // The last move was the third pulse's, 900 s before the clock's last step.
+    expect(await w.chain()).toEqual({ chainId: CHAIN, running: true, cursor: null, lastMailboxId: null, waitingFor: 'outside_window', pulseToken: message.token, movedAt: new Date(w.clock.now().getTime() - 900_000).toISOString() })
     expect(new Set(w.queue.messages.map((m) => m.pulse.token)).size).toBe(3)
     expectNothingSent(w)
     expect(w.verifier.calls).toEqual([])

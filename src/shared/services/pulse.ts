@@ -38,15 +38,35 @@ export interface StoredVerification {
   raw: unknown
 }
 
+/** A campaign's pulse chain as stored: which chain is current, where its cursor is, the pulse it expects. */
+export interface ChainView {
+  chainId: string | null
+  running: boolean
+  cursor: string | null
+  lastMailboxId: string | null
+  waitingFor: string | null
+  pulseToken?: string | null
+  /** When the chain last moved (or started): a running chain that has not moved for long has lost its pulse. */
+  movedAt?: string | null
+}
+
 /** Ports the pulse needs; each is a small role. */
 export interface PulseDeps {
   campaigns: {
     get(id: string): Promise<{ value: Campaign; version: number } | null>
-    chain(id: string): Promise<{ chainId: string | null; running: boolean; cursor: string | null; lastMailboxId: string | null; waitingFor: string | null; pulseToken?: string | null }>
+    chain(id: string): Promise<ChainView>
   }
   chainCursor: {
     /** Moves the cursor for the chain that owns it; with `token`, only if the chain still expects that pulse. */
-    advance(campaignId: string, chainId: string, cursor: string | null, lastMailboxId: string | null, waitingFor: string | null, token?: { expected: string; next: string }): Promise<'moved' | 'stale'>
+    advance(
+      campaignId: string,
+      chainId: string,
+      cursor: string | null,
+      lastMailboxId: string | null,
+      waitingFor: string | null,
+      token?: { expected: string; next: string },
+      at?: string,
+    ): Promise<'moved' | 'stale'>
   }
   leads: {
     nextActive(campaignId: string, after: string | null, limit: number): Promise<{ lead: Lead; cursor: string }[]>
@@ -151,7 +171,7 @@ interface Position {
  */
 async function moveOn(ctx: ChainContext, position: Position, delaySeconds: number, attempt = 0): Promise<boolean> {
   const next = ctx.deps.ids.next()
-  const moved = await ctx.deps.chainCursor.advance(ctx.campaignId, ctx.chainId, position.cursor, position.lastMailboxId, position.waitingFor, { expected: ctx.token, next })
+  const moved = await ctx.deps.chainCursor.advance(ctx.campaignId, ctx.chainId, position.cursor, position.lastMailboxId, position.waitingFor, { expected: ctx.token, next }, ctx.deps.clock.now().toISOString())
   if (moved === 'stale') return false
   // Longer waits hop: each hop is a pulse that finds nothing due yet and waits again.
   await ctx.deps.pulseQueue.enqueue({ campaignId: ctx.campaignId, chainId: ctx.chainId, token: next, ...(attempt > 0 ? { attempt } : {}) }, splitIntoHops(delaySeconds)[0] ?? 0)

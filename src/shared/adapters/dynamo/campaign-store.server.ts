@@ -5,6 +5,7 @@ import type { TotalCounter } from '../../domain/metrics'
 import { auditPut } from './audit-store.server'
 import { isConditionFailure, transact, type Db, type TableName, type TransactItem } from './db.server'
 import { INDEX, keys } from './keys'
+import type { ChainView } from '../../services/pulse'
 import { metricsTotalAdd } from './metrics-store.server'
 
 /** Query every item of one index partition (small sets: campaigns, domains, mailboxes of a domain). */
@@ -94,7 +95,7 @@ export function dynamoCampaigns(db: Db) {
               TableName: db.table('campaigns'),
               Key: keys.campaignChain(campaign.id),
               // A new chain's first pulse carries no token; the chain id stands for it until the first move.
-              UpdateExpression: 'SET running = :true, chainId = :chain, startedAt = :at REMOVE pulseToken',
+              UpdateExpression: 'SET running = :true, chainId = :chain, startedAt = :at, movedAt = :at REMOVE pulseToken',
               ConditionExpression: 'attribute_not_exists(running) OR running = :false',
               ExpressionAttributeValues: { ':true': true, ':false': false, ':chain': chain.startChain, ':at': event.at },
             },
@@ -127,7 +128,7 @@ export function dynamoCampaigns(db: Db) {
   return {
     transition,
     /** The campaign's pulse chain: which chain id is current, whether it runs, where its cursor is. */
-    async chain(id: string): Promise<{ chainId: string | null; running: boolean; cursor: string | null; lastMailboxId: string | null; waitingFor: string | null; pulseToken: string | null }> {
+    async chain(id: string): Promise<ChainView & { pulseToken: string | null; movedAt: string | null }> {
       const out = await db.doc.send(new GetCommand({ TableName: db.table('campaigns'), Key: keys.campaignChain(id), ConsistentRead: true }))
       const text = (v: unknown) => (typeof v === 'string' ? v : null)
       return {
@@ -137,6 +138,8 @@ export function dynamoCampaigns(db: Db) {
         lastMailboxId: text(out.Item?.lastMailboxId),
         waitingFor: text(out.Item?.waitingFor),
         pulseToken: text(out.Item?.pulseToken),
+        // A new chain has not moved yet: its start stands for its last move.
+        movedAt: text(out.Item?.movedAt) ?? text(out.Item?.startedAt),
       }
     },
     async insert(campaign: Campaign, event: AuditEvent): Promise<void> {

@@ -165,6 +165,7 @@ export function dynamoChainCursor(db: Db) {
       lastMailboxId: string | null,
       waitingFor: string | null,
       token?: { expected: string; next: string },
+      at?: string,
     ): Promise<'moved' | 'stale'> {
       // The first pulse of a chain has no stored token yet: the chain id stands for it.
       const tokenCondition = token ? ' AND (pulseToken = :expected OR (attribute_not_exists(pulseToken) AND chainId = :expected))' : ''
@@ -173,7 +174,7 @@ export function dynamoChainCursor(db: Db) {
           new UpdateCommand({
             TableName: db.table('campaigns'),
             Key: keys.campaignChain(campaignId),
-            UpdateExpression: `SET #cursor = :cursor, lastMailboxId = :mailbox, waitingFor = :waiting${token ? ', pulseToken = :next' : ''}`,
+            UpdateExpression: `SET #cursor = :cursor, lastMailboxId = :mailbox, waitingFor = :waiting${token ? ', pulseToken = :next' : ''}${at ? ', movedAt = :at' : ''}`,
             ConditionExpression: `chainId = :chain AND running = :true${tokenCondition}`,
             ExpressionAttributeNames: { '#cursor': 'cursor' },
             ExpressionAttributeValues: {
@@ -183,6 +184,7 @@ export function dynamoChainCursor(db: Db) {
               ':chain': chainId,
               ':true': true,
               ...(token ? { ':expected': token.expected, ':next': token.next } : {}),
+              ...(at ? { ':at': at } : {}),
             },
           }),
         )
