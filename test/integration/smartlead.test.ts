@@ -148,4 +148,25 @@ describe('Smartlead sender mode: the gate, the push, and pauses that reach Smart
       await deps.smartleadIntegration.set({ status: 'ok', reason: null, at: new Date().toISOString() }, setupEvent('account', 'smartlead'))
     }
   })
+
+  it('a mailbox paused by Smartlead bounces says what a person must do in Smartlead (its API cannot pause one account)', async () => {
+    const box = 'arjun@outreach.drason-demo.test'
+    // Bounces count against the sends Smartlead reported (EMAIL_SENT): a mark needs a send to stand on.
+    for (let i = 0; i < 5; i++) expect((await post(webhook('webhook.email_sent.json', { from_email: box }))).status).toBe(200)
+    for (let i = 0; i < 5; i++) {
+      expect((await post(webhook('webhook.email_bounce.json', { from_email: box, to_email: `b${i}.${unique()}@globex.example.com` }))).status).toBe(200)
+    }
+    try {
+      const mailbox = (await deps.senders.getMailbox(box))!.value
+      expect(mailbox.status).toBe('paused')
+      expect(mailbox.pauseReason).toBe(
+        `Paused mailbox ${box}: 5 hard bounces in its last 5 sends (threshold 5). Smartlead cannot pause a single email account through its API: in Smartlead, open Email Accounts, find ${box} and pause it (or remove it from the campaign).`,
+      )
+    } finally {
+      // Half the demo domain's mailboxes paused it too: put both back for the files that follow.
+      const { resumeDomain, resumeMailbox } = await import('../../src/shared/services/resume')
+      await resumeMailbox(deps, TESTER, box)
+      if ((await deps.senders.getDomain('outreach.drason-demo.test'))!.value.status !== 'healthy') await resumeDomain(deps, TESTER, 'outreach.drason-demo.test')
+    }
+  })
 })

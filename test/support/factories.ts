@@ -25,5 +25,5 @@ export function testLead(id: string, overrides: Partial<Lead> = {}): Lead {
 
 /** The audit event a test writes along with the entity it sets up. */
 export function setupEvent(entityType: AuditEvent['entityType'], entityId: string, at = new Date().toISOString()): AuditEvent {
-  return { id: `setup-${entityType}-${entityId}`, at, actor: { type: 'system', id: 'test' }, entityType, entityId, action: 'created', sentence: 'Set up by a test.' }
+  return { id: `setup-${entityType}-${entityId}`, at, actor: { type: 'system', id: 'test' }, entityType, entityId, action: 'created', sentence: `Set up ${entityType} ${entityId} by a test.` }
 }

@@ -109,10 +109,11 @@ export function mailboxHealth(window: SignalWindow, settings: Settings): { state
   const counted = Math.max(0, window.sends - window.baseline)
   const inLast = (marks: number[], n: number) => marks.filter((m) => m > window.baseline && m > window.sends - n).length
   const span = (n: number) => Math.min(n, counted)
+  const lastSends = (n: number) => `last ${plural(n, 'send')}`
 
   const hard = inLast(window.hardBounceMarks, p.pauseWindowSends)
   if (hard >= p.pauseHardBounces) {
-    const w = `last ${plural(span(p.pauseWindowSends), 'send')}`
+    const w = lastSends(span(p.pauseWindowSends))
     return { state: 'paused', finding: { signal: 'hard_bounces', value: hard, threshold: p.pauseHardBounces, window: w, text: `${plural(hard, 'hard bounce')} in its ${w} (threshold ${p.pauseHardBounces})` } }
   }
   // The rate is over every send since the baseline, not over the last-N window: over the last 100 sends
@@ -128,7 +129,7 @@ export function mailboxHealth(window: SignalWindow, settings: Settings): { state
   }
   const failures = inLast(window.failureMarks, p.deliveryFailureWindowSends)
   if (failures >= p.pauseDeliveryFailures) {
-    const w = `last ${plural(span(p.deliveryFailureWindowSends), 'send')}`
+    const w = lastSends(span(p.deliveryFailureWindowSends))
     return {
       state: 'paused',
       finding: { signal: 'delivery_failures', value: failures, threshold: p.pauseDeliveryFailures, window: w, text: `${plural(failures, 'delivery failure')} in its ${w} (threshold ${p.pauseDeliveryFailures})` },
@@ -136,7 +137,7 @@ export function mailboxHealth(window: SignalWindow, settings: Settings): { state
   }
   const recent = inLast(window.hardBounceMarks, p.warnWindowSends)
   if (recent >= p.warnHardBounces) {
-    const w = `last ${plural(span(p.warnWindowSends), 'send')}`
+    const w = lastSends(span(p.warnWindowSends))
     return { state: 'warning', finding: { signal: 'hard_bounces', value: recent, threshold: p.warnHardBounces, window: w, text: `${plural(recent, 'hard bounce')} in its ${w} (warning at ${p.warnHardBounces})` } }
   }
   return { state: 'healthy', finding: null }
