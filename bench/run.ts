@@ -1,8 +1,10 @@
 /**
  * `npm run bench` (after `npm run build`): Lambda bundle sizes and cold starts against their floors, the
  * warm server render of the Overview page, Clay webhook ingest and a CSV import end to end against their
- * raw-write floors, and the send loop (overhead per email against its network floor, DynamoDB request
- * units per email, and its pacing in simulated time). Prints a table and writes bench/results/latest.json.
+ * raw-write floors, the send loop (overhead per email against its network floor, DynamoDB request
+ * units per email, and its pacing in simulated time), feedback handling (events/s against a PutItem floor,
+ * request units per event), the health run over 10,000 vs 100,000 stored events, the Overview render over
+ * 1,000 vs 100,000 leads, and the Smartlead push. Prints a table and writes bench/results/latest.json.
  */
 import { spawnSync } from 'node:child_process'
 import { existsSync, writeFileSync } from 'node:fs'
@@ -14,6 +16,10 @@ import { benchImport, FULL_ROWS, fullFileEstimate, type ImportResult } from './i
 import { benchIntake, type IntakeResult } from './intake'
 import { benchRender, type RenderResult } from './render'
 import { benchSendLoop, sendLoopReport, sendLoopTargets, type SendLoopResult } from './send-loop'
+import { benchFeedback, FEEDBACK, feedbackReport, type FeedbackBenchResult } from './feedback'
+import { benchHealth, HEALTH, healthReport, healthTargets } from './health'
+import { benchOverview, OVERVIEW, overviewReport, overviewTargets } from './overview'
+import { benchSmartleadPush, SMARTLEAD_PUSH, smartleadPushReport, smartleadPushTargets } from './smartlead-push'
 import { round } from './stats'
 import { fmtBytes, fmtInt, fmtMs, fmtPct, fmtRate, fmtX, KB, MB, table, callsTable, type TargetResult } from './format'
 
@@ -322,14 +328,35 @@ async function main() {
   const writeTargets = checkWriteTargets(intake, imp)
   const sendLoop: SendLoopResult = await benchSendLoop({ ...SEND_LOOP, log })
   const loopTargets = sendLoopTargets(sendLoop)
+  const feedback: FeedbackBenchResult = await benchFeedback({ ...FEEDBACK, log })
+  const health = await benchHealth({ ...HEALTH, log })
+  const healthChecks = healthTargets(health)
+  const overview = await benchOverview({ ...OVERVIEW, log })
+  const overviewChecks = overviewTargets(overview)
+  const smartlead = await benchSmartleadPush({ ...SMARTLEAD_PUSH, log })
+  const smartleadChecks = smartleadPushTargets(smartlead)
 
   const cpu = cpus()
   const env = { node: process.version, platform: `${platform()} ${arch()}`, cpu: `${cpu[0]?.model ?? 'unknown'} x${cpu.length}` }
   const git = gitState()
   const at = new Date().toISOString()
   const header = `Drason benchmarks ${at} - node ${env.node}, ${env.platform}, ${env.cpu}${git.commit ? `, ${git.commit.slice(0, 8)}${git.dirty ? '+dirty' : ''}` : ''}`
-  const text = [report(lambdas, targets, render, header), '', ...writesReport(intake, imp, writeTargets), '', ...sendLoopReport(sendLoop, loopTargets)].join('\n')
-  const allTargets = [...targets, ...writeTargets, ...loopTargets]
+  const text = [
+    report(lambdas, targets, render, header),
+    '',
+    ...writesReport(intake, imp, writeTargets),
+    '',
+    ...sendLoopReport(sendLoop, loopTargets),
+    '',
+    ...feedbackReport(feedback),
+    '',
+    ...healthReport(health, healthChecks),
+    '',
+    ...overviewReport(overview, overviewChecks),
+    '',
+    ...smartleadPushReport(smartlead, smartleadChecks),
+  ].join('\n')
+  const allTargets = [...targets, ...writeTargets, ...loopTargets, ...healthChecks, ...overviewChecks, ...smartleadChecks]
   console.log(`\n${text}\n`)
 
   const file = join(RESULTS_DIR, 'latest.json')
@@ -337,7 +364,20 @@ async function main() {
     at,
     env,
     git,
-    settings: { coldRuns: COLD_RUNS, renderWarmup: RENDER_WARMUP, renderRuns: RENDER_RUNS, intakeRuns: INTAKE_RUNS, intakeWarmup: INTAKE_WARMUP, importRows: imp.rows, importFullRows: FULL_ROWS, sendLoop: SEND_LOOP },
+    settings: {
+      coldRuns: COLD_RUNS,
+      renderWarmup: RENDER_WARMUP,
+      renderRuns: RENDER_RUNS,
+      intakeRuns: INTAKE_RUNS,
+      intakeWarmup: INTAKE_WARMUP,
+      importRows: imp.rows,
+      importFullRows: FULL_ROWS,
+      sendLoop: SEND_LOOP,
+      feedback: FEEDBACK,
+      health: HEALTH,
+      overview: OVERVIEW,
+      smartleadPush: SMARTLEAD_PUSH,
+    },
     targets: allTargets,
     lambdas: lambdas.map((l) => ({
       ...l,
@@ -352,6 +392,10 @@ async function main() {
     intake: roundDeep(intake),
     import: roundDeep({ ...imp, fullFile: fullFileEstimate(imp) }),
     sendLoop: roundDeep(sendLoopJson(sendLoop)),
+    feedback: roundDeep(feedback),
+    health: roundDeep(health),
+    overview: roundDeep(overview),
+    smartleadPush: roundDeep(smartlead),
     report: text,
   }
   writeFileSync(file, `${JSON.stringify(json, null, 2)}\n`)

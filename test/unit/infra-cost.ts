@@ -38,13 +38,14 @@ export const PRICES = {
 export const ASSUMPTIONS = {
   daysPerMonth: 30,
   // Measured by `npm run bench` (send-loop/units, 2026-11-21): request units one sent email costs.
-  writeUnitsPerEmail: 24,
-  readUnitsPerEmail: 10.5,
+  writeUnitsPerEmail: 34,
+  readUnitsPerEmail: 11.5,
   // SES publishes Send and Delivery for a delivered email (bounces and complaints are a few % more);
   // each event is assumed to be one feedback invocation (no batching), an upper bound.
   sesEventsPerEmail: 2,
-  feedbackWriteUnitsPerEvent: 4,
-  feedbackReadUnitsPerEvent: 2,
+  // Measured by `npm run bench` (feedback units, a mix of mostly deliveries and opens, health checks included).
+  feedbackWriteUnitsPerEvent: 8,
+  feedbackReadUnitsPerEvent: 5,
   // Billed durations assumed per invocation (a pulse waits on the verifier and SES).
   pulseSeconds: 0.6,
   feedbackSeconds: 0.15,
