@@ -17,8 +17,7 @@ import { dynamoLeads } from './adapters/dynamo/lead-store.server'
 import { dynamoImports } from './adapters/dynamo/import-store.server'
 import { dynamoSuppression } from './adapters/dynamo/suppression-store.server'
 import { dynamoAccount, dynamoIntegration } from './adapters/dynamo/account-store.server'
-import { createSmartleadClient, type SmartleadClient } from './adapters/smartlead.server'
-import { propagateCampaignStatus, pushHeldToSmartlead } from './services/smartlead-sender'
+import type { SmartleadClient } from './adapters/smartlead.server'
 import type { Campaign } from './domain/entities'
 import { arcImportQueue, arcPulseQueue } from './adapters/arc-queues.server'
 import type { PulseQueue } from './services/campaign-controls'
@@ -30,7 +29,7 @@ import type { Clock, IdSource } from './services/ports'
 import { evaluateHeldLeads } from './services/gate'
 import { dynamoFeedback } from './adapters/dynamo/feedback-store.server'
 import { runHealth } from './services/health'
-import { createSnsVerifier, type FetchText, type SnsVerifier } from './adapters/sns-verifier.server'
+import type { FetchText, SnsVerifier } from './adapters/sns-verifier.server'
 
 export const systemClock: Clock = { now: () => new Date() }
 export const randomIds: IdSource = { next: newId }
@@ -45,9 +44,12 @@ export function buildDeps(
   const clockSource = overrides.clock ?? systemClock
   // Smartlead sender mode: one client per process, so its 60-a-minute limiter sees every request; none
   // without an API key (Smartlead campaigns then stay held, saying so).
-  let smartleadClient: SmartleadClient | null | undefined
-  const smartlead = (): SmartleadClient | null =>
-    (smartleadClient ??= cfg.SMARTLEAD_API_KEY ? createSmartleadClient({ baseUrl: cfg.SMARTLEAD_BASE_URL, apiKey: cfg.SMARTLEAD_API_KEY, clock: clockSource }) : null)
+  // Loaded on first use, like SES: the queue and scheduled functions' cold starts do not evaluate it.
+  let smartleadClient: Promise<SmartleadClient | null> | undefined
+  const smartlead = (): Promise<SmartleadClient | null> =>
+    (smartleadClient ??= cfg.SMARTLEAD_API_KEY
+      ? import('./adapters/smartlead.server').then((m) => m.createSmartleadClient({ baseUrl: cfg.SMARTLEAD_BASE_URL, apiKey: cfg.SMARTLEAD_API_KEY!, clock: clockSource }))
+      : Promise.resolve(null))
   const smartleadSecretHash = cfg.SMARTLEAD_WEBHOOK_SECRET ? hashToken(cfg.SMARTLEAD_WEBHOOK_SECRET) : null
   const base = {
     db,
@@ -83,8 +85,10 @@ export function buildDeps(
   const deps = {
     ...base,
     integration: base.smartleadIntegration,
-    pushToSmartlead: (campaign: Campaign): Promise<{ admitted: number; held: number }> => pushHeldToSmartlead(deps, campaign),
-    senderStatus: (campaign: Campaign, status: 'PAUSED' | 'START'): Promise<boolean> => propagateCampaignStatus(deps, campaign, status),
+    pushToSmartlead: async (campaign: Campaign): Promise<{ admitted: number; held: number }> => (await import('./services/smartlead-sender')).pushHeldToSmartlead(deps, campaign),
+    // Only Smartlead campaigns have an external sender to tell; SES campaigns never load that code.
+    senderStatus: async (campaign: Campaign, status: 'PAUSED' | 'START'): Promise<boolean> =>
+      campaign.sender.kind === 'smartlead' ? (await import('./services/smartlead-sender')).propagateCampaignStatus(deps, campaign, status) : false,
   }
   const clock = deps.clock
   // The SES client and the verifier are built on first use: most functions (the UI, the API, imports)
@@ -115,9 +119,11 @@ export function buildDeps(
   }
   // Built on first use too: only the SES webhook needs it. Certificates are fetched only from SNS's own
   // hosts (tests inject the fetch that serves their test certificate).
-  let snsInstance: SnsVerifier | undefined
-  const snsVerifier = (): SnsVerifier =>
-    (snsInstance ??= createSnsVerifier({ allowedTopicArns: cfg.SES_FEEDBACK_TOPIC_ARNS, clock, ...(overrides.snsFetchText ? { fetchText: overrides.snsFetchText } : {}) }))
+  let snsInstance: Promise<SnsVerifier> | undefined
+  const snsVerifier = (): Promise<SnsVerifier> =>
+    (snsInstance ??= import('./adapters/sns-verifier.server').then((m) =>
+      m.createSnsVerifier({ allowedTopicArns: cfg.SES_FEEDBACK_TOPIC_ARNS, clock, ...(overrides.snsFetchText ? { fetchText: overrides.snsFetchText } : {}) }),
+    ))
   const publicUrl = cfg.DRASON_PUBLIC_URL ?? 'http://localhost:3333'
   // A key of its own for unsubscribe links, derived from the session secret (one secret to manage).
   const unsubscribeKey = `${cfg.DRASON_SESSION_SECRET}:unsubscribe`

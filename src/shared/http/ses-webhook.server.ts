@@ -18,7 +18,7 @@ export async function sesWebhook(deps: AppDeps, req: ApiRequest): Promise<ApiRes
   if (Buffer.byteLength(req.body, 'utf8') > MAX_SNS_BYTES) return jsonError(413, 'The body is larger than an SNS message can be.')
   let verified
   try {
-    verified = await deps.snsVerifier().verify(req.body)
+    verified = await (await deps.snsVerifier()).verify(req.body)
   } catch (err) {
     // The signing certificate could not be fetched: SNS retries on a 5xx.
     if (err instanceof SnsUnavailableError) return jsonError(503, 'Could not check the message signature right now; SNS will retry.')
@@ -38,7 +38,7 @@ export async function sesWebhook(deps: AppDeps, req: ApiRequest): Promise<ApiRes
   }
   const message = verified.message
   if (message.Type === 'SubscriptionConfirmation') {
-    const confirmed = await deps.snsVerifier().confirmSubscription(message)
+    const confirmed = await (await deps.snsVerifier()).confirmSubscription(message)
     await recordAudit(deps, {
       actor: { type: 'integration', id: 'sns' },
       entityType: 'account',

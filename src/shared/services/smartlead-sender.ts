@@ -19,7 +19,8 @@ export interface IntegrationState {
 }
 
 export interface SmartleadDeps {
-  smartlead(): SmartleadClient | null
+  /** The client, built on first use (most functions never talk to Smartlead); null without an API key. */
+  smartlead(): Promise<SmartleadClient | null>
   integration: { get(): Promise<IntegrationState | null>; set(state: IntegrationState, event: AuditEvent): Promise<void> }
   leads: {
     heldOfCampaign(campaignId: string, limit: number): Promise<Lead[]>
@@ -102,7 +103,7 @@ export async function pushHeldToSmartlead(deps: SmartleadDeps, campaign: Campaig
   if (integration?.status === 'paused') return { admitted: 0, held: await holdAll(deps, leads, integration.reason ?? 'The Smartlead integration is paused.'), requests: 0 }
   const brake = await deps.account.brake()
   if (brake) return { admitted: 0, held: await holdAll(deps, leads, `All sending is paused: ${brake.sentence.replace(/\.$/, '')}.`), requests: 0 }
-  const client = deps.smartlead()
+  const client = await deps.smartlead()
   if (!client) return { admitted: 0, held: await holdAll(deps, leads, 'No Smartlead API key is configured (SMARTLEAD_API_KEY).'), requests: 0 }
 
   const suppressed: Lead[] = []
@@ -162,7 +163,7 @@ export async function pushHeldToSmartlead(deps: SmartleadDeps, campaign: Campaig
  */
 export async function propagateCampaignStatus(deps: Pick<SmartleadDeps, 'smartlead' | 'clock' | 'ids'> & { audit: { append(e: AuditEvent): Promise<void> } }, campaign: Campaign, status: 'PAUSED' | 'START'): Promise<boolean> {
   if (campaign.sender.kind !== 'smartlead') return false
-  const client = deps.smartlead()
+  const client = await deps.smartlead()
   const externalId = campaign.sender.externalId
   const result = client ? await client.setCampaignStatus(externalId, status) : ({ ok: false, reason: 'unconfigured', message: 'no Smartlead API key is configured' } as const)
   const verb = status === 'PAUSED' ? 'paused' : 'started'
