@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { engageAccountBrake, releaseAccountBrake } from '../../src/shared/services/account-brake'
 import { controlCampaign } from '../../src/shared/services/campaign-controls'
 import { launchChromium, signInAs, watchErrors } from '../support/browser'
-import { hardBounces, senders, useDefaultHealthPolicy } from '../support/feedback-world'
+import { hardBounces, pausedMailbox, senders, useDefaultHealthPolicy } from '../support/feedback-world'
 import { TEST_VIEWER, admin, directDeps, postForm, signIn, world } from '../support/world'
 
 const deps = directDeps()
@@ -27,14 +27,6 @@ afterAll(async () => {
 })
 
 
-/** A fresh mailbox paused by five hard bounces: two mailboxes in the campaign, four on the domain, so only the mailbox pauses. */
-async function pausedMailbox() {
-  const world = await senders(deps, 4, 2)
-  const box = world.boxes[0]!
-  await hardBounces(deps, world.campaign, box, 5)
-  expect((await deps.senders.getMailbox(box.id))!.value.status).toBe('paused')
-  return { ...world, box }
-}
 
 
 
@@ -47,7 +39,7 @@ async function nav(page: Page, name: string) {
 
 describe('health screens', () => {
   it('an admin sees a mailbox paused with its reason, resumes it past the warning, and finds the resume in the Overview and the audit log', async () => {
-    const { box } = await pausedMailbox()
+    const { box } = await pausedMailbox(deps)
     const reason = `Paused mailbox ${box.address}: 5 hard bounces in its last 5 sends (threshold 5).`
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
     const errors = watchErrors(page)
@@ -174,7 +166,7 @@ describe('health screens', () => {
   })
 
   it('a viewer sees the pause and its reason but no resume, and a resume posted anyway is refused', async () => {
-    const { box } = await pausedMailbox()
+    const { box } = await pausedMailbox(deps)
     const page = await browser.newPage()
     const errors = watchErrors(page)
     await signInAs(page, TEST_VIEWER)

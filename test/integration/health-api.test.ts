@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { Lead } from '../../src/shared/domain/entities'
 import { handleApi } from '../../src/shared/http/api.server'
 import type { ApiRequest } from '../../src/shared/http/json.server'
-import { envelope, eventFor, hardBounces, scriptedFeedbackFile, senders, sentLead } from '../support/feedback-world'
+import { envelope, eventFor, pausedMailbox, scriptedFeedbackFile, senders, sentLead } from '../support/feedback-world'
 import { signSnsMessage, snsCertificateFetch, snsConfirmation, snsNotification, TEST_SNS_TOPIC_ARN } from '../support/sns-signing'
 import { apiHeaders, directDeps, get, world } from '../support/world'
 import { parseFeedbackBody } from '../../src/shared/domain/ses-event'
@@ -12,21 +12,12 @@ import { testLead, setupEvent } from '../support/factories'
 const deps = directDeps()
 scriptedFeedbackFile(deps, 'Health API tests')
 
-/** Pauses a fresh mailbox through five scripted hard bounces; returns it with its domain and campaign. */
-async function pausedMailbox() {
-  // Two mailboxes in the campaign, four on the domain: only the mailbox pauses.
-  const world = await senders(deps, 4, 2)
-  const box = world.boxes[0]!
-  await hardBounces(deps, world.campaign, box, 5)
-  expect((await deps.senders.getMailbox(box.id))!.value.status).toBe('paused')
-  return { ...world, box }
-}
 
 const api = (path: string, init: RequestInit = {}) => get(path, { ...init, headers: { ...apiHeaders(), ...(init.headers ?? {}) } })
 
 describe('JSON API: mailboxes and domains with their health', () => {
   it('GET /api/mailboxes and /api/domains show health state, counters and the pause reason', async () => {
-    const { box, domain } = await pausedMailbox()
+    const { box, domain } = await pausedMailbox(deps)
     const mailboxes = (await (await api('/api/mailboxes')).json()) as { items: { id: string; status: string; healthState: string; pauseReason: string; counters: Record<string, unknown> }[] }
     expect(mailboxes.items.find((m) => m.id === box.id)).toMatchObject({
       status: 'paused',
@@ -40,7 +31,7 @@ describe('JSON API: mailboxes and domains with their health', () => {
   })
 
   it('POST /api/mailboxes/:id/resume resumes with a warning while the cause is present, audited; a second resume is refused', async () => {
-    const { box } = await pausedMailbox()
+    const { box } = await pausedMailbox(deps)
     const res = await api(`/api/mailboxes/${encodeURIComponent(box.id)}/resume`, { method: 'POST' })
     expect(res.status).toBe(200)
     expect(await res.json()).toEqual({ status: 'active', warning: expect.stringContaining('The cause is still present: 5 hard bounces in its last 5 sends') })

@@ -127,3 +127,12 @@ export async function hardBounces(deps: AppDeps, campaign: Campaign, box: Mailbo
     await processFeedback(deps, parsed.event)
   }
 }
+
+/** A fresh mailbox paused by five hard bounces: two mailboxes in the campaign, four on the domain, so only the mailbox pauses. */
+export async function pausedMailbox(deps: AppDeps) {
+  const world = await senders(deps, 4, 2)
+  const box = world.boxes[0]!
+  await hardBounces(deps, world.campaign, box, 5)
+  expect((await deps.senders.getMailbox(box.id))!.value.status).toBe('paused')
+  return { ...world, box }
+}

@@ -16,7 +16,7 @@ import type { GateDeps } from '../../src/shared/services/gate'
 import type { IntakeLeadStore, RuleSource } from '../../src/shared/services/intake'
 import type { ImportQueue, ImportStore } from '../../src/shared/services/lead-import'
 import type { Clock, IdSource } from '../../src/shared/services/ports'
-import type { OutgoingEmail, PulseDeps, SendOutcome, SendRecord, StoredVerification } from '../../src/shared/services/pulse'
+import type { ChainView, OutgoingEmail, PulseDeps, SendOutcome, SendRecord, StoredVerification } from '../../src/shared/services/pulse'
 import { testLead } from './factories'
 import type { RuleStore } from '../../src/shared/services/routing-rules'
 import type { SettingsStore } from '../../src/shared/services/settings'
@@ -416,21 +416,12 @@ export function memoryImportQueue(): MemoryImportQueue {
 // ---------------------------------------------------------------------------------------------------
 // Campaign controls, the gate and the send loop (pulse).
 
-/** The pulse chain of one campaign, as the campaigns table keeps it beside the campaign. */
-export interface ChainState {
-  chainId: string | null
-  running: boolean
-  cursor: string | null
-  lastMailboxId: string | null
-  waitingFor: string | null
-  /**
-   * The token the chain's next pulse must carry; null until the chain's first move (its id stands for
-   * it). Optional here so tests can set a chain without it; `chain()` reads it as null, as DynamoDB does.
-   */
-  pulseToken?: string | null
-  /** When the chain last moved or started (optional, as in DynamoDB where older chains have none). */
-  movedAt?: string | null
-}
+/**
+ * The pulse chain of one campaign, as the campaigns table keeps it beside the campaign. `pulseToken` and
+ * `movedAt` are optional here so tests can set a chain without them; `chain()` reads them as null, as
+ * DynamoDB does.
+ */
+export type ChainState = ChainView
 
 const NO_CHAIN: ChainState = { chainId: null, running: false, cursor: null, lastMailboxId: null, waitingFor: null, pulseToken: null }
 
