@@ -15,7 +15,7 @@
  * each workspace gets an instance of its own (a copy of the build in bench/results/overview/), with
  * ARC_SANDBOX pointing at that workspace's DynamoDB Local for its first request.
  */
-import { copyFileSync, mkdirSync } from 'node:fs'
+import { cpSync, mkdirSync, rmSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { pathToFileURL } from 'node:url'
@@ -198,12 +198,14 @@ async function prepare(size: number, port: number, now: Date, log: (msg: string)
   const cookieHeader = (await cookie.serialize(token)).split(';')[0]!
 
   // A module instance of the server build of its own, whose appDeps (built on its first request) reads
-  // this workspace's DynamoDB Local: a copy of the build under another name (a query string on the same
-  // file gives the same instance under tsx). The build imports only packages and node: modules, so a copy
-  // inside the project resolves them as the original does.
-  const copy = join(RESULTS_DIR, 'overview', `server-${size}.mjs`)
-  mkdirSync(dirname(copy), { recursive: true })
-  copyFileSync(join(ROOT, 'build', 'server', 'index.js'), copy)
+  // this workspace's DynamoDB Local: a copy of the build (its entry and the chunks it loads on first use)
+  // in a folder of its own (a query string on the same file gives the same instance under tsx). The build
+  // imports only packages and node: modules, so a copy inside the project resolves them as the original does.
+  const folder = join(RESULTS_DIR, 'overview', `server-${size}`)
+  rmSync(folder, { recursive: true, force: true })
+  mkdirSync(dirname(folder), { recursive: true })
+  cpSync(join(ROOT, 'build', 'server'), folder, { recursive: true })
+  const copy = join(folder, 'index.js')
   const build = (await import(pathToFileURL(copy).href)) as ServerBuild
   const handler = createRequestHandler(build, 'production')
   const side: Side = {
