@@ -96,7 +96,7 @@ export default function Overview() {
           label={`Verification pass rate, last ${o.rateWindowDays} days`}
           value={percent(o.verification.rate, 1)}
           testId="verification-rate"
-          hint={`${o.verification.part} of ${o.verification.whole} checked addresses passed. Counted from sends (passed) and leads skipped after verification (failed); a rare skip for a template that could not be personalised counts as failed.`}
+          hint={`${o.verification.part} of ${o.verification.whole} just-in-time checks passed (each check whose answer was used for a send or a skip).`}
         />
         <Stat label={`Open rate, last ${o.rateWindowDays} days`} value={percent(o.opens.rate, 1)} testId="open-rate" hint="display only — opens are unreliable (privacy proxies)" />
       </div>

@@ -51,6 +51,7 @@ describe('the send loop', () => {
     const tag = Date.now()
     const good = [`one.${tag}@acme.example.com`, `two.${tag}@acme.example.com`]
     const { deps, id, pulses } = await runningCampaign([good[0]!, `bad.${tag}@invalid.test`, good[1]!])
+    const overallBefore = (await deps.metrics.days('overall', 'all', [dayOf(new Date())]))[0]!
     const results: PulseResult[] = []
     for (let i = 0; i < 4; i++) results.push(await pulse(deps, pulses.at(-1)!.pulse))
     expect(results.map((r) => r.kind)).toEqual(['sent', 'skipped', 'sent', 'idle'])
@@ -75,6 +76,9 @@ describe('the send loop', () => {
     const skipped = (await deps.audit.forEntity('lead', `${id}-l1`, 1)).items[0]
     expect(skipped).toMatchObject({ action: 'skipped_invalid', sentence: expect.stringContaining('Invalid') })
     expect((await deps.metrics.days('campaign', id, [dayOf(new Date())]))[0]!.sends).toBe(2)
+    // The verification pass rate's counters: three checks used, two passed (the sends).
+    const overall = (await deps.metrics.days('overall', 'all', [dayOf(new Date())]))[0]!
+    expect([overall.verified - overallBefore.verified, overall.verify_passed - overallBefore.verify_passed]).toEqual([3, 2])
   })
 
   it('never sends a lead twice, even with two pulses of the chain at once', async () => {

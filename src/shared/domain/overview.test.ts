@@ -93,17 +93,17 @@ describe('buildOverview', () => {
 
   describe('verification pass rate', () => {
     it.each([
-      // [label, sends (passed and sent), verified (skipped after verification), expected]
+      // [label, verified (every check whose answer was used), verify_passed, expected]
       ['nothing verified yet', 0, 0, { part: 0, whole: 0, rate: null }],
-      ['every check passed', 40, 0, { part: 40, whole: 40, rate: 1 }],
-      ['one in five failed', 40, 10, { part: 40, whole: 50, rate: 0.8 }],
-      ['every check failed', 0, 7, { part: 0, whole: 7, rate: 0 }],
-    ])('%s', (_label, sends, verified, expected) => {
-      expect(verificationShare({ sends, verified })).toEqual(expected)
+      ['every check passed', 40, 40, { part: 40, whole: 40, rate: 1 }],
+      ['one in five failed', 50, 40, { part: 40, whole: 50, rate: 0.8 }],
+      ['every check failed', 7, 0, { part: 0, whole: 7, rate: 0 }],
+    ])('%s', (_label, verified, passed, expected) => {
+      expect(verificationShare({ verified, verify_passed: passed })).toEqual(expected)
     })
 
-    it('sums sends and failed verifications over the rate window, ignoring verify_passed (the send loop never counts it)', () => {
-      const days = [day('2026-11-20', { sends: 30, verified: 5, verify_passed: 99 }), day('2026-11-21', { sends: 10, verified: 5 })]
+    it('sums checks and passes over the rate window; sends alone do not count (only their checks do)', () => {
+      const days = [day('2026-11-20', { sends: 30, verified: 35, verify_passed: 30 }), day('2026-11-21', { sends: 99, verified: 15, verify_passed: 10 })]
       expect(buildOverview(totals, days, DEFAULT_SETTINGS).verification).toEqual({ part: 40, whole: 50, rate: 0.8 })
     })
   })

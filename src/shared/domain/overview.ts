@@ -66,20 +66,12 @@ const share = (part: number, whole: number): Share => ({ part, whole, rate: whol
 const capShare = (sends: number, cap: number) => (cap > 0 ? sends / cap : 0)
 
 /**
- * The verification pass rate from day counters, as honestly as the send loop counts it today:
- * - every lead that reaches the send step is verified first, and only a lead that passed (or a risky one a
- *   person chose to send to) is sent, so `sends` counts the passes;
- * - a lead skipped after verification adds 1 to `verified` (send-store `skip`), so `verified` counts the
- *   failures. It also counts the rare lead whose address passed but whose template could not be
- *   personalised, which makes this rate a slight underestimate;
- * - `verify_passed` is never incremented by the send loop, so it is not read here. If the send loop starts
- *   counting every check in `verified` and every pass in `verify_passed`, this becomes
- *   `share(verify_passed, verified)`.
- * Sends SES rejected outright count in neither, and an address verified once a day for two campaigns
- * counts twice: it is a rate of checks made, not of distinct addresses.
+ * The verification pass rate from day counters: `verified` counts every just-in-time check whose answer
+ * was used (a send or a skip), `verify_passed` those that passed. An address verified once a day for two
+ * campaigns counts once per use; a send SES rejected outright still counts its (passed) check.
  */
-export function verificationShare(counters: { sends: number; verified: number }): Share {
-  return share(counters.sends, counters.sends + counters.verified)
+export function verificationShare(counters: { verified: number; verify_passed: number }): Share {
+  return share(counters.verify_passed, counters.verified)
 }
 
 /**
@@ -114,7 +106,7 @@ export function buildOverview(
     rateWindowDays: window.length,
     bounce: rateVs(sum('hard_bounces'), sends, settings.account.pauseBounceRate, settings.account.pauseBounceMinSends),
     complaint: rateVs(sum('complaints'), sends, settings.account.pauseComplaintRate, settings.account.pauseComplaintMinSends),
-    verification: verificationShare({ sends, verified: sum('verified') }),
+    verification: verificationShare({ verified: sum('verified'), verify_passed: sum('verify_passed') }),
     // Every Open event counts, repeat opens and privacy-proxy prefetches included, so this can pass 100%.
     opens: share(sum('opens'), sends),
     series: days.slice(-SERIES_DAYS).map((d) => ({ day: d.day, sends: d.counters.sends, hardBounces: d.counters.hard_bounces, complaints: d.counters.complaints })),

@@ -79,7 +79,8 @@ export interface PulseDeps {
     claim(record: SendRecord): Promise<'claimed' | 'exists'>
     release(record: SendRecord): Promise<void>
     settle(record: SendRecord, event: AuditEvent, counters: { scope: 'overall' | 'campaign' | 'mailbox' | 'domain'; id: string; day: string }[]): Promise<'settled' | 'changed'>
-    skip(record: SendRecord, event: AuditEvent, counters: { scope: 'overall'; id: string; day: string }[]): Promise<'skipped' | 'exists'>
+    /** `passed`: the address passed verification (the lead was skipped for another reason). */
+    skip(record: SendRecord, event: AuditEvent, counters: { scope: 'overall'; id: string; day: string; passed?: boolean }[]): Promise<'skipped' | 'exists'>
     verification(email: string): Promise<StoredVerification | null>
     saveVerification(email: string, v: StoredVerification): Promise<void>
   }
@@ -308,7 +309,7 @@ export async function pulse(deps: PulseDeps, message: { campaignId: string; chai
   const html = campaign.htmlTemplate ? render(campaign.htmlTemplate, true) : null
   if (!subject.ok || !text.ok || (html && !html.ok)) {
     const reason = !subject.ok ? subject.reason : !text.ok ? text.reason : html && !html.ok ? html.reason : ''
-    return skipLead(ctx, campaign, { ...here, cursor: next.cursor, waitingFor: null }, lead, `the template cannot be personalised for this lead: ${reason}`, verification)
+    return skipLead(ctx, campaign, { ...here, cursor: next.cursor, waitingFor: null }, lead, `the template cannot be personalised for this lead: ${reason}`, verification, true)
   }
   // A subject is one line: a line break from a lead's data must not reach the header.
   const subjectLine = subject.text.replace(/[\r\n]+/g, ' ').trim()
@@ -405,7 +406,7 @@ export async function pulse(deps: PulseDeps, message: { campaignId: string; chai
 }
 
 /** A lead that will not be sent: recorded, audited, and the chain moves on at once with no delay. */
-async function skipLead(ctx: ChainContext, campaign: Campaign, position: Position, lead: Lead, reason: string, verification: StoredVerification | null): Promise<PulseResult> {
+async function skipLead(ctx: ChainContext, campaign: Campaign, position: Position, lead: Lead, reason: string, verification: StoredVerification | null, passed = false): Promise<PulseResult> {
   const { deps } = ctx
   const now = deps.clock.now()
   const record: SendRecord = { campaignId: campaign.id, leadId: lead.id, sendId: deps.ids.next(), state: 'skipped_invalid', mailboxId: null, claimedAt: now.toISOString(), reason }
@@ -417,7 +418,7 @@ async function skipLead(ctx: ChainContext, campaign: Campaign, position: Positio
     sentence: `Skipped ${lead.email} in campaign "${campaign.name}": ${reason}.`,
     details: { campaignId: campaign.id, ...(verification ? { verifier: verification.raw } : {}) },
   })
-  await deps.sends.skip(record, event, verification ? [{ scope: 'overall', id: 'all', day: dayOf(now) }] : [])
+  await deps.sends.skip(record, event, verification ? [{ scope: 'overall', id: 'all', day: dayOf(now), ...(passed ? { passed } : {}) }] : [])
   await moveOn(ctx, position, 0)
   return { kind: 'skipped', leadId: lead.id, reason }
 }

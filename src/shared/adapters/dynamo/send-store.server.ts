@@ -6,6 +6,15 @@ import { isConditionFailure, transact, type Db, type TransactItem } from './db.s
 import { INDEX, keys } from './keys'
 import { metricsDayAdd } from './metrics-store.server'
 
+/**
+ * What a sent email adds to a scope's day. Every send was verified just in time and passed, so the
+ * account-wide counter also counts a check and a pass (the Overview's verification pass rate); skips add
+ * their check (and a pass when the address passed but the lead was skipped for another reason).
+ */
+function sentCounters(scope: 'overall' | 'campaign' | 'mailbox' | 'domain') {
+  return scope === 'overall' ? { sends: 1, verified: 1, verify_passed: 1 } : { sends: 1 }
+}
+
 /** One more send in the mailbox's signal window (its "last N sends" count), in the send's own transaction. */
 function signalWindowSend(db: Db, mailboxId: string): TransactItem {
   return { Update: { TableName: db.table('metrics'), Key: keys.signalWindow(mailboxId), UpdateExpression: 'ADD sends :one', ExpressionAttributeValues: { ':one': 1 } } }
@@ -74,7 +83,7 @@ export function dynamoSends(db: Db) {
           },
         },
         auditPut(db, event),
-        ...counters.flatMap((c) => metricsDayAdd(db, c.scope, c.id, c.day, { sends: 1 }) ?? []),
+        ...counters.flatMap((c) => metricsDayAdd(db, c.scope, c.id, c.day, sentCounters(c.scope)) ?? []),
         ...(record.state === 'sent' && record.mailboxId ? [signalWindowSend(db, record.mailboxId)] : []),
       ]
       try {
@@ -100,7 +109,7 @@ export function dynamoSends(db: Db) {
             },
           },
           auditPut(db, event),
-          ...counters.flatMap((c) => metricsDayAdd(db, c.scope, c.id, c.day, { sends: 1 }) ?? []),
+          ...counters.flatMap((c) => metricsDayAdd(db, c.scope, c.id, c.day, sentCounters(c.scope)) ?? []),
           ...(record.mailboxId ? [signalWindowSend(db, record.mailboxId)] : []),
         ])
         return 'confirmed'
@@ -111,7 +120,7 @@ export function dynamoSends(db: Db) {
     },
 
     /** Records a lead that will not be sent (invalid address, render failure) with its audit event. */
-    async skip(record: SendRecord, event: AuditEvent, counters: { scope: 'overall'; id: string; day: string; verified?: boolean }[]): Promise<'skipped' | 'exists'> {
+    async skip(record: SendRecord, event: AuditEvent, counters: { scope: 'overall'; id: string; day: string; passed?: boolean }[]): Promise<'skipped' | 'exists'> {
       try {
         await transact(db, [
           {
@@ -122,7 +131,7 @@ export function dynamoSends(db: Db) {
             },
           },
           auditPut(db, event),
-          ...counters.flatMap((c) => metricsDayAdd(db, c.scope, c.id, c.day, { verified: 1 }) ?? []),
+          ...counters.flatMap((c) => metricsDayAdd(db, c.scope, c.id, c.day, { verified: 1, ...(c.passed ? { verify_passed: 1 } : {}) }) ?? []),
         ])
         return 'skipped'
       } catch (err) {
