@@ -46,6 +46,7 @@ import { fmtInt, fmtMs, fmtPct, fmtRate, fmtX, table } from './format'
 import { latencyStats, type LatencyStats } from './intake'
 import { benchLead, leadOf } from './leads-data'
 import { median } from './stats'
+import { fixturePath } from '../test/support/contracts'
 
 /** Apart from `npm start`, the tests (5599) and the other benchmarks (5591-5594, health 5596-5597, overview 5588-5589). */
 export const FEEDBACK_PORT = 5595
@@ -89,7 +90,7 @@ export const KIND_LABEL: Record<EventKind, string> = {
 /** Kinds that start from a send of their own; the others (opens, complaints) follow a delivered send. */
 const OWN_SEND: ReadonlySet<EventKind> = new Set(['delivery', 'transient', 'delay', 'hard_bounce'])
 
-const SES_EVENT_FIXTURES = join(__dirname, '../../shared/contracts/fixtures/ses/events')
+const SES_EVENT_FIXTURES = fixturePath('ses', 'events')
 const fixtureCache = new Map<string, Record<string, unknown>>()
 function fixture(name: string): Record<string, unknown> {
   let f = fixtureCache.get(name)

@@ -9,8 +9,9 @@ import { pushHeldToSmartlead } from '../../src/shared/services/smartlead-sender'
 import { setupEvent, testLead } from '../support/factories'
 import { scriptedFeedbackFile } from '../support/feedback-world'
 import { admin, directDeps, get, postForm, signIn, TEST_VIEWER, world } from '../support/world'
+import { fixturePath } from '../support/contracts'
 
-const FIXTURES = join(import.meta.dirname, '../../../shared/contracts/fixtures/smartlead')
+const FIXTURES = fixturePath('smartlead')
 const fixture = (name: string) => JSON.parse(readFileSync(join(FIXTURES, name), 'utf8')) as Record<string, unknown>
 // Smartlead campaigns never pulse through SES; a Start still enqueues one (it ends at once), kept here.
 const pulses: unknown[] = []

@@ -10,12 +10,13 @@ import { setupEvent, testLead } from './factories'
 import { engageAccountBrake, releaseAccountBrake } from '../../src/shared/services/account-brake'
 import { parseFeedbackBody } from '../../src/shared/domain/ses-event'
 import { processFeedback } from '../../src/shared/services/feedback'
+import { fixturePath } from './contracts'
 
 /**
  * A scripted world for feedback and health tests on DynamoDB Local: senders of their own, leads whose
  * email went out, and SES events (from the contract's fixtures) aimed at those sends.
  */
-export const SES_EVENT_FIXTURES = join(import.meta.dirname, '../../../shared/contracts/fixtures/ses/events')
+export const SES_EVENT_FIXTURES = fixturePath('ses', 'events')
 export const sesFixture = (name: string) => JSON.parse(readFileSync(join(SES_EVENT_FIXTURES, name), 'utf8')) as Record<string, unknown>
 
 let n = 0

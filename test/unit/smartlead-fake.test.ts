@@ -3,8 +3,9 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { smartleadAddLeadsResponseSchema, smartleadCampaignSchema, smartleadEmailAccountsSchema } from '../../src/shared/domain/smartlead'
 import { account, DEMO_SMARTLEAD_ACCOUNT_IDS, DEMO_SMARTLEAD_CAMPAIGN_ID, startFakeSmartlead, type FakeSmartlead, type FakeSmartleadOptions } from '../fakes/smartlead'
+import { fixturePath } from '../support/contracts'
 
-const FIXTURES = join(import.meta.dirname, '../../../shared/contracts/fixtures/smartlead')
+const FIXTURES = fixturePath('smartlead')
 const fixture = (name: string): unknown => JSON.parse(readFileSync(join(FIXTURES, name), 'utf8'))
 
 const KEY = 'fake-smartlead-key'

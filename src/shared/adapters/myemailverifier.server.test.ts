@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it, vi } from 'vitest'
 import { createVerifier, VerifierConfigError, VerifierUnavailableError, type VerifierOptions } from './myemailverifier.server'
+import { fixturePath } from '../../../test/support/contracts'
 
-const FIXTURES = join(import.meta.dirname, '../../../../shared/contracts/fixtures/myemailverifier')
+const FIXTURES = fixturePath('myemailverifier')
 const fixture = (name: string): unknown => JSON.parse(readFileSync(join(FIXTURES, `${name}.json`), 'utf8'))
 /** Error fixtures wrap the body with the HTTP status the contract expects: `{ _http: { status }, body }`. */
 const errorFixture = (name: string) => fixture(name) as { _http: { status: number }; body: unknown }

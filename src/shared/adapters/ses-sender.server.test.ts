@@ -4,8 +4,9 @@ import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { classifySendError, createSesSender, formatFrom, sanitiseTag, type OutgoingMessage, type SendOutcome } from './ses-sender.server'
+import { fixturePath } from '../../../test/support/contracts'
 
-const FIXTURES = join(import.meta.dirname, '../../../../shared/contracts/fixtures/ses/sendemail')
+const FIXTURES = fixturePath('ses', 'sendemail')
 type Fixture = { _http: { status: number; headers: Record<string, string> }; body: unknown }
 const fixture = (path: string) => JSON.parse(readFileSync(join(FIXTURES, path), 'utf8')) as Fixture
 

@@ -4,8 +4,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { DEMO_SMARTLEAD_CAMPAIGN_ID, startFakeSmartlead, type FakeSmartlead, type FakeSmartleadOptions } from '../../../test/fakes/smartlead'
 import type { SmartleadLeadInput } from '../domain/smartlead'
 import { createSmartleadClient, SmartleadUnavailableError, type SmartleadClientOptions } from './smartlead.server'
+import { fixturePath } from '../../../test/support/contracts'
 
-const FIXTURES = join(import.meta.dirname, '../../../../shared/contracts/fixtures/smartlead')
+const FIXTURES = fixturePath('smartlead')
 const fixture = (name: string): unknown => JSON.parse(readFileSync(join(FIXTURES, name), 'utf8'))
 
 // Characters that URL encoding changes, so a leak in either form is caught.

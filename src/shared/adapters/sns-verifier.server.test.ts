@@ -14,6 +14,7 @@ import {
 } from '../../../test/support/sns-signing'
 import { parseSnsMessage } from '../domain/sns-message'
 import { createSnsVerifier, httpsFetchText, SnsUnavailableError, type FetchText, type SnsVerifierOptions, type VerifiedSnsMessage } from './sns-verifier.server'
+import { fixturePath } from '../../../test/support/contracts'
 
 const OTHER_ALLOWED_TOPIC = 'arn:aws:sns:us-east-1:123456789012:drason-ses-events-2'
 const NOT_ALLOWED_TOPIC = 'arn:aws:sns:us-east-1:123456789012:someone-elses-topic'
@@ -125,7 +126,7 @@ describe('verify: refusals', () => {
   })
 
   it('refuses the contract fixtures: their signatures are examples, not SNS signatures', async () => {
-    const dir = join(import.meta.dirname, '../../../../shared/contracts/fixtures/ses/sns')
+    const dir = fixturePath('ses', 'sns')
     const names = readdirSync(dir).filter((f) => f.endsWith('.body.json'))
     expect(names.length).toBeGreaterThanOrEqual(5)
     for (const name of names) {
@@ -145,7 +146,7 @@ describe('verify: refusals', () => {
   })
 
   it('refuses a fixture made fresh, with the test certificate at its URL, as a bad signature', async () => {
-    const text = readFileSync(join(import.meta.dirname, '../../../../shared/contracts/fixtures/ses/sns/notification-bounce.body.json'), 'utf8')
+    const text = readFileSync(fixturePath('ses', 'sns', 'notification-bounce.body.json'), 'utf8')
     const parsed = parseSnsMessage(text)
     if (!parsed.ok) throw new Error('fixture')
     // Its topic allowed, its Timestamp moved to now, its certificate URL serving a valid certificate:

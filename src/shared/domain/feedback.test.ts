@@ -3,8 +3,9 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { classifyFeedback, SEND_STATE_RANK, type ClassifiedFeedback } from './feedback'
 import { parseFeedbackBody, type SesEvent } from './ses-event'
+import { fixturePath } from '../../../test/support/contracts'
 
-const FIXTURES = join(import.meta.dirname, '../../../../shared/contracts/fixtures/ses')
+const FIXTURES = fixturePath('ses')
 const read = (p: string) => readFileSync(join(FIXTURES, p), 'utf8')
 const json = (p: string) => JSON.parse(read(p)) as Record<string, unknown>
 

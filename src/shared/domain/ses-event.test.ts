@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { drasonTags, parseFeedbackBody } from './ses-event'
+import { fixturePath } from '../../../test/support/contracts'
 
-const fixtures = join(__dirname, '../../../../shared/contracts/fixtures/ses')
+const fixtures = fixturePath('ses')
 const read = (p: string) => readFileSync(join(fixtures, p), 'utf8')
 
 describe('parseFeedbackBody', () => {

@@ -20,8 +20,9 @@ import {
   type SmartleadEmailAccount,
   type SmartleadLeadInput,
 } from './smartlead'
+import { fixturePath } from '../../../test/support/contracts'
 
-const FIXTURES = join(__dirname, '../../../../shared/contracts/fixtures/smartlead')
+const FIXTURES = fixturePath('smartlead')
 const fixture = (name: string): unknown => JSON.parse(readFileSync(join(FIXTURES, name), 'utf8'))
 /** Error fixtures wrap the body: `{ _http: { status, headers }, body }`. */
 const errorBody = (name: string) => (fixture(name) as { body: unknown }).body

@@ -14,8 +14,9 @@ import {
   topicArnSchema,
   type SnsMessage,
 } from './sns-message'
+import { fixturePath } from '../../../test/support/contracts'
 
-const FIXTURES = join(import.meta.dirname, '../../../../shared/contracts/fixtures/ses/sns')
+const FIXTURES = fixturePath('ses', 'sns')
 const bodies = readdirSync(FIXTURES).filter((f) => f.endsWith('.body.json'))
 const read = (name: string) => readFileSync(join(FIXTURES, name), 'utf8')
 function fixture(name: string): SnsMessage {
