@@ -20,6 +20,8 @@ function signalWindowSend(db: Db, mailboxId: string): TransactItem {
   return { Update: { TableName: db.table('metrics'), Key: keys.signalWindow(mailboxId), UpdateExpression: 'ADD sends :one', ExpressionAttributeValues: { ':one': 1 } } }
 }
 
+type DayCounters = { scope: 'overall' | 'campaign' | 'mailbox' | 'domain'; id: string; day: string }[]
+
 /**
  * Sends: one item per lead and campaign. The claim is a conditional put (a lead is claimed for a
  * campaign once, ever), so no path can send the same lead twice; every later state change is
@@ -27,6 +29,33 @@ function signalWindowSend(db: Db, mailboxId: string): TransactItem {
  */
 export function dynamoSends(db: Db) {
   const table = db.table('sendclaims')
+  /**
+   * A send from one state to its next, with its audit event and counters, in one transaction conditional
+   * on the same send id still being in `from`. A send that went out counts in its mailbox's signal window.
+   * False when it had moved already.
+   */
+  const moveSend = async (record: SendRecord, from: 'sending' | 'unknown', event: AuditEvent, counters: DayCounters): Promise<boolean> => {
+    try {
+      await transact(db, [
+        {
+          Put: {
+            TableName: table,
+            Item: { ...keys.send(record.campaignId, record.leadId), ...keys.sendByState(record.state, record.claimedAt), send: record },
+            ConditionExpression: '#send.#sendId = :id AND #send.#state = :from',
+            ExpressionAttributeNames: { '#send': 'send', '#sendId': 'sendId', '#state': 'state' },
+            ExpressionAttributeValues: { ':id': record.sendId, ':from': from },
+          },
+        },
+        auditPut(db, event),
+        ...counters.flatMap((c) => metricsDayAdd(db, c.scope, c.id, c.day, sentCounters(c.scope)) ?? []),
+        ...(record.state === 'sent' && record.mailboxId ? [signalWindowSend(db, record.mailboxId)] : []),
+      ])
+      return true
+    } catch (err) {
+      if (isConditionFailure(err)) return false
+      throw err
+    }
+  }
   return {
     async get(campaignId: string, leadId: string): Promise<SendRecord | null> {
       const out = await db.doc.send(new GetCommand({ TableName: table, Key: keys.send(campaignId, leadId), ConsistentRead: true }))
@@ -71,52 +100,13 @@ export function dynamoSends(db: Db) {
      * Moves a claimed send to its outcome with its audit event and day counters in one transaction.
      * Conditional on the same send id still being `sending`.
      */
-    async settle(record: SendRecord, event: AuditEvent, counters: { scope: 'overall' | 'campaign' | 'mailbox' | 'domain'; id: string; day: string }[]): Promise<'settled' | 'changed'> {
-      const items: TransactItem[] = [
-        {
-          Put: {
-            TableName: table,
-            Item: { ...keys.send(record.campaignId, record.leadId), ...keys.sendByState(record.state, record.claimedAt), send: record },
-            ConditionExpression: '#send.#sendId = :id AND #send.#state = :sending',
-            ExpressionAttributeNames: { '#send': 'send', '#sendId': 'sendId', '#state': 'state' },
-            ExpressionAttributeValues: { ':id': record.sendId, ':sending': 'sending' },
-          },
-        },
-        auditPut(db, event),
-        ...counters.flatMap((c) => metricsDayAdd(db, c.scope, c.id, c.day, sentCounters(c.scope)) ?? []),
-        ...(record.state === 'sent' && record.mailboxId ? [signalWindowSend(db, record.mailboxId)] : []),
-      ]
-      try {
-        await transact(db, items)
-        return 'settled'
-      } catch (err) {
-        if (isConditionFailure(err)) return 'changed'
-        throw err
-      }
+    async settle(record: SendRecord, event: AuditEvent, counters: DayCounters): Promise<'settled' | 'changed'> {
+      return (await moveSend(record, 'sending', event, counters)) ? 'settled' : 'changed'
     },
 
     /** `unknown` -> `sent` from the SES Send event, counted then (it was not counted when it went unknown). */
-    async confirm(record: SendRecord, event: AuditEvent, counters: { scope: 'overall' | 'campaign' | 'mailbox' | 'domain'; id: string; day: string }[]): Promise<'confirmed' | 'changed'> {
-      try {
-        await transact(db, [
-          {
-            Put: {
-              TableName: table,
-              Item: { ...keys.send(record.campaignId, record.leadId), ...keys.sendByState(record.state, record.claimedAt), send: record },
-              ConditionExpression: '#send.#sendId = :id AND #send.#state = :unknown',
-              ExpressionAttributeNames: { '#send': 'send', '#sendId': 'sendId', '#state': 'state' },
-              ExpressionAttributeValues: { ':id': record.sendId, ':unknown': 'unknown' },
-            },
-          },
-          auditPut(db, event),
-          ...counters.flatMap((c) => metricsDayAdd(db, c.scope, c.id, c.day, sentCounters(c.scope)) ?? []),
-          ...(record.mailboxId ? [signalWindowSend(db, record.mailboxId)] : []),
-        ])
-        return 'confirmed'
-      } catch (err) {
-        if (isConditionFailure(err)) return 'changed'
-        throw err
-      }
+    async confirm(record: SendRecord, event: AuditEvent, counters: DayCounters): Promise<'confirmed' | 'changed'> {
+      return (await moveSend(record, 'unknown', event, counters)) ? 'confirmed' : 'changed'
     },
 
     /** Records a lead that will not be sent (invalid address, render failure) with its audit event. */
