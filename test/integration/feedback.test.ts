@@ -117,6 +117,17 @@ describe('feedback: at least once, in any order', () => {
     expect((await counters('mailbox', boxes[0]!.id)).hard_bounces).toBe(1)
   })
 
+  it('one bounce published by two topics (two SNS messages) counts once', async () => {
+    const { boxes, campaign } = await senders(deps, 1)
+    const { lead, send } = await sentLead(deps, campaign, boxes[0]!)
+    // The identity's notification topic and the configuration set's event destination both carry it.
+    const event = eventFor('bounce-permanent-general.json', lead, send)
+    expect(await feed(envelope(event))).toMatchObject({ outcome: 'applied' })
+    expect(await feed(envelope(event))).toMatchObject({ outcome: 'duplicate' })
+    expect((await counters('mailbox', boxes[0]!.id)).hard_bounces).toBe(1)
+    expect((await deps.feedback.window(boxes[0]!.id)).window.hardBounceMarks).toHaveLength(1)
+  })
+
   it('a Delivery after a Bounce leaves the send bounced; a Bounce after a Complaint leaves it complained', async () => {
     const { boxes, campaign } = await senders(deps, 1)
     const first = await sentLead(deps, campaign, boxes[0]!)

@@ -137,18 +137,33 @@ describe('classifyFeedback: every contract fixture', () => {
 describe('classifyFeedback: feedbackId (idempotency key)', () => {
   const bounce = json('events/bounce-permanent-general.json')
 
-  it('is the SNS MessageId for an enveloped event, the same on every redelivery', () => {
+  it('is the same for every copy of one bounce: SNS redeliveries, and the same bounce published by two topics', () => {
     const first = classify(envelope(bounce, 'msg-1'))
-    const again = classify(envelope(bounce, 'msg-1'))
-    expect(first.feedbackId).toBe('msg-1')
-    expect(again.feedbackId).toBe(first.feedbackId)
-    expect(classify(envelope(bounce, 'msg-2')).feedbackId).toBe('msg-2')
+    expect(first.feedbackId).toBe('0100018e2b7d0001-1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d-000000')
+    expect(classify(envelope(bounce, 'msg-1')).feedbackId).toBe(first.feedbackId)
+    // The identity's notification topic and the configuration set's event destination: two SNS messages.
+    expect(classify(envelope(bounce, 'msg-2')).feedbackId).toBe(first.feedbackId)
+    expect(classify(read('events/bounce-permanent-general.json')).feedbackId).toBe(first.feedbackId)
+  })
+
+  it('tells two different bounces apart even inside envelopes with one SNS MessageId', () => {
+    const other = { ...(bounce as { bounce: Record<string, unknown> }), bounce: { ...(bounce as { bounce: Record<string, unknown> }).bounce, feedbackId: 'another-feedback' } }
+    expect(classify(envelope(other, 'msg-1')).feedbackId).not.toBe(classify(envelope(bounce, 'msg-1')).feedbackId)
+  })
+
+  it('keys an enveloped event by its content, and one with no timestamp at all by its SNS MessageId', () => {
+    const send = json('events/send.json') as { mail: Record<string, unknown> }
+    expect(classify(envelope(send, 'sns-41')).feedbackId).toBe(classify(read('events/send.json')).feedbackId)
+    const bare = { ...send, mail: { ...send.mail, timestamp: undefined } }
+    expect(classify(envelope(bare, 'sns-42')).feedbackId).toBe('sns-42')
+    expect(classify(envelope(json('events/delivery.json'), 'sns-43')).feedbackId).toBe(classify(read('events/delivery.json')).feedbackId)
   })
 
   it('is the same for one SNS message whether it came by SQS or by HTTP', () => {
     const bySqs = classify(sqsBodies('sqs/receive-message.raw-delivery-off.json')[0]!)
     const byHttp = classify(read('sns/notification-bounce.body.json'))
-    expect(bySqs.feedbackId).toBe('22b80b92-fdea-4c2c-8f9d-bdfb0c7bf324')
+    expect(bySqs.kind).toBe('hard_bounce')
+    expect(bySqs.feedbackId).not.toBe('22b80b92-fdea-4c2c-8f9d-bdfb0c7bf324')
     expect(byHttp.feedbackId).toBe(bySqs.feedbackId)
   })
 
@@ -247,8 +262,10 @@ describe('classifyFeedback: malformed or unknown events are ignored, never throw
     expect(result.description.startsWith(description)).toBe(true)
   })
 
-  it('keeps the SNS MessageId as the key of an ignored event, so a redelivery is recognised', () => {
-    expect(classify(withBounce(undefined)).feedbackId).toBe('sns-malformed')
+  it('gives an ignored event a key that its redeliveries share, so a redelivery is recognised', () => {
+    const key = classify(withBounce(undefined)).feedbackId
+    expect(key).toBe('Bounce:0100018e2b7c0001-6f1d2c3b-9a8b-4c7d-8e9f-0a1b2c3d4e5f-000000:2025-03-10T14:00:00.512Z')
+    expect(classify(withBounce(undefined)).feedbackId).toBe(key)
   })
 
   it('accepts fields it does not know and informational fields of the wrong type', () => {

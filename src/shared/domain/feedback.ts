@@ -164,7 +164,8 @@ export function classifyFeedback(event: SesEvent): ClassifiedFeedback {
   const common = commonSchema.safeParse(own)
   const ownTimestamp = common.success ? common.data.timestamp : undefined
   const mail = mailSchema.safeParse(event.raw)
-  const occurredAt = ownTimestamp ?? (mail.success ? mail.data.mail?.timestamp : undefined) ?? null
+  const mailTimestamp = mail.success ? mail.data.mail?.timestamp : undefined
+  const occurredAt = ownTimestamp ?? mailTimestamp ?? null
 
   const verdict = judge(event.type, own)
   const effects = EFFECTS[verdict.kind]
@@ -174,7 +175,7 @@ export function classifyFeedback(event: SesEvent): ClassifiedFeedback {
     signal: effects.signal,
     suppress,
     sendState: effects.sendState,
-    feedbackId: feedbackIdOf(event, common.success ? common.data.feedbackId : undefined, occurredAt),
+    feedbackId: feedbackIdOf(event, common.success ? common.data.feedbackId : undefined, ownTimestamp, mailTimestamp),
     occurredAt,
     description: verdict.description,
     details: compact({ ...verdict.details, unreadableRecipients: unreadable.length > 0 ? unreadable : undefined }),
@@ -182,17 +183,21 @@ export function classifyFeedback(event: SesEvent): ClassifiedFeedback {
 }
 
 /**
- * The idempotency key. SNS delivers at least once and keeps the same MessageId on every retry (HTTP or
- * SQS), so with an envelope it is the one key that covers every event type. Raw delivery strips the
- * envelope and leaves no id of its own (the SQS MessageId changes when SNS redelivers), so then SES's
- * own feedbackId, which bounces and complaints carry; other events have none, and their type, SES
- * message id and SES timestamp are what stays the same between copies of one event (two opens of one
- * message differ in timestamp). Only bounce and complaint feedback ids are read: SES defines no other.
+ * The idempotency key: what stays the same between copies of one SES event. Copies come from SNS
+ * redeliveries (same SNS MessageId) but also from one bounce published twice, by the identity's
+ * notification topic and by the configuration set's event destination (two SNS messages, two
+ * MessageIds): keyed by the SNS MessageId, that bounce would count twice towards a pause. So the key is
+ * the event's own content first: SES's feedbackId, which bounces and complaints carry (the same in both
+ * forms); else the type, SES message id and the event's own timestamp (two opens of one message differ
+ * in timestamp; Send, Reject and Rendering Failure happen once per message and carry only the message's
+ * timestamp). Only an event with no timestamp at all falls back to the SNS MessageId. Only bounce and
+ * complaint feedback ids are read: SES defines no other.
  */
-function feedbackIdOf(event: SesEvent, sesFeedbackId: string | undefined, occurredAt: string | null): string {
-  if (event.snsMessageId !== null) return event.snsMessageId
+function feedbackIdOf(event: SesEvent, sesFeedbackId: string | undefined, ownTimestamp: string | undefined, mailTimestamp: string | undefined): string {
   if ((event.type === 'Bounce' || event.type === 'Complaint') && sesFeedbackId) return sesFeedbackId
-  return `${event.type}:${event.messageId}:${occurredAt ?? ''}`
+  const at = ownTimestamp ?? mailTimestamp
+  if (at) return `${event.type}:${event.messageId}:${at}`
+  return event.snsMessageId ?? `${event.type}:${event.messageId}:`
 }
 
 function judge(type: string, own: unknown): Verdict {
