@@ -135,7 +135,7 @@ export async function startWritesDynamo(port = WRITES_DYNAMO_PORT): Promise<Writ
 
 /**
  * One routing rule, as a workspace has: founders scoring 70+ go to a campaign, every other lead is held as
- * unrouted. Intake reads the rule set for every lead either way; with a rule, both outcomes occur.
+ * unrouted. Intake routes every lead by it (from a copy at most a second old); both outcomes occur.
  */
 async function seedRoutingRule(db: ReturnType<typeof createDb>): Promise<void> {
   const now = new Date()

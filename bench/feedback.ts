@@ -473,7 +473,7 @@ export async function captureSends(cap: ReturnType<typeof capturingDb>, sends: B
       lead: s.lead,
       event: stamp({ entityType: 'lead', entityId: s.lead.id, action: 'ingested', sentence: `Took in ${s.lead.email} from clay; routed to ${s.lead.campaignId}.` }, new Date(s.lead.createdAt)),
     }))
-    if ((await leads.insertMany(batch)) !== 'created') throw new Error('capturing lead inserts failed')
+    if ((await leads.insertMany(batch.map((b) => b.lead), batch.map((b) => b.event))) !== 'created') throw new Error('capturing lead inserts failed')
   }
   for (const s of sends) {
     if ((await store.claim({ ...s.sent, state: 'sending' })) !== 'claimed') throw new Error('capturing a claim failed')

@@ -3,6 +3,11 @@
  * writing the same rows with BatchWriteItem. The work runs in a child process (bench/import-child.ts,
  * bundled like a Lambda) so its peak RSS is the import's own, compared with the memory app.arc gives the
  * imports function.
+ *
+ * Both sides are sequential, one DynamoDB request in flight at a time: the import's chunks are processed
+ * one after another (as one imports Lambda takes its messages) and each chunk's writes one after another;
+ * the floor's BatchWriteItems likewise. A chunk's writes are its leads, 40 to a transaction with the one
+ * audit event recording them and the counter (decision 050), after one BatchGetItem per 100 rows.
  */
 import { spawn } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'

@@ -174,7 +174,7 @@ async function prepare(size: number, port: number, now: Date, log: (msg: string)
       lead,
       event: stampAuditEvent({ actor, entityType: 'lead', entityId: lead.id, action: 'ingested', sentence: `Took in ${lead.email} from clay.` }, `evt-${lead.id}`, new Date(lead.createdAt)),
     }))
-    if ((await store.insertMany(batch)) !== 'created') throw new Error('capturing lead inserts failed')
+    if ((await store.insertMany(batch.map((b) => b.lead), batch.map((b) => b.event))) !== 'created') throw new Error('capturing lead inserts failed')
     writer.add(cap.take().filter((w) => !(w.Put && w.Put.TableName === dynamo.names.audit)))
     if (writer.pendingItems >= 20_000) {
       void writer.flush()

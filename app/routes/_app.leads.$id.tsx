@@ -23,7 +23,20 @@ export default function LeadDetail() {
     ['Company', lead.company],
     ['Persona', lead.persona || '—'],
     ['Lead score', lead.leadScore ?? '—'],
-    ['Source', lead.source],
+    // An imported lead's own audit history starts at the gate: the import's page records its intake (decision 050).
+    [
+      'Source',
+      lead.importId ? (
+        <>
+          {lead.source} ·{' '}
+          <Link to={`/leads/imports/${lead.importId}`} className="text-indigo-700 underline" data-testid="lead-import">
+            import {lead.importId}
+          </Link>
+        </>
+      ) : (
+        lead.source
+      ),
+    ],
     ['Status', <Badge tone={healthTone(lead.status)}>{lead.status}</Badge>],
     ['Hold reason', lead.holdReason ?? '—'],
     ['Campaign', lead.campaignId ?? '—'],

@@ -51,6 +51,7 @@ export function buildDeps(
       ? import('./adapters/smartlead.server').then((m) => m.createSmartleadClient({ baseUrl: cfg.SMARTLEAD_BASE_URL, apiKey: cfg.SMARTLEAD_API_KEY!, clock: clockSource }))
       : Promise.resolve(null))
   const smartleadSecretHash = cfg.SMARTLEAD_WEBHOOK_SECRET ? hashToken(cfg.SMARTLEAD_WEBHOOK_SECRET) : null
+  const routing = dynamoRouting(db)
   const base = {
     db,
     config: cfg,
@@ -69,7 +70,9 @@ export function buildDeps(
     leads: dynamoLeads(db),
     campaigns: dynamoCampaigns(db),
     senders: dynamoSenders(db),
-    routing: dynamoRouting(db),
+    // The rules page reads and saves the stored set; intake routes by a copy at most 1 s old (decision 050).
+    routing,
+    rules: { get: routing.recent },
     imports: dynamoImports(db),
     importQueue: overrides.importQueue ?? arcImportQueue,
     pulseQueue: overrides.pulseQueue ?? arcPulseQueue,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { AuditEvent } from '../../src/shared/domain/audit'
 import type { Lead } from '../../src/shared/domain/entities'
+import { leadIdFor } from '../../src/shared/domain/lead-id'
 import { DEFAULT_SETTINGS } from '../../src/shared/domain/settings'
 import { directDeps } from '../support/world'
 
@@ -21,7 +22,7 @@ function event(at: string, overrides: Partial<AuditEvent> = {}): AuditEvent {
 
 function lead(email: string): Lead {
   return {
-    id: `lead-${Date.now()}-${++seq}`,
+    id: leadIdFor(email),
     email,
     fullName: 'Test Person',
     firstName: 'Test',
@@ -84,7 +85,7 @@ describe('the audit log in DynamoDB Local', () => {
 })
 
 describe('transactions', () => {
-  it('writes a lead, its email claim, its audit event and its counter together', async () => {
+  it('writes a lead (its id is its address: the lead is its own claim), its audit event and its counter together', async () => {
     const deps = directDeps()
     const before = await deps.metrics.totals('overall', 'all')
     const l = lead(`tx-${Date.now()}@example.com`)
@@ -92,6 +93,7 @@ describe('transactions', () => {
     expect(await deps.leads.insert(l, e)).toBe('created')
     expect(await deps.leads.get(l.id)).toEqual(l)
     expect(await deps.leads.idForEmail(l.email)).toBe(l.id)
+    expect(await deps.leads.idForEmail(`not-${l.email}`)).toBeNull()
     expect((await deps.audit.forEntity('lead', l.id, 5)).items.map((x) => x.id)).toEqual([e.id])
     expect((await deps.metrics.totals('overall', 'all')).leads_held).toBe(before.leads_held + 1)
   })
@@ -99,14 +101,44 @@ describe('transactions', () => {
   it('writes nothing at all when one part fails (a second lead with the same address)', async () => {
     const deps = directDeps()
     const email = `dup-${Date.now()}@example.com`
-    await deps.leads.insert(lead(email), event(new Date().toISOString()))
+    const first = lead(email)
+    await deps.leads.insert(first, event(new Date().toISOString(), { entityId: first.id }))
     const before = await deps.metrics.totals('overall', 'all')
-    const second = lead(email)
+    const second = { ...lead(email), fullName: 'Someone Else', source: 'csv' as const }
     const e = event(new Date().toISOString(), { entityId: second.id })
     expect(await deps.leads.insert(second, e)).toBe('duplicate')
-    expect(await deps.leads.get(second.id)).toBeNull()
-    expect((await deps.audit.forEntity('lead', second.id, 5)).items).toEqual([])
+    expect(await deps.leads.get(first.id)).toEqual(first)
+    expect((await deps.audit.forEntity('lead', first.id, 5)).items.map((x) => x.id)).not.toContain(e.id)
     expect(await deps.metrics.totals('overall', 'all')).toEqual(before)
+  })
+
+  it('writes a batch of leads with its events and one summed counter, or nothing when one address is taken', async () => {
+    const deps = directDeps()
+    const tag = Date.now()
+    const taken = lead(`batch-taken-${tag}@example.com`)
+    await deps.leads.insert(taken, event(new Date().toISOString(), { entityId: taken.id }))
+    const batch = [lead(`batch-a-${tag}@example.com`), lead(`batch-b-${tag}@example.com`)]
+    const e = event(new Date().toISOString(), { entityType: 'import', entityId: `imp-${tag}`, action: 'leads_imported' })
+    const before = await deps.metrics.totals('overall', 'all')
+    expect(await deps.leads.insertMany([...batch, taken], [e])).toBe('duplicate')
+    expect(await deps.leads.getMany(batch.map((l) => l.id))).toEqual([])
+    expect((await deps.audit.forEntity('import', `imp-${tag}`, 5)).items).toEqual([])
+    expect(await deps.metrics.totals('overall', 'all')).toEqual(before)
+
+    expect(await deps.leads.insertMany(batch, [e])).toBe('created')
+    const found = await deps.leads.getMany([...batch.map((l) => l.id), leadIdFor(`batch-none-${tag}@example.com`), taken.id])
+    expect(found.map((l) => l.id).sort()).toEqual([...batch, taken].map((l) => l.id).sort())
+    expect((await deps.audit.forEntity('import', `imp-${tag}`, 5)).items.map((x) => x.id)).toEqual([e.id])
+    expect((await deps.metrics.totals('overall', 'all')).leads_held).toBe(before.leads_held + 2)
+  })
+
+  it('reads more than one BatchGetItem of leads (over 100 ids)', async () => {
+    const deps = directDeps()
+    const tag = Date.now()
+    const leads = Array.from({ length: 3 }, (_, i) => lead(`getmany-${tag}-${i}@example.com`))
+    expect(await deps.leads.insertMany(leads, [])).toBe('created')
+    const ids = [...Array.from({ length: 150 }, (_, i) => leadIdFor(`getmany-none-${tag}-${i}@example.com`)), ...leads.map((l) => l.id)]
+    expect((await deps.leads.getMany(ids)).map((l) => l.id).sort()).toEqual(leads.map((l) => l.id).sort())
   })
 
   it('refuses a settings save from a stale version and leaves the stored settings alone', async () => {

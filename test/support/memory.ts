@@ -6,6 +6,7 @@
 import type { AuditEvent, EntityType } from '../../src/shared/domain/audit'
 import type { AccountBrake, Campaign, Domain, Lead, Mailbox, Role, RoutingRule, User } from '../../src/shared/domain/entities'
 import type { AccountBrakeStore } from '../../src/shared/services/account-brake'
+import { leadIdFor } from '../../src/shared/domain/lead-id'
 import type { ImportJob, RowError } from '../../src/shared/domain/lead-import'
 import type { Page } from '../../src/shared/domain/page'
 import { DEFAULT_SETTINGS, type Settings } from '../../src/shared/domain/settings'
@@ -196,53 +197,67 @@ export function memorySettingsStore(initial: Settings = DEFAULT_SETTINGS, initia
 // Lead intake, routing rules and imports.
 
 export interface MemoryLeadStore extends IntakeLeadStore {
-  /** By id. */
+  /** By id. An intake lead's id is derived from its address, so this map is also the address claim. */
   leads: Map<string, Lead>
-  /** Normalised address → lead id: the email claim the real store writes with each lead. */
-  claims: Map<string, string>
   /** Audit events written with each successful insert or enrichment update (one transaction in DynamoDB). */
   events: AuditEvent[]
-  /** Successful writes (inserts and enrichment updates). */
+  /** Successful writes (inserts, batches and enrichment updates). */
   writes: number
+  /** Leads per successful insertMany, in order (the batching an import does). */
+  batches: number[]
+  /** The id of the lead stored for a normalised address, as the DynamoDB store answers it. */
+  idForEmail(email: string): Promise<string | null>
   /**
-   * Make the next insert lose a race: just before it, another request takes the address with `winner`
-   * (lead and claim), as if it had committed between this request's `idForEmail` and `insert`.
+   * Make the next insert (or batch) lose a race: just before it, another request stores `winner` (its id
+   * derived from its address), as if it had committed between this request's read and its write.
    */
   loseNextInsertTo(winner: Lead): void
 }
 
 export function memoryLeads(initial: Lead[] = []): MemoryLeadStore {
   const leads = new Map(initial.map((l) => [l.id, structuredClone(l)]))
-  const claims = new Map(initial.map((l) => [l.email, l.id]))
   let racer: Lead | null = null
+  const race = () => {
+    if (racer) leads.set(racer.id, racer)
+    racer = null
+  }
   const store: MemoryLeadStore = {
     leads,
-    claims,
     events: [],
     writes: 0,
+    batches: [],
     loseNextInsertTo: (winner) => {
       racer = structuredClone(winner)
     },
     async insert(lead, event) {
-      if (racer) {
-        leads.set(racer.id, racer)
-        claims.set(racer.email, racer.id)
-        racer = null
-      }
-      // The claim and the lead are conditional puts in one transaction: either both are written or neither.
-      if (claims.has(lead.email) || leads.has(lead.id)) return 'duplicate'
+      race()
+      // A conditional put on the lead's key, with its event, in one transaction.
+      if (leads.has(lead.id)) return 'duplicate'
       leads.set(lead.id, structuredClone(lead))
-      claims.set(lead.email, lead.id)
       store.events.push(structuredClone(event))
       store.writes += 1
+      return 'created'
+    },
+    async insertMany(batch, events) {
+      race()
+      // One transaction: any key taken (or the same key twice) and nothing is written.
+      if (batch.some((l) => leads.has(l.id)) || new Set(batch.map((l) => l.id)).size !== batch.length) return 'duplicate'
+      for (const lead of batch) leads.set(lead.id, structuredClone(lead))
+      store.events.push(...structuredClone(events))
+      store.writes += 1
+      store.batches.push(batch.length)
       return 'created'
     },
     async get(id) {
       const lead = leads.get(id)
       return lead ? structuredClone(lead) : null
     },
+    async getMany(ids) {
+      return ids.flatMap((id) => (leads.has(id) ? [structuredClone(leads.get(id)!)] : []))
+    },
     async idForEmail(email) {
-      return claims.get(email) ?? null
+      const id = leadIdFor(email)
+      return leads.has(id) ? id : null
     },
     async updateEnrichment(lead, enrichment, event) {
       const stored = leads.get(lead.id)

@@ -32,6 +32,8 @@ export interface Lead {
    * passes it by.
    */
   queuedAt?: string | null
+  /** The import that created the lead (CSV/XLSX): its audit event is the import's, not the lead's (decision 050). */
+  importId?: string
 }
 
 export const CAMPAIGN_STATUSES = ['draft', 'active', 'paused', 'aborted', 'completed'] as const

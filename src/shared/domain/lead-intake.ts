@@ -171,8 +171,12 @@ function sortProblems(problems: Problem[]): Problem[] {
   return [...problems].sort((a, b) => rank(a.field) - rank(b.field))
 }
 
-/** Pure: the stored lead for a validated intake, before routing. */
-export function newHeldLead(input: IntakeLead, source: LeadSource, id: string, now: Date): Lead {
+/**
+ * Pure: the stored lead for a validated intake, before routing. `id` is `leadIdFor(input.email)` (the
+ * caller computes it: this module is also loaded by the browser, which has no SHA-256 of its own);
+ * `importId` names the import a file's lead came from.
+ */
+export function newHeldLead(input: IntakeLead, source: LeadSource, id: string, now: Date, importId?: string): Lead {
   return {
     id,
     email: input.email,
@@ -189,6 +193,7 @@ export function newHeldLead(input: IntakeLead, source: LeadSource, id: string, n
     campaignId: null,
     holdReason: null,
     createdAt: now.toISOString(),
+    ...(importId ? { importId } : {}),
   }
 }
 

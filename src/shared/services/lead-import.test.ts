@@ -3,7 +3,7 @@ import type { RoutingRule } from '../domain/entities'
 import { validateLead } from '../domain/lead-intake'
 import { CHUNK_ROWS, rowToRecord, type ColumnMapping } from '../domain/lead-import'
 import { fixedClock, memoryCampaigns, memoryImportQueue, memoryImports, memoryLeads, memoryRules, sequentialIds } from '../../../test/support/memory'
-import { ingestLead } from './intake'
+import { ingestLead, ingestMany } from './intake'
 import { createImport, previewRows, processImportChunk, startImport } from './lead-import'
 
 const admin = { type: 'user', id: 'admin@drason.test' } as const
@@ -26,7 +26,7 @@ function world() {
   const importQueue = memoryImportQueue()
   const deps = {
     leads,
-    routing: memoryRules(rules, 1),
+    rules: memoryRules(rules, 1),
     clock: fixedClock(NOW),
     ids: sequentialIds('id'),
     imports,
@@ -235,8 +235,11 @@ describe('processImportChunk', () => {
     expect(byEmail('priya@acme.in')).toMatchObject({ fullName: 'Priya Sharma', company: 'Acme, Inc.', source: 'csv', leadScore: 85, campaignId: 'finance', enrichment: { City: 'Pune' } })
     expect(byEmail('arjun@beta.in')).toMatchObject({ persona: 'cto', leadScore: null, campaignId: null, holdReason: 'no routing rule matched', enrichment: {} })
     expect(byEmail('meera@gamma.in')).toMatchObject({ persona: '', enrichment: { City: 'Chennai' } })
-    // Imported leads are attributed to the person who uploaded the file.
-    expect(w.leads.events.map((e) => [e.action, e.actor])).toEqual(Array(3).fill(['ingested', admin]))
+    // One audit event on the import records the batch, attributed to the person who uploaded the file;
+    // each lead keeps the import's id (decision 050).
+    expect(w.leads.events.map((e) => [e.action, e.entityType, e.entityId, e.actor])).toEqual([['leads_imported', 'import', job.id, admin]])
+    expect(w.leads.events[0]!.details!.leads).toEqual([...w.leads.leads.values()].map((l) => ({ id: l.id, email: l.email, campaignId: l.campaignId, holdReason: l.holdReason })))
+    expect([...w.leads.leads.values()].map((l) => l.importId)).toEqual([job.id, job.id, job.id])
     expect(await w.imports.get(job.id)).toMatchObject({ status: 'done', counts: { done: 3, imported: 3, existing: 0, errors: 0, blank: 0 } })
   })
 
@@ -311,19 +314,36 @@ describe('processImportChunk', () => {
     expect(w.imports.events.filter((e) => e.action === 'import_finished')).toHaveLength(1)
   })
 
+  const validRows = (job: { headers: string[]; mapping: ColumnMapping }, rows: string[][]) =>
+    rows.map((cells) => {
+      const checked = validateLead(rowToRecord(job.headers, cells, job.mapping), 'row')
+      if (!checked.ok) throw new Error('row should be valid')
+      return checked.lead
+    })
+
   it('after a crash mid-chunk, finds the rows taken in before as existing: nothing lost, nothing doubled', async () => {
     const w = world()
     const job = await started(w, csv(HEADER, ...goodLines))
-    // The first attempt took in two rows, then died before marking the chunk done.
+    // Someone took in two of the rows one by one, then the attempt died before marking the chunk done.
     const chunk = (await w.imports.chunk(job.id, 0))!
-    for (const cells of chunk.rows.slice(0, 2)) {
-      const checked = validateLead(rowToRecord(job.headers, cells, job.mapping), 'row')
-      if (!checked.ok) throw new Error('row should be valid')
-      await ingestLead(w.deps, checked.lead, 'csv', admin)
-    }
+    for (const lead of validRows(job, chunk.rows.slice(0, 2))) await ingestLead(w.deps, lead, 'csv', admin)
     expect(await processAll(w)).toEqual(['processed'])
     expect(await w.imports.get(job.id)).toMatchObject({ status: 'done', counts: { done: 3, imported: 1, existing: 2, errors: 0, blank: 0 } })
     expect(w.leads.leads.size).toBe(3)
+  })
+
+  it('after a crash between two batches of a chunk, writes only the rest; every lead is named by exactly one import event', async () => {
+    const w = world()
+    const job = await started(w, csv(HEADER, ...goodLines))
+    // The first attempt wrote its first batch (two rows, as ingestMany writes them), then died.
+    const chunk = (await w.imports.chunk(job.id, 0))!
+    await ingestMany(w.deps, validRows(job, chunk.rows.slice(0, 2)), 'csv', admin, { importId: job.id })
+    expect(await processAll(w)).toEqual(['processed'])
+    expect(await w.imports.get(job.id)).toMatchObject({ status: 'done', counts: { done: 3, imported: 1, existing: 2, errors: 0, blank: 0 } })
+    expect(w.leads.leads.size).toBe(3)
+    expect(w.leads.batches).toEqual([2, 1])
+    const named = w.leads.events.filter((e) => e.action === 'leads_imported').flatMap((e) => (e.details!.leads as { id: string }[]).map((l) => l.id))
+    expect(named.sort()).toEqual([...w.leads.leads.keys()].sort())
   })
 
   it('finishes the job with the last chunk only, whatever order the chunks come in', async () => {

@@ -96,8 +96,8 @@ export async function startImport(deps: ImportDeps, actor: Actor, id: string, ma
 
 /**
  * Step 3 (queue): one chunk. Rows already taken in by an interrupted earlier attempt come back as
- * existing leads (the address claim makes intake idempotent); the chunk's counts are added once, in the
- * same write that marks it done.
+ * existing leads (a lead's id is its address, so intake is idempotent); the chunk's counts are added
+ * once, in the same write that marks it done.
  */
 export async function processImportChunk(deps: ImportDeps, message: { importId: string; chunk: number }): Promise<'processed' | 'skipped'> {
   const job = await deps.imports.get(message.importId)
@@ -105,9 +105,9 @@ export async function processImportChunk(deps: ImportDeps, message: { importId: 
   const chunk = await deps.imports.chunk(message.importId, message.chunk)
   if (!chunk || chunk.done) return 'skipped'
   const actor: Actor = { type: 'user', id: job.createdBy }
-  // The rules are read once per chunk, not once per row (they cannot usefully change mid-chunk).
-  const rules = await deps.routing.get()
-  const chunkDeps: ImportDeps = { ...deps, routing: { get: async () => rules } }
+  // One rule set for the whole chunk (read once, not once per row): its rows are routed alike.
+  const rules = await deps.rules.get()
+  const chunkDeps: ImportDeps = { ...deps, rules: { get: async () => rules } }
   const counts = { imported: 0, existing: 0, errors: 0, blank: 0 }
   const errors: RowError[] = []
   const valid: IntakeLead[] = []
@@ -125,8 +125,8 @@ export async function processImportChunk(deps: ImportDeps, message: { importId: 
     }
     valid.push(checked.lead)
   }
-  // The valid rows are written a batch per transaction (a re-upload falls back to one by one).
-  for (const result of await ingestMany(chunkDeps, valid, job.kind, actor, job.campaignId ? { campaignId: job.campaignId } : {})) {
+  // Stored addresses are found with one read; new ones are written a batch per transaction (ingestMany).
+  for (const result of await ingestMany(chunkDeps, valid, job.kind, actor, { importId: job.id, ...(job.campaignId ? { campaignId: job.campaignId } : {}) })) {
     if (result.created) counts.imported++
     else counts.existing++
   }

@@ -1,5 +1,6 @@
 import { stampAuditEvent, type AuditEvent, type NewAuditEvent } from '../domain/audit'
 import type { Campaign, Domain, Lead, Mailbox, RoutingRule } from '../domain/entities'
+import { leadIdFor } from '../domain/lead-id'
 import { pickOne, seededRandom } from '../domain/random'
 import { route } from '../domain/routing'
 import type { Clock, IdSource } from './ports'
@@ -150,7 +151,8 @@ export async function seedDemo(deps: SeedDeps, leadCount = 300): Promise<SeedSum
     const campaignId = decision.matched ? decision.campaignId : null
     const email = `${first}.${last}.${i}@${company.toLowerCase().replace(/[^a-z]+/g, '')}.example.com`.toLowerCase()
     const lead: Lead = {
-      id: deps.ids.next(),
+      // As every intake path does: the id is the address's, so the demo leads are found by address too.
+      id: leadIdFor(email),
       email,
       fullName: `${first} ${last}`,
       firstName: first,

@@ -181,15 +181,49 @@ export function dynamoSenders(db: Db) {
   }
 }
 
-export function dynamoRouting(db: Db) {
+/**
+ * How long intake may route by a rule set it has already read (decision 050). A webhook lead otherwise
+ * pays a read of the rule set every time (a third of its DynamoDB time). One second bounds the staleness
+ * to about the time a person takes to go from saving rules to sending a lead, and a save in the same
+ * process clears the copy at once.
+ */
+export const RECENT_RULES_MS = 1000
+
+/**
+ * The ordered rule set. `get` always reads it (the rules page and its optimistic-concurrency version need
+ * the stored value); `recent` is for routing, and may answer a copy read less than `maxAgeMs` ago by this
+ * process. `now` is a monotonic clock in milliseconds (tests pass their own).
+ */
+export function dynamoRouting(db: Db, options: { maxAgeMs?: number; now?: () => number } = {}) {
+  const maxAgeMs = options.maxAgeMs ?? RECENT_RULES_MS
+  const now = options.now ?? (() => performance.now())
+  let copy: { readAt: number; value: Promise<{ rules: RoutingRule[]; version: number }> } | null = null
+  const get = async (): Promise<{ rules: RoutingRule[]; version: number }> => {
+    const out = await db.doc.send(new GetCommand({ TableName: db.table('routing'), Key: keys.ruleset() }))
+    return { rules: (out.Item?.rules as RoutingRule[] | undefined) ?? [], version: Number(out.Item?.version ?? 0) }
+  }
   return {
-    async get(): Promise<{ rules: RoutingRule[]; version: number }> {
-      const out = await db.doc.send(new GetCommand({ TableName: db.table('routing'), Key: keys.ruleset() }))
-      return { rules: (out.Item?.rules as RoutingRule[] | undefined) ?? [], version: Number(out.Item?.version ?? 0) }
+    get,
+    /** The rule set as read at most `maxAgeMs` ago (one read shared by the requests that arrive meanwhile). */
+    recent(): Promise<{ rules: RoutingRule[]; version: number }> {
+      const at = now()
+      if (copy && at - copy.readAt < maxAgeMs) return copy.value
+      const value = get()
+      const mine = { readAt: at, value }
+      copy = mine
+      // A failed read is not kept: the next call reads again.
+      value.catch(() => {
+        if (copy === mine) copy = null
+      })
+      return value
     },
     /** The whole ordered set in one conditional write: a reorder is atomic and concurrent edits conflict. */
     async save(rules: RoutingRule[], expectedVersion: number, event: AuditEvent): Promise<SaveResult> {
-      return versionedPut(db, 'routing', { ...keys.ruleset(), rules }, expectedVersion, event)
+      // Whatever the outcome, this process's copy may now be old: the next routing reads the stored set.
+      copy = null
+      const result = await versionedPut(db, 'routing', { ...keys.ruleset(), rules }, expectedVersion, event)
+      copy = null
+      return result
     },
   }
 }

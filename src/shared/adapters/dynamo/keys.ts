@@ -3,7 +3,8 @@
  * Layout (table: item -> pk / sk, indexes):
  *   leads:       lead profile      LEAD#<id> / PROFILE        byStatus gsi1 STATUS#<status> / <createdAt>#<id>
  *                                                             byCampaign gsi2 CAMPAIGN#<id>#<status> / <queuedAt or createdAt>#<id>
- *                email claim       EMAIL#<email> / EMAIL       (uniqueness of a normalised address)
+ *                (the id is derived from the normalised address, domain/lead-id.ts: the profile item is
+ *                also the address's uniqueness claim, decision 050)
  *   routing:     the ordered set   RULESET / CURRENT
  *   campaigns:   campaign          CAMPAIGN#<id> / CAMPAIGN   byList gsi1 CAMPAIGNS / <name>#<id>
  *                pulse chain       CAMPAIGN#<id> / CHAIN      (the one running send loop, its cursor)
@@ -52,7 +53,6 @@ export const keys = {
     gsi2sk: `${queuedAt}#${id}`,
   }),
   leadCampaignPartition: (campaignId: string, status: LeadStatus) => `CAMPAIGN#${campaignId}#${status}`,
-  leadEmail: (email: string) => ({ pk: `EMAIL#${email}`, sk: 'EMAIL' }),
 
   ruleset: () => ({ pk: 'RULESET', sk: 'CURRENT' }),
 

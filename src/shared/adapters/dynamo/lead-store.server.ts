@@ -1,7 +1,8 @@
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb'
+import { BatchGetCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb'
 import * as z from 'zod'
 import type { AuditEvent } from '../../domain/audit'
 import type { Lead, LeadStatus } from '../../domain/entities'
+import { leadIdFor } from '../../domain/lead-id'
 import type { Page } from '../../domain/page'
 import { auditPut } from './audit-store.server'
 import { decodeCursor, encodeCursor, isConditionFailure, transact, type Db, type TransactItem } from './db.server'
@@ -18,6 +19,8 @@ function toItem(lead: Lead): Record<string, unknown> {
   }
 }
 const fromItem = (item: Record<string, unknown>): Lead => item.lead as Lead
+// BatchGetItem takes at most 100 keys per request.
+const BATCH_GET_KEYS = 100
 
 export function dynamoLeads(db: Db) {
   /**
@@ -47,23 +50,27 @@ export function dynamoLeads(db: Db) {
       throw err
     }
   }
-  // DynamoDB takes at most 100 items in a transaction: 3 per lead plus the counter.
-  const MAX_LEADS_PER_TRANSACTION = 33
-  const insertAll = async (batch: { lead: Lead; event: AuditEvent }[]): Promise<'created' | 'duplicate'> => {
-    if (batch.length === 0) return 'created'
-    if (batch.length > MAX_LEADS_PER_TRANSACTION) throw new Error(`at most ${MAX_LEADS_PER_TRANSACTION} leads per transaction`)
+  // DynamoDB takes at most 100 items in one transaction.
+  const MAX_TRANSACTION_ITEMS = 100
+  /**
+   * New leads, the audit events that record them and one counter change summed over them, in one
+   * transaction. Each lead is put only if its key is free: the id is derived from the address
+   * (domain/lead-id.ts), so the lead item is the address claim and no other item is needed (decision 050).
+   */
+  const insertAll = async (leads: Lead[], events: AuditEvent[]): Promise<'created' | 'duplicate'> => {
+    if (leads.length === 0) return 'created'
     const counts: Record<string, number> = {}
-    const items: TransactItem[] = batch.flatMap(({ lead, event }) => {
+    for (const lead of leads) {
       counts[`leads_${lead.status}`] = (counts[`leads_${lead.status}`] ?? 0) + 1
       if (lead.status === 'held' && lead.holdReason === NO_RULE_MATCHED) counts.leads_unrouted = (counts.leads_unrouted ?? 0) + 1
-      return [
-        { Put: { TableName: db.table('leads'), Item: { ...keys.leadEmail(lead.email), leadId: lead.id }, ConditionExpression: 'attribute_not_exists(pk)' } },
-        { Put: { TableName: db.table('leads'), Item: toItem(lead), ConditionExpression: 'attribute_not_exists(pk)' } },
-        auditPut(db, event),
-      ]
-    })
+    }
+    const items: TransactItem[] = [
+      ...leads.map((lead): TransactItem => ({ Put: { TableName: db.table('leads'), Item: toItem(lead), ConditionExpression: 'attribute_not_exists(pk)' } })),
+      ...events.map((event) => auditPut(db, event)),
+    ]
     const counter = metricsTotalAdd(db, 'overall', 'all', counts)
     if (counter) items.push(counter)
+    if (items.length > MAX_TRANSACTION_ITEMS) throw new Error(`${items.length} items in one transaction; DynamoDB takes at most ${MAX_TRANSACTION_ITEMS}`)
     try {
       await transact(db, items)
       return 'created'
@@ -95,17 +102,35 @@ export function dynamoLeads(db: Db) {
   }
   return {
     /**
-     * Creates a lead, claims its normalised address, records the audit event and counts it, all in one
-     * transaction. Returns `duplicate` when the address already belongs to a lead (nothing is written).
+     * Creates a lead with its audit event and counts it, in one transaction of three items. Returns
+     * `duplicate` when a lead with this id (so, for an intake lead, this address) exists: nothing is written.
      */
-    insert: (lead: Lead, event: AuditEvent): Promise<'created' | 'duplicate'> => insertAll([{ lead, event }]),
+    insert: (lead: Lead, event: AuditEvent): Promise<'created' | 'duplicate'> => insertAll([lead], [event]),
 
     /**
-     * Several new leads in one transaction (imports): every lead, address claim and audit event, and one
-     * counter change summed over them. If any address is taken, nothing is written (`duplicate`) and the
-     * caller takes those leads one by one.
+     * Several new leads in one transaction (imports) with the audit event(s) recording them and one counter
+     * change summed over them. If any of the ids is taken, nothing is written (`duplicate`) and the caller
+     * takes those leads one by one.
      */
-    insertMany: (batch: { lead: Lead; event: AuditEvent }[]): Promise<'created' | 'duplicate'> => insertAll(batch),
+    insertMany: (leads: Lead[], events: AuditEvent[]): Promise<'created' | 'duplicate'> => insertAll(leads, events),
+
+    /**
+     * The stored leads among `ids` (any order; missing ids are left out), 100 keys per BatchGetItem. An
+     * eventually consistent read is enough: it only saves work, the conditional put is what decides.
+     */
+    async getMany(ids: string[]): Promise<Lead[]> {
+      const found: Lead[] = []
+      const unique = [...new Set(ids)]
+      for (let i = 0; i < unique.length; i += BATCH_GET_KEYS) {
+        let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = { [db.table('leads')]: { Keys: unique.slice(i, i + BATCH_GET_KEYS).map((id) => keys.lead(id)) } }
+        while (request && Object.keys(request).length) {
+          const out = await db.doc.send(new BatchGetCommand({ RequestItems: request }))
+          for (const item of out.Responses?.[db.table('leads')] ?? []) found.push(fromItem(item))
+          request = out.UnprocessedKeys as typeof request
+        }
+      }
+      return found
+    },
 
     /** The campaign's next active (queued) leads after the chain's cursor, in queue order, with their cursors. */
     nextActive: (campaignId: string, after: string | null, limit: number) => campaignLeads(campaignId, 'active', after, limit),
@@ -187,9 +212,11 @@ export function dynamoLeads(db: Db) {
       return out.Item ? fromItem(out.Item) : null
     },
 
+    /** The id of the lead with this normalised address, if there is one (the id is computed; one read checks it). */
     async idForEmail(email: string): Promise<string | null> {
-      const out = await db.doc.send(new GetCommand({ TableName: db.table('leads'), Key: keys.leadEmail(email) }))
-      return out.Item ? String(out.Item.leadId) : null
+      const id = leadIdFor(email)
+      const out = await db.doc.send(new GetCommand({ TableName: db.table('leads'), Key: keys.lead(id), ProjectionExpression: 'pk' }))
+      return out.Item ? id : null
     },
 
     /** The first lead routed to a campaign (a realistic sample for template previews), or null. */
