@@ -222,7 +222,9 @@ describe('feedback → health: each escalation step from a scripted stream of se
       await feed(envelope(eventFor('bounce-permanent-general.json', s.lead, s.send)))
       const brake = await deps.account.brake()
       expect(brake).toMatchObject({ engaged: true, signal: 'hard_bounce_rate', by: 'health' })
-      expect(brake!.sentence).toMatch(/^Paused all sending: the account's hard-bounce rate is .+ over the last 7 days; threshold 0\.01%\)\.$/)
+      // The account counts afresh from a person's last release (decision 021): 7 days, or 1 when an earlier
+      // test file released the brake today (the order of files is not fixed).
+      expect(brake!.sentence).toMatch(/^Paused all sending: the account's hard-bounce rate is .+ over the last (?:7 days|1 day); threshold 0\.01%\)\.$/)
     } finally {
       await releaseAccountBrake(deps, TESTER)
       const now = await deps.settingsStore.get()

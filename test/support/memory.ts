@@ -17,7 +17,7 @@ import type { GateDeps } from '../../src/shared/services/gate'
 import type { IntakeLeadStore, RuleSource } from '../../src/shared/services/intake'
 import type { ImportQueue, ImportStore } from '../../src/shared/services/lead-import'
 import type { Clock, IdSource } from '../../src/shared/services/ports'
-import type { ChainView, OutgoingEmail, PulseDeps, SendOutcome, SendRecord, StoredVerification } from '../../src/shared/services/pulse'
+import type { ChainView, OutgoingEmail, PulseDeps, SendOutcome, SendRecord } from '../../src/shared/services/pulse'
 import { testLead } from './factories'
 import type { RuleStore } from '../../src/shared/services/routing-rules'
 import type { SettingsStore } from '../../src/shared/services/settings'
@@ -449,6 +449,7 @@ export interface MemoryCampaignStore extends ControlStore {
   transitions: number
   list(): Promise<Campaign[]>
   chain(id: string): Promise<ChainState>
+  withChain: PulseDeps['campaigns']['withChain']
   /** The chain cursor the pulse moves (`PulseDeps['chainCursor']`). */
   cursor: PulseDeps['chainCursor']
   /** Make the next transition lose a race: another writer saves first, so the version has moved on. */
@@ -485,6 +486,10 @@ export function memoryCampaignStore(initial: Campaign[] = [], chains: Record<str
       const found = chainMap.get(id) ?? NO_CHAIN
       return { ...found, pulseToken: found.pulseToken ?? null }
     },
+    async withChain(id) {
+      const found = campaigns.get(id)
+      return { campaign: found ? structuredClone(found) : null, chain: await store.chain(id) }
+    },
     async transition(campaign, expectedVersion, event, _previous, chain) {
       const stored = campaigns.get(campaign.id)
       if (stored && raced) {
@@ -501,13 +506,27 @@ export function memoryCampaignStore(initial: Campaign[] = [], chains: Record<str
       return 'saved'
     },
     cursor: {
-      async advance(campaignId, chainId, cursor, lastMailboxId, waitingFor, token, at) {
+      async advance(campaignId, chainId, cursor, lastMailboxId, waitingFor, token, at, preverified) {
         const current = chainMap.get(campaignId)
         if (!current || current.chainId !== chainId || !current.running) return 'stale'
         // Like the DynamoDB update: only the pulse the chain expects may move it (the chain id stands for the first).
         if (token && (current.pulseToken ?? current.chainId) !== token.expected) return 'stale'
-        chainMap.set(campaignId, { ...current, cursor, lastMailboxId, waitingFor, ...(token ? { pulseToken: token.next } : {}), ...(at ? { movedAt: at } : {}) })
+        chainMap.set(campaignId, {
+          ...current,
+          cursor,
+          lastMailboxId,
+          waitingFor,
+          ...(token ? { pulseToken: token.next } : {}),
+          ...(at ? { movedAt: at } : {}),
+          ...(preverified ? { preverified: structuredClone(preverified) } : {}),
+        })
         return 'moved'
+      },
+      async notePreverified(campaignId, chainId, token, verification) {
+        const current = chainMap.get(campaignId)
+        if (!current || current.chainId !== chainId || !current.running || current.pulseToken !== token) return 'stale'
+        chainMap.set(campaignId, { ...current, preverified: structuredClone(verification) })
+        return 'noted'
       },
     },
   }
@@ -613,6 +632,7 @@ export interface MemorySenders {
   mailboxes: Map<string, Mailbox>
   domainList: Domain[]
   getMailbox(id: string): Promise<{ value: Mailbox } | null>
+  mailboxesById(ids: string[]): Promise<Mailbox[]>
   domains(): Promise<Domain[]>
 }
 
@@ -626,6 +646,9 @@ export function memorySenders(mailboxes: Mailbox[] = [], domains: Domain[] = [])
       const m = map.get(id)
       return m ? { value: structuredClone(m) } : null
     },
+    async mailboxesById(ids) {
+      return ids.flatMap((id) => (map.has(id) ? [structuredClone(map.get(id)!)] : []))
+    },
     async domains() {
       return structuredClone(domainList)
     },
@@ -637,23 +660,22 @@ export type CounterScope = 'overall' | 'campaign' | 'mailbox' | 'domain'
 export interface MemorySends {
   /** `campaignId|leadId` → the one send record of that lead in that campaign. */
   records: Map<string, SendRecord>
-  /** Address → the stored just-in-time verification. */
-  verifications: Map<string, StoredVerification>
   /** Audit events written with each settle and skip (one transaction each in DynamoDB). */
   events: AuditEvent[]
   /** `scope|id|day` → that day's counters (sends from settle, verified from skip). */
   days: Map<string, { sends: number; verified: number }>
   /** Sends counted for a scope on a day (what `PulseDeps['sendsOn']` and `GateDeps['sendsOn']` read). */
   sendsOn(scope: CounterScope, id: string, day: string): Promise<number>
+  /** Every scope's sends on a day at once (what `PulseDeps['sendsOnDay']` reads). */
+  sendsOnDay: PulseDeps['sendsOnDay']
   /** Sets a day's send count, as earlier sends would have. */
   seedSends(scope: CounterScope, id: string, day: string, sends: number): void
-  get: PulseDeps['sends']['get']
+  get(campaignId: string, leadId: string): Promise<SendRecord | null>
+  peek: PulseDeps['sends']['peek']
   claim: PulseDeps['sends']['claim']
   release: PulseDeps['sends']['release']
   settle: PulseDeps['sends']['settle']
   skip: PulseDeps['sends']['skip']
-  verification: PulseDeps['sends']['verification']
-  saveVerification: PulseDeps['sends']['saveVerification']
 }
 
 /**
@@ -663,7 +685,6 @@ export interface MemorySends {
  */
 export function memorySends(): MemorySends {
   const records = new Map<string, SendRecord>()
-  const verifications = new Map<string, StoredVerification>()
   const days = new Map<string, { sends: number; verified: number }>()
   const key = (campaignId: string, leadId: string) => `${campaignId}|${leadId}`
   const day = (scope: CounterScope, id: string, on: string) => {
@@ -678,11 +699,13 @@ export function memorySends(): MemorySends {
   }
   const store: MemorySends = {
     records,
-    verifications,
     events: [],
     days,
     async sendsOn(scope, id, on) {
       return days.get(`${scope}|${id}|${on}`)?.sends ?? 0
+    },
+    async sendsOnDay(on) {
+      return (scope, id) => days.get(`${scope}|${id}|${on}`)?.sends ?? 0
     },
     seedSends(scope, id, on, sends) {
       day(scope, id, on).sends = sends
@@ -690,6 +713,9 @@ export function memorySends(): MemorySends {
     async get(campaignId, leadId) {
       const record = records.get(key(campaignId, leadId))
       return record ? structuredClone(record) : null
+    },
+    async peek(campaignId, leadId) {
+      return store.get(campaignId, leadId)
     },
     async claim(record) {
       if (records.has(key(record.campaignId, record.leadId))) return 'exists'
@@ -712,13 +738,6 @@ export function memorySends(): MemorySends {
       store.events.push(structuredClone(event))
       for (const c of counters) day(c.scope, c.id, c.day).verified += 1
       return 'skipped'
-    },
-    async verification(email) {
-      const found = verifications.get(email)
-      return found ? structuredClone(found) : null
-    },
-    async saveVerification(email, verification) {
-      verifications.set(email, structuredClone(verification))
     },
   }
   return store

@@ -96,16 +96,15 @@ function world(options: WorldOptions = {}) {
     leads,
     senders,
     sends,
-    sendsOn: sends.sendsOn,
+    sendsOnDay: sends.sendsOnDay,
     audit,
     suppression,
-    account,
     verifier,
     sender,
     pulseQueue: queue,
     pauseCampaign: async (campaignId, reason) => void paused.push({ campaignId, reason }),
     unsubscribeUrl: (leadId, campaignId) => `https://drason.test/u/${campaignId}/${leadId}`,
-    settings: async () => structuredClone(settings),
+    settingsWithBrake: async () => ({ settings: structuredClone(settings), brake: await account.brake() }),
     clock,
     ids: sequentialIds('id'),
     random: options.random ?? seededRandom(7),
@@ -256,7 +255,17 @@ describe('pulse: sending the next lead', () => {
     const w = world(options)
     const result = (await pulse(w.deps, MESSAGE)) as Extract<PulseResult, { kind: 'sent' }>
     const next = await handedOver(w)
-    expect(await w.chain()).toEqual({ chainId: CHAIN, running: true, cursor: cursorOf(priya), lastMailboxId: 'mb-b', waitingFor: null, pulseToken: next.token, movedAt: w.clock.now().toISOString() })
+    expect(await w.chain()).toEqual({
+      chainId: CHAIN,
+      running: true,
+      cursor: cursorOf(priya),
+      lastMailboxId: 'mb-b',
+      waitingFor: null,
+      pulseToken: next.token,
+      movedAt: w.clock.now().toISOString(),
+      // The following lead, verified after the hand-over, for the pulse just handed over to.
+      preverified: expect.objectContaining({ email: 'lead2@acme.example', verdict: 'valid' }),
+    })
     const { minSeconds, maxSeconds } = baseCampaign().delay
     expect(result.delaySeconds).toBeGreaterThanOrEqual(minSeconds)
     expect(result.delaySeconds).toBeLessThanOrEqual(maxSeconds)
@@ -282,7 +291,8 @@ describe('pulse: sending the next lead', () => {
     const w = world(options)
     const first = (await pulse(w.deps, MESSAGE)) as Extract<PulseResult, { kind: 'sent' }>
     expect(w.verifier.calls).toEqual(['priya@acme.example', 'lead2@acme.example'])
-    expect(w.sends.verifications.get('lead2@acme.example')).toMatchObject({ verdict: 'valid', checkedAt: NOW })
+    // Kept on the chain, for the pulse the chain expects next (no verification item of its own).
+    expect((await w.chain()).preverified).toMatchObject({ email: 'lead2@acme.example', verdict: 'valid', checkedAt: NOW })
 
     w.clock.advance(first.delaySeconds * 1000)
     expect(await pulse(w.deps, latest(w))).toMatchObject({ kind: 'sent', leadId: 'L2' })
@@ -302,13 +312,13 @@ describe('pulse: sending the next lead', () => {
     expect(w.verifier.calls).toEqual(['lead1@acme.example', 'lead2@acme.example', 'lead2@acme.example'])
   })
 
-  it.each<[string, number, number]>([
-    ['a verification under a day old is reused', 24 * 3_600_000 - 1, 0],
-    ['a verification a day old is asked again', 24 * 3_600_000, 1],
-  ])('%s', async (_label, ageMs, calls) => {
-    const w = world({ leads: [lead(1)] })
+  it.each<[string, string, number, number]>([
+    ['a verification kept on the chain, under a day old, is used', 'lead1@acme.example', 24 * 3_600_000 - 1, 0],
+    ['a verification kept on the chain, a day old, is asked again', 'lead1@acme.example', 24 * 3_600_000, 1],
+    ["a verification kept on the chain for another address is not this lead's", 'lead9@acme.example', 0, 1],
+  ])('%s', async (_label, email, ageMs, calls) => {
     const checkedAt = new Date(new Date(NOW).getTime() - ageMs).toISOString()
-    await w.sends.saveVerification('lead1@acme.example', { verdict: 'valid', status: 'Valid', diagnosis: '', checkedAt, raw: {} })
+    const w = world({ leads: [lead(1)], chain: { preverified: { email, verdict: 'valid', status: 'Valid', diagnosis: '', checkedAt, raw: {} } } })
     expect(await pulse(w.deps, MESSAGE)).toMatchObject({ kind: 'sent' })
     expect(w.verifier.calls).toHaveLength(calls)
   })
@@ -432,7 +442,7 @@ describe('pulse: leads that are passed over', () => {
     const before = await w.chain()
     expect(await pulse(w.deps, { ...MESSAGE, attempt })).toEqual({ kind: 'retrying', reason: 'the verifier is unavailable', delaySeconds: delay })
     expectNothingSent(w)
-    expect(w.sends.verifications.size).toBe(0)
+    expect((await w.chain()).preverified ?? null).toBeNull()
     const retry = await handedOver(w, { attempt: attempt + 1 })
     expect(w.queue.messages).toEqual([{ pulse: retry, delaySeconds: delay }])
     // The cursor stays on the lead; only the token moves on, to the retry's.
@@ -609,6 +619,8 @@ describe('pulse: what SES answers', () => {
     // The send-pulse handler refuses a message whose attempt is above 100 (a poison message, dead-lettered):
     // the chain must not outgrow it. Backoff is at its 900 s ceiling from attempt 5 on, so it stops counting there.
     expect(Math.max(...w.queue.messages.map((m) => m.pulse.attempt ?? 0))).toBe(MAX_PULSE_RETRIES)
+    // The lead's verification waits on the chain with it: asked once, not once per re-check.
+    expect(w.verifier.calls.filter((e) => e === 'lead1@acme.example')).toHaveLength(1)
     expect(await pulse(w.deps, message)).toMatchObject({ kind: 'sent', leadId: 'L1' })
   })
 
@@ -887,12 +899,11 @@ describe('pulse: a new chain', () => {
 // chain at the same place in the queue; the driver does that when the queue runs dry, after checking the
 // stall is visible.
 
-const STEPS = ['saveVerification', 'claim', 'send', 'settle', 'advance', 'enqueue', 'skip'] as const
+const STEPS = ['claim', 'send', 'settle', 'advance', 'notePreverified', 'enqueue', 'skip'] as const
 type Step = (typeof STEPS)[number]
 
 function faultAt(w: World, step: Step, decide: (call: number) => FaultMode | null) {
   switch (step) {
-    case 'saveVerification':
     case 'claim':
     case 'settle':
     case 'skip':
@@ -900,7 +911,8 @@ function faultAt(w: World, step: Step, decide: (call: number) => FaultMode | nul
     case 'send':
       return injectFaults(w.sender, 'send', decide)
     case 'advance':
-      return injectFaults(w.campaigns.cursor, 'advance', decide)
+    case 'notePreverified':
+      return injectFaults(w.campaigns.cursor, step, decide)
     case 'enqueue':
       return injectFaults(w.queue, 'enqueue', decide)
   }
@@ -982,16 +994,16 @@ async function expectPromisesKept(w: World, leads: Lead[]) {
 describe('pulse: a fault at any step, then the same message again', () => {
   const leads = [lead(1), lead(2), lead(3), lead(4)]
 
-  // The fault hits the first call of the step, i.e. while the chain handles L1 (for saveVerification
-  // the 2nd call is the pre-verification of L2, whose failure the pulse ignores). The fourth column says
+  // The fault hits the first call of the step, i.e. while the chain handles L1 (notePreverified keeps
+  // L2's pre-verification, whose failure the pulse ignores). The fourth column says
   // what the fault stands for in production; the last is where L1 ends up (its record's state, how many
   // times SES was handed it, how many times the verifier was asked about it) and how many times the
   // chain stalled until a person paused and resumed it.
   it.each<[Step, FaultMode, number, string, { state: string; toSes: number; verified: number; stalls: number }]>([
-    ['saveVerification', 'before', 1, 'the verdict could not be stored, so the retry asks the verifier again', { state: 'sent', toSes: 1, verified: 2, stalls: 0 }],
-    ['saveVerification', 'after', 1, 'the verdict was stored but the answer lost, so the retry reuses it', { state: 'sent', toSes: 1, verified: 1, stalls: 0 }],
-    ['saveVerification', 'before', 2, "pre-verifying L2 failed, which does not fail L1's pulse", { state: 'sent', toSes: 1, verified: 1, stalls: 0 }],
-    ['claim', 'before', 1, 'the conditional put never reached DynamoDB, so the retry claims and sends', { state: 'sent', toSes: 1, verified: 1, stalls: 0 }],
+    ['notePreverified', 'before', 1, "keeping L2's verification on the chain failed, which does not fail L1's pulse (L2 is verified again, just in time)", { state: 'sent', toSes: 1, verified: 1, stalls: 0 }],
+    ['notePreverified', 'after', 1, "L2's verification was kept but the answer lost, which does not fail L1's pulse", { state: 'sent', toSes: 1, verified: 1, stalls: 0 }],
+    // L1 is the chain's first lead, verified on its own path: a pulse that dies keeps no verification, so its retry asks again.
+    ['claim', 'before', 1, 'the conditional put never reached DynamoDB, so the retry verifies again, claims and sends', { state: 'sent', toSes: 1, verified: 2, stalls: 0 }],
     ['claim', 'after', 1, 'the claim was written but its answer lost, so the retry finds it and passes L1 over unsent', { state: 'sending', toSes: 0, verified: 1, stalls: 0 }],
     ['send', 'before', 1, 'the Lambda died before SES got the message; maybe sent as far as Drason knows, so never resent', { state: 'sending', toSes: 0, verified: 1, stalls: 0 }],
     ['send', 'after', 1, 'SES took the message and the Lambda died before recording it; the claim keeps the send id for SES events', { state: 'sending', toSes: 1, verified: 1, stalls: 0 }],
@@ -1005,7 +1017,7 @@ describe('pulse: a fault at any step, then the same message again', () => {
     const w = world({ leads })
     faultAt(w, step, (call) => (call === nth ? mode : null))
     const { results, retries, stalls } = await drive(w)
-    expect(retries).toBe(step === 'saveVerification' && nth === 2 ? 0 : 1)
+    expect(retries).toBe(step === 'notePreverified' ? 0 : 1)
     expect(stalls).toBe(l1.stalls)
     // A retry whose hand-over took effect is stale; any other retry acts again.
     const handedOver = (step === 'advance' && mode === 'after') || step === 'enqueue'

@@ -48,13 +48,18 @@ export interface ChainView {
   pulseToken?: string | null
   /** When the chain last moved (or started): a running chain that has not moved for long has lost its pulse. */
   movedAt?: string | null
+  /** The next lead's address verified while this pulse's delay runs, for the pulse the chain expects. */
+  preverified?: PreVerification | null
 }
+
+/** A verification kept on the chain for the next pulse (it reads the chain anyway: no read of its own). */
+export type PreVerification = StoredVerification & { email: string }
 
 /** Ports the pulse needs; each is a small role. */
 export interface PulseDeps {
   campaigns: {
-    get(id: string): Promise<{ value: Campaign; version: number } | null>
-    chain(id: string): Promise<ChainView>
+    /** The campaign and its chain, read together and strongly consistent (a Pause is seen at once). */
+    withChain(id: string): Promise<{ campaign: { value: Campaign; version: number } | null; chain: ChainView }>
   }
   chainCursor: {
     /** Moves the cursor for the chain that owns it; with `token`, only if the chain still expects that pulse. */
@@ -66,35 +71,39 @@ export interface PulseDeps {
       waitingFor: string | null,
       token?: { expected: string; next: string },
       at?: string,
+      /** A verification to keep on the chain with the move (the lead it is for is retried later). */
+      preverified?: PreVerification,
     ): Promise<'moved' | 'stale'>
+    /** Keeps the next lead's verification on the chain, only while the chain still expects pulse `token`. */
+    notePreverified(campaignId: string, chainId: string, token: string, verification: PreVerification): Promise<'noted' | 'stale'>
   }
   leads: {
     nextActive(campaignId: string, after: string | null, limit: number): Promise<{ lead: Lead; cursor: string }[]>
     /** The lead's one email went out: active -> completed (a lead paused meanwhile is left as it is). */
     complete(lead: Lead): Promise<'moved' | 'changed'>
   }
-  senders: { getMailbox(id: string): Promise<{ value: Mailbox } | null>; domains(): Promise<Domain[]> }
+  senders: { mailboxesById(ids: string[]): Promise<Mailbox[]>; domains(): Promise<Domain[]> }
   sends: {
-    get(campaignId: string, leadId: string): Promise<SendRecord | null>
+    /** The lead's send for this campaign, if any (may miss a claim made a moment ago: the claim decides). */
+    peek(campaignId: string, leadId: string): Promise<SendRecord | null>
     claim(record: SendRecord): Promise<'claimed' | 'exists'>
     release(record: SendRecord): Promise<void>
     settle(record: SendRecord, event: AuditEvent, counters: { scope: 'overall' | 'campaign' | 'mailbox' | 'domain'; id: string; day: string }[]): Promise<'settled' | 'changed'>
     /** `passed`: the address passed verification (the lead was skipped for another reason). */
     skip(record: SendRecord, event: AuditEvent, counters: { scope: 'overall'; id: string; day: string; passed?: boolean }[]): Promise<'skipped' | 'exists'>
-    verification(email: string): Promise<StoredVerification | null>
-    saveVerification(email: string, v: StoredVerification): Promise<void>
   }
-  sendsOn(scope: 'overall' | 'campaign' | 'mailbox', id: string, day: string): Promise<number>
+  /** Sends counted on a day, every scope at once. */
+  sendsOnDay(day: string): Promise<(scope: 'overall' | 'campaign' | 'mailbox', id: string) => number>
   audit: { append(event: AuditEvent): Promise<void> }
   suppression: { isSuppressed(email: string): Promise<boolean> }
-  account: { brake(): Promise<AccountBrake | null> }
   verifier: { verify(email: string): Promise<{ verdict: 'valid' | 'invalid' | 'risky'; status: string; diagnosis: string; raw: unknown }> }
   sender: { send(message: OutgoingEmail): Promise<SendOutcome> }
   pulseQueue: PulseQueue
   /** Pauses the campaign for a reason SES gave (account paused or suspended), audited. */
   pauseCampaign(campaignId: string, reason: string): Promise<void>
   unsubscribeUrl(leadId: string, campaignId: string): string
-  settings(): Promise<Settings>
+  /** The settings and the account brake (engaged, or null), read together and strongly consistent. */
+  settingsWithBrake(): Promise<{ settings: Settings; brake: AccountBrake | null }>
   clock: Clock
   ids: IdSource
   random: Random
@@ -142,13 +151,11 @@ function stamp(deps: PulseDeps, e: NewAuditEvent): AuditEvent {
   return stampAuditEvent(e, deps.ids.next(), deps.clock.now())
 }
 
-async function verify(deps: PulseDeps, email: string): Promise<StoredVerification> {
-  const cached = await deps.sends.verification(email)
-  if (cached && deps.clock.now().getTime() - new Date(cached.checkedAt).getTime() < VERIFICATION_FRESH_MS) return cached
+const isFresh = (deps: PulseDeps, v: StoredVerification) => deps.clock.now().getTime() - new Date(v.checkedAt).getTime() < VERIFICATION_FRESH_MS
+
+async function ask(deps: PulseDeps, email: string): Promise<StoredVerification> {
   const result = await deps.verifier.verify(email)
-  const stored: StoredVerification = { verdict: result.verdict, status: result.status, diagnosis: result.diagnosis, checkedAt: deps.clock.now().toISOString(), raw: result.raw }
-  await deps.sends.saveVerification(email, stored)
-  return stored
+  return { verdict: result.verdict, status: result.status, diagnosis: result.diagnosis, checkedAt: deps.clock.now().toISOString(), raw: result.raw }
 }
 
 interface ChainContext {
@@ -170,13 +177,13 @@ interface Position {
  * re-enqueued after a lost answer) cannot start a second, parallel chain: the duplicate's move fails and
  * it enqueues nothing.
  */
-async function moveOn(ctx: ChainContext, position: Position, delaySeconds: number, attempt = 0): Promise<boolean> {
+async function moveOn(ctx: ChainContext, position: Position, delaySeconds: number, attempt = 0, keep?: PreVerification): Promise<string | null> {
   const next = ctx.deps.ids.next()
-  const moved = await ctx.deps.chainCursor.advance(ctx.campaignId, ctx.chainId, position.cursor, position.lastMailboxId, position.waitingFor, { expected: ctx.token, next }, ctx.deps.clock.now().toISOString())
-  if (moved === 'stale') return false
+  const moved = await ctx.deps.chainCursor.advance(ctx.campaignId, ctx.chainId, position.cursor, position.lastMailboxId, position.waitingFor, { expected: ctx.token, next }, ctx.deps.clock.now().toISOString(), keep)
+  if (moved === 'stale') return null
   // Longer waits hop: each hop is a pulse that finds nothing due yet and waits again.
   await ctx.deps.pulseQueue.enqueue({ campaignId: ctx.campaignId, chainId: ctx.chainId, token: next, ...(attempt > 0 ? { attempt } : {}) }, splitIntoHops(delaySeconds)[0] ?? 0)
-  return true
+  return next
 }
 
 // Retries of one pulse when a dependency is down (the verifier) or SES throttles: 30 s, 60 s, 120 s,
@@ -210,11 +217,10 @@ export async function pulse(deps: PulseDeps, message: { campaignId: string; chai
   const attempt = message.attempt ?? 0
   // The first pulse of a chain carries no token: the chain id stands for it.
   const ctx: ChainContext = { deps, campaignId, chainId, token: message.token ?? chainId }
-  const chain = await deps.campaigns.chain(campaignId)
+  const { campaign: found, chain } = await deps.campaigns.withChain(campaignId)
   if (!chain.running || chain.chainId !== chainId) return { kind: 'stale' }
   if ((chain.pulseToken ?? chainId) !== ctx.token) return { kind: 'stale' }
   const here: Position = { cursor: chain.cursor, lastMailboxId: chain.lastMailboxId, waitingFor: chain.waitingFor }
-  const found = await deps.campaigns.get(campaignId)
   if (!found || found.value.status !== 'active') return { kind: 'stopped', reason: `campaign is ${found?.value.status ?? 'missing'}` }
   const campaign = found.value
   // Smartlead sends for its campaigns: a pulse (a Start enqueues one) never sends them through SES.
@@ -230,7 +236,7 @@ export async function pulse(deps: PulseDeps, message: { campaignId: string; chai
   // (or may have) within the campaign's longest delay is most likely this very pulse's, delivered twice
   // and sending or just sent by the other delivery, whose own move will then be refused: the next pulse
   // keeps the pace of a send instead of following it at once.
-  const existing = await deps.sends.get(campaignId, lead.id)
+  const existing = await deps.sends.peek(campaignId, lead.id)
   if (existing) {
     const recent = isRecentSend(existing, deps.clock.now(), campaign)
     const position = { ...here, cursor: next.cursor, waitingFor: null, ...(recent && existing.mailboxId ? { lastMailboxId: existing.mailboxId } : {}) }
@@ -240,23 +246,22 @@ export async function pulse(deps: PulseDeps, message: { campaignId: string; chai
 
   // The gate again, right before the send.
   const now = deps.clock.now()
-  const settings = await deps.settings()
   const today = dayOf(now)
   const campaignDay = localDay(campaign.window.timeZone, now)
-  const [brake, domains, pool, campaignSent, globalSent, suppressed] = await Promise.all([
-    deps.account.brake(),
+  // The campaign's day is its own time zone's: usually today's partition, near midnight the next or last.
+  const [{ settings, brake }, domains, mailboxes, sentToday, sentOnCampaignDay, suppressed] = await Promise.all([
+    deps.settingsWithBrake(),
     deps.senders.domains(),
-    Promise.all(campaign.mailboxIds.map((id) => deps.senders.getMailbox(id))),
-    deps.sendsOn('campaign', campaignId, campaignDay),
-    deps.sendsOn('overall', 'all', today),
+    deps.senders.mailboxesById(campaign.mailboxIds),
+    deps.sendsOnDay(today),
+    campaignDay === today ? null : deps.sendsOnDay(campaignDay),
     deps.suppression.isSuppressed(lead.email),
   ])
-  const mailboxes = pool.flatMap((m) => (m ? [m.value] : []))
   const gateInput: GateInput = {
-    campaign: { status: campaign.status, dailyCap: campaign.dailyCap, sentToday: campaignSent, window: campaign.window },
+    campaign: { status: campaign.status, dailyCap: campaign.dailyCap, sentToday: (sentOnCampaignDay ?? sentToday)('campaign', campaignId), window: campaign.window },
     domainStatuses: Object.fromEntries(domains.map((d) => [d.id, d.status])),
-    mailboxes: await Promise.all(mailboxes.map(async (m) => ({ id: m.id, domainId: m.domainId, status: m.status, dailyCap: m.dailyCap, sentToday: await deps.sendsOn('mailbox', m.id, today) }))),
-    global: { dailyCap: settings.sending.globalDailyCap, sentToday: globalSent },
+    mailboxes: mailboxes.map((m) => ({ id: m.id, domainId: m.domainId, status: m.status, dailyCap: m.dailyCap, sentToday: sentToday('mailbox', m.id) })),
+    global: { dailyCap: settings.sending.globalDailyCap, sentToday: sentToday('overall', 'all') },
     suppressed,
     accountBrake: brake?.sentence ?? null,
     now,
@@ -291,7 +296,10 @@ export async function pulse(deps: PulseDeps, message: { campaignId: string; chai
   // Just-in-time verification (the result is kept for a day; the next lead is verified after this send).
   let verification: StoredVerification
   try {
-    verification = await verify(deps, lead.email)
+    // Pre-verified by the previous pulse (or kept by this lead's own throttled attempt) and still fresh;
+    // else asked now, on the send path (the first lead of a chain, a lead after a skip).
+    const kept = chain.preverified
+    verification = kept && kept.email === lead.email && isFresh(deps, kept) ? kept : await ask(deps, lead.email)
   } catch (err) {
     if (!isRetryable(err) || attempt >= MAX_PULSE_RETRIES) throw err
     const delay = backoffSeconds(attempt)
@@ -351,11 +359,17 @@ export async function pulse(deps: PulseDeps, message: { campaignId: string; chai
         { scope: 'domain', id: mailbox.domainId, day: today },
       ])
       const delay = gaussianDelaySeconds(campaign.delay, deps.random)
-      await moveOn(ctx, { cursor: next.cursor, lastMailboxId: mailbox.id, waitingFor: null }, delay)
+      const handedTo = await moveOn(ctx, { cursor: next.cursor, lastMailboxId: mailbox.id, waitingFor: null }, delay)
       // After the move: a failure here leaves a sent lead `active` (the cursor is past it), never unsent.
       await deps.leads.complete(lead)
-      // Pre-verify the next lead while this delay runs, so the verifier's latency never adds to the gap.
-      if (following) await verify(deps, following.lead.email).catch(() => undefined)
+      // Pre-verify the next lead while this delay runs, so the verifier's latency never adds to the gap. The
+      // answer is kept on the chain for the pulse just enqueued (which reads the chain anyway); a failure
+      // here only means that pulse verifies its lead itself.
+      if (following && handedTo) {
+        await ask(deps, following.lead.email)
+          .then((v) => deps.chainCursor.notePreverified(campaignId, chainId, handedTo, { ...v, email: following.lead.email }))
+          .catch(() => undefined)
+      }
       return { kind: 'sent', leadId: lead.id, messageId: outcome.messageId, delaySeconds: delay }
     }
     case 'throttled': {
@@ -364,7 +378,9 @@ export async function pulse(deps: PulseDeps, message: { campaignId: string; chai
       const delay = outcome.code === 'LimitExceededException' ? BLOCKED_SECONDS : Math.max(outcome.retryAfterSeconds ?? 0, backoffSeconds(attempt))
       // Throttles never fail the pulse, so stop counting once the backoff is at its ceiling: a day of
       // used-up quota is ~96 re-checks, and the queue refuses an attempt above 100 (the chain would die).
-      await moveOn(ctx, here, delay, Math.min(attempt + 1, MAX_PULSE_RETRIES))
+      // The lead's verification stays on the chain: a day of used-up quota re-checks ~96 times, none of
+      // which should ask the verifier again while the answer is fresh.
+      await moveOn(ctx, here, delay, Math.min(attempt + 1, MAX_PULSE_RETRIES), { ...verification, email: lead.email })
       return { kind: 'throttled', delaySeconds: delay }
     }
     case 'paused':

@@ -1,11 +1,11 @@
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb'
+import { BatchGetCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb'
 import type { AuditEvent } from '../../domain/audit'
 import type { Campaign, Domain, Mailbox, RoutingRule } from '../../domain/entities'
 import type { TotalCounter } from '../../domain/metrics'
 import { auditPut } from './audit-store.server'
 import { isConditionFailure, transact, type Db, type TableName, type TransactItem } from './db.server'
 import { INDEX, keys } from './keys'
-import type { ChainView } from '../../services/pulse'
+import type { ChainView, PreVerification } from '../../services/pulse'
 import { metricsTotalAdd } from './metrics-store.server'
 
 /** Query every item of one index partition (small sets: campaigns, domains, mailboxes of a domain). */
@@ -63,6 +63,21 @@ async function versionedPut(
 async function getVersioned<T>(db: Db, table: TableName, key: Record<string, string>, field: string): Promise<{ value: T; version: number } | null> {
   const out = await db.doc.send(new GetCommand({ TableName: db.table(table), Key: key, ConsistentRead: true }))
   return out.Item ? { value: out.Item[field] as T, version: Number(out.Item.version ?? 1) } : null
+}
+
+function chainOf(item: Record<string, unknown> | undefined): ChainView & { pulseToken: string | null; movedAt: string | null } {
+  const text = (v: unknown) => (typeof v === 'string' ? v : null)
+  return {
+    chainId: text(item?.chainId),
+    running: item?.running === true,
+    cursor: text(item?.cursor),
+    lastMailboxId: text(item?.lastMailboxId),
+    waitingFor: text(item?.waitingFor),
+    pulseToken: text(item?.pulseToken),
+    // A new chain has not moved yet: its start stands for its last move.
+    movedAt: text(item?.movedAt) ?? text(item?.startedAt),
+    preverified: (item?.preverified as PreVerification | undefined) ?? null,
+  }
 }
 
 /** +1/-1 on a "paused" counter when an entity enters or leaves the paused state. */
@@ -130,16 +145,26 @@ export function dynamoCampaigns(db: Db) {
     /** The campaign's pulse chain: which chain id is current, whether it runs, where its cursor is. */
     async chain(id: string): Promise<ChainView & { pulseToken: string | null; movedAt: string | null }> {
       const out = await db.doc.send(new GetCommand({ TableName: db.table('campaigns'), Key: keys.campaignChain(id), ConsistentRead: true }))
-      const text = (v: unknown) => (typeof v === 'string' ? v : null)
+      return chainOf(out.Item)
+    },
+    /**
+     * The campaign and its chain together, for the send loop: both items share the campaign's partition,
+     * so one strongly consistent Query reads them for one unit (two GetItems cost two).
+     */
+    async withChain(id: string): Promise<{ campaign: { value: Campaign; version: number } | null; chain: ChainView & { pulseToken: string | null; movedAt: string | null } }> {
+      const out = await db.doc.send(
+        new QueryCommand({
+          TableName: db.table('campaigns'),
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': keys.campaign(id).pk },
+          ConsistentRead: true,
+        }),
+      )
+      const items = out.Items ?? []
+      const campaignItem = items.find((i) => i.sk === keys.campaign(id).sk)
       return {
-        chainId: text(out.Item?.chainId),
-        running: out.Item?.running === true,
-        cursor: text(out.Item?.cursor),
-        lastMailboxId: text(out.Item?.lastMailboxId),
-        waitingFor: text(out.Item?.waitingFor),
-        pulseToken: text(out.Item?.pulseToken),
-        // A new chain has not moved yet: its start stands for its last move.
-        movedAt: text(out.Item?.movedAt) ?? text(out.Item?.startedAt),
+        campaign: campaignItem ? { value: campaignItem.campaign as Campaign, version: Number(campaignItem.version ?? 1) } : null,
+        chain: chainOf(items.find((i) => i.sk === keys.campaignChain(id).sk)),
       }
     },
     async insert(campaign: Campaign, event: AuditEvent): Promise<void> {
@@ -172,6 +197,23 @@ export function dynamoSenders(db: Db) {
     saveMailbox,
     getDomain: (id: string) => getVersioned<Domain>(db, 'domains', keys.domain(id), 'domain'),
     getMailbox: (id: string) => getVersioned<Mailbox>(db, 'mailboxes', keys.mailbox(id), 'mailbox'),
+    /**
+     * Several mailboxes in one BatchGetItem, eventually consistent (the send loop's pool): as fresh as the
+     * domain statuses beside them, which come from an index and are always eventually consistent. A
+     * mailbox paused within the last second may still look active: the same as a send made just before.
+     */
+    async mailboxesById(ids: string[]): Promise<Mailbox[]> {
+      const found = new Map<string, Mailbox>()
+      for (let i = 0; i < ids.length; i += 100) {
+        let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = { [db.table('mailboxes')]: { Keys: [...new Set(ids.slice(i, i + 100))].map((id) => keys.mailbox(id)) } }
+        while (request && Object.keys(request).length) {
+          const out = await db.doc.send(new BatchGetCommand({ RequestItems: request }))
+          for (const item of out.Responses?.[db.table('mailboxes')] ?? []) found.set((item.mailbox as Mailbox).id, item.mailbox as Mailbox)
+          request = out.UnprocessedKeys as typeof request
+        }
+      }
+      return ids.flatMap((id) => (found.has(id) ? [found.get(id)!] : []))
+    },
     async domains(): Promise<Domain[]> {
       return (await queryAll(db, 'domains', INDEX.domainsByList, keys.domainListPartition())).map((i) => i.domain as Domain)
     },

@@ -13,12 +13,12 @@
  *   audit:       event             <type>#<id> / <at>#<eventId>
  *                                  byMonth gsi1 MONTH#<yyyy-mm> / <at>#<eventId>
  *                                  byTypeMonth gsi2 <type>#<yyyy-mm> / <at>#<eventId>
- *   metrics:     counters          METRICS#<scope>#<scopeId> / TOTAL | DAY#<yyyy-mm-dd>
+ *   metrics:     totals            METRICS#<scope>#<scopeId> / TOTAL
+ *                day counters      METRICS#DAY#<yyyy-mm-dd> / <scope>#<scopeId>   (a day's scopes in one partition)
  *                signal window     METRICS#mailbox#<id> / SIGNALS   (send count + bounce/failure marks)
  *   suppression: address           ADDRESS#<email> / SUPPRESSION;  whole domain  DOMAIN#<domain> / SUPPRESSION
- *   sendclaims:  one send          SEND#<campaignId>#<leadId> / SEND   byState gsi1 STATE#<state> / <claimedAt>
- *                verification      VERIFY#<email> / VERIFY   (the just-in-time result, reused while fresh)
- *   settings:    policy            SETTINGS / CURRENT;  demo seed marker SEED / DEMO;  account brake ACCOUNT / BRAKE;
+ *   sendclaims:  one send          SEND#<campaignId>#<leadId> / SEND   byState gsi1 STATE#<sending|unknown> / <claimedAt> (sparse)
+ *   settings:    policy            SETTINGS / CURRENT;  demo seed marker SEED / DEMO;  account brake SETTINGS / BRAKE;
  *                                  integration state INTEGRATION#<name> / STATE
  *   users:       user              USER#<email> / USER;  login failures LOGINFAIL#<key> / <windowStart>
  *   sessions:    session           <sha256 of the session id>
@@ -83,7 +83,10 @@ export const keys = {
   auditTypeMonthPartition: (type: EntityType, month: string) => `${type}#${month}`,
 
   metricsTotal: (scope: MetricScope, scopeId: string) => ({ pk: `METRICS#${scope}#${scopeId}`, sk: 'TOTAL' }),
-  metricsDay: (scope: MetricScope, scopeId: string, day: string) => ({ pk: `METRICS#${scope}#${scopeId}`, sk: `DAY#${day}` }),
+  // One partition per day holding every scope's counters of that day, so the send loop reads the
+  // account's, its campaign's and its mailboxes' sends in one Query (a unit at most) instead of a key each.
+  metricsDay: (scope: MetricScope, scopeId: string, day: string) => ({ pk: `METRICS#DAY#${day}`, sk: `${scope}#${scopeId}` }),
+  metricsDayPartition: (day: string) => `METRICS#DAY#${day}`,
 
   signalWindow: (mailboxId: string) => ({ pk: `METRICS#mailbox#${mailboxId}`, sk: 'SIGNALS' }),
   feedbackMarker: (feedbackId: string) => ({ pk: `FEEDBACK#${feedbackId}` }),
@@ -92,12 +95,16 @@ export const keys = {
   suppressedDomain: (domain: string) => ({ pk: `DOMAIN#${domain}`, sk: 'SUPPRESSION' }),
 
   send: (campaignId: string, leadId: string) => ({ pk: `SEND#${campaignId}#${leadId}`, sk: 'SEND' }),
-  sendByState: (state: string, at: string) => ({ gsi1pk: `STATE#${state}`, gsi1sk: at }),
-  verification: (email: string) => ({ pk: `VERIFY#${email}`, sk: 'VERIFY' }),
+  // Sparse: only sends someone must come back to are in the index (`sending` for the sweep, `unknown` for a
+  // person). A settled send leaves it (one index write) instead of moving within it (two), and a skip never
+  // enters it.
+  sendByState: (state: string, at: string): { gsi1pk?: string; gsi1sk?: string } => (state === 'sending' || state === 'unknown' ? { gsi1pk: `STATE#${state}`, gsi1sk: at } : {}),
+  sendStatePartition: (state: 'sending' | 'unknown') => `STATE#${state}`,
 
   settings: () => ({ pk: 'SETTINGS', sk: 'CURRENT' }),
   seedMarker: () => ({ pk: 'SEED', sk: 'DEMO' }),
-  accountBrake: () => ({ pk: 'ACCOUNT', sk: 'BRAKE' }),
+  // Beside the settings, so the send loop reads both with one Query.
+  accountBrake: () => ({ pk: 'SETTINGS', sk: 'BRAKE' }),
   integration: (name: string) => ({ pk: `INTEGRATION#${name}`, sk: 'STATE' }),
 
   user: (email: string) => ({ pk: `USER#${email}`, sk: 'USER' }),

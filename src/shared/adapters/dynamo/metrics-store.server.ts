@@ -1,4 +1,4 @@
-import { BatchGetCommand, GetCommand } from '@aws-sdk/lib-dynamodb'
+import { BatchGetCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb'
 import { DAY_COUNTERS, TOTAL_COUNTERS, emptyCounters, type Counters, type DayCounter, type TotalCounter } from '../../domain/metrics'
 import type { Db, TransactItem } from './db.server'
 import { keys, type MetricScope } from './keys'
@@ -69,11 +69,32 @@ export function dynamoMetrics(db: Db) {
         }
         while (request && Object.keys(request).length) {
           const out = await db.doc.send(new BatchGetCommand({ RequestItems: request }))
-          for (const item of out.Responses?.[db.table('metrics')] ?? []) found.set(String(item.sk), item)
+          for (const item of out.Responses?.[db.table('metrics')] ?? []) found.set(String(item.pk), item)
           request = out.UnprocessedKeys as typeof request
         }
       }
-      return days.map((d) => pick(DAY_COUNTERS, found.get(keys.metricsDay(scope, scopeId, d).sk)))
+      return days.map((d) => pick(DAY_COUNTERS, found.get(keys.metricsDay(scope, scopeId, d).pk)))
+    },
+    /**
+     * Sends counted on one day, for every scope at once (one Query of the day's partition, eventually
+     * consistent like the BatchGet above): what the send loop's gate compares with the caps.
+     */
+    async sendsOnDay(day: string): Promise<(scope: MetricScope, scopeId: string) => number> {
+      const sends = new Map<string, number>()
+      let start: Record<string, unknown> | undefined
+      do {
+        const out = await db.doc.send(
+          new QueryCommand({
+            TableName: db.table('metrics'),
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': keys.metricsDayPartition(day) },
+            ...(start ? { ExclusiveStartKey: start } : {}),
+          }),
+        )
+        for (const item of out.Items ?? []) if (typeof item.sends === 'number') sends.set(String(item.sk), item.sends)
+        start = out.LastEvaluatedKey
+      } while (start)
+      return (scope, scopeId) => sends.get(keys.metricsDay(scope, scopeId, day).sk) ?? 0
     },
   }
 }

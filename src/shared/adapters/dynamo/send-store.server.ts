@@ -1,6 +1,6 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb'
 import type { AuditEvent } from '../../domain/audit'
-import type { SendRecord, StoredVerification } from '../../services/pulse'
+import type { PreVerification, SendRecord } from '../../services/pulse'
 import { auditPut } from './audit-store.server'
 import { isConditionFailure, transact, type Db, type TransactItem } from './db.server'
 import { INDEX, keys } from './keys'
@@ -59,6 +59,16 @@ export function dynamoSends(db: Db) {
   return {
     async get(campaignId: string, leadId: string): Promise<SendRecord | null> {
       const out = await db.doc.send(new GetCommand({ TableName: table, Key: keys.send(campaignId, leadId), ConsistentRead: true }))
+      return out.Item ? (out.Item.send as SendRecord) : null
+    },
+
+    /**
+     * The same, eventually consistent (half the units): for the send loop's look before it verifies. It
+     * decides nothing on its own; the claim, a conditional put, is what keeps a lead from being sent twice,
+     * and a claim this read misses is refused there.
+     */
+    async peek(campaignId: string, leadId: string): Promise<SendRecord | null> {
+      const out = await db.doc.send(new GetCommand({ TableName: table, Key: keys.send(campaignId, leadId) }))
       return out.Item ? (out.Item.send as SendRecord) : null
     },
 
@@ -137,19 +147,11 @@ export function dynamoSends(db: Db) {
           TableName: table,
           IndexName: INDEX.sendclaimsByState,
           KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk < :before',
-          ExpressionAttributeValues: { ':pk': keys.sendByState('sending', '').gsi1pk, ':before': before },
+          ExpressionAttributeValues: { ':pk': keys.sendStatePartition('sending'), ':before': before },
           Limit: limit,
         }),
       )
       return (out.Items ?? []).map((i) => i.send as SendRecord)
-    },
-
-    async verification(email: string): Promise<StoredVerification | null> {
-      const out = await db.doc.send(new GetCommand({ TableName: table, Key: keys.verification(email) }))
-      return out.Item ? (out.Item.verification as StoredVerification) : null
-    },
-    async saveVerification(email: string, verification: StoredVerification): Promise<void> {
-      await db.doc.send(new PutCommand({ TableName: table, Item: { ...keys.verification(email), verification } }))
     },
   }
 }
@@ -165,6 +167,7 @@ export function dynamoChainCursor(db: Db) {
       waitingFor: string | null,
       token?: { expected: string; next: string },
       at?: string,
+      preverified?: PreVerification,
     ): Promise<'moved' | 'stale'> {
       // The first pulse of a chain has no stored token yet: the chain id stands for it.
       const tokenCondition = token ? ' AND (pulseToken = :expected OR (attribute_not_exists(pulseToken) AND chainId = :expected))' : ''
@@ -173,7 +176,7 @@ export function dynamoChainCursor(db: Db) {
           new UpdateCommand({
             TableName: db.table('campaigns'),
             Key: keys.campaignChain(campaignId),
-            UpdateExpression: `SET #cursor = :cursor, lastMailboxId = :mailbox, waitingFor = :waiting${token ? ', pulseToken = :next' : ''}${at ? ', movedAt = :at' : ''}`,
+            UpdateExpression: `SET #cursor = :cursor, lastMailboxId = :mailbox, waitingFor = :waiting${token ? ', pulseToken = :next' : ''}${at ? ', movedAt = :at' : ''}${preverified ? ', preverified = :pre' : ''}`,
             ConditionExpression: `chainId = :chain AND running = :true${tokenCondition}`,
             ExpressionAttributeNames: { '#cursor': 'cursor' },
             ExpressionAttributeValues: {
@@ -184,10 +187,34 @@ export function dynamoChainCursor(db: Db) {
               ':true': true,
               ...(token ? { ':expected': token.expected, ':next': token.next } : {}),
               ...(at ? { ':at': at } : {}),
+              ...(preverified ? { ':pre': preverified } : {}),
             },
           }),
         )
         return 'moved'
+      } catch (err) {
+        if (isConditionFailure(err)) return 'stale'
+        throw err
+      }
+    },
+
+    /**
+     * The next lead's verification, kept on the chain item the next pulse reads anyway (one small write,
+     * and no read of its own). Only while the chain runs and expects
+     * that pulse: a chain paused or moved on meanwhile is left alone.
+     */
+    async notePreverified(campaignId: string, chainId: string, token: string, verification: PreVerification): Promise<'noted' | 'stale'> {
+      try {
+        await db.doc.send(
+          new UpdateCommand({
+            TableName: db.table('campaigns'),
+            Key: keys.campaignChain(campaignId),
+            UpdateExpression: 'SET preverified = :v',
+            ConditionExpression: 'chainId = :chain AND running = :true AND pulseToken = :token',
+            ExpressionAttributeValues: { ':v': verification, ':chain': chainId, ':true': true, ':token': token },
+          }),
+        )
+        return 'noted'
       } catch (err) {
         if (isConditionFailure(err)) return 'stale'
         throw err
