@@ -12,7 +12,7 @@
  *   domains:     domain            DOMAIN#<id> / DOMAIN       byList gsi1 DOMAINS / <name>
  *   audit:       event             <type>#<id> / <at>#<eventId>
  *                                  byMonth gsi1 MONTH#<yyyy-mm> / <at>#<eventId>
- *                                  byTypeMonth gsi2 <type>#<yyyy-mm> / <at>#<eventId>
+ *                                  byTypeMonth gsi2 <type>#<yyyy-mm> / <at>#<eventId>  (every type but lead: sparse)
  *   metrics:     totals            METRICS#<scope>#<scopeId> / TOTAL
  *                day counters      METRICS#DAY#<yyyy-mm-dd> / <scope>#<scopeId>   (a day's scopes in one partition)
  *                signal window     METRICS#mailbox#<id> / SIGNALS   (send count + bounce/failure marks)
