@@ -4,7 +4,7 @@
  * should not. Two workspaces of the same shape (bench/feedback.ts WORLD_SHAPE, one campaign paused by a
  * person), each on an in-memory DynamoDB Local of its own, both up at once so the renders can alternate.
  *
- * Each workspace is 30 days old and holds its leads for real: every lead's profile item and address claim
+ * Each workspace is 30 days old and holds its leads for real: every lead's item (its own address claim)
  * as the leads adapter writes them (insertMany's transactions, captured and stored in bulk: see
  * BulkWriter), with the lead counters those transactions keep; and day counters (overall, campaign,
  * mailbox, domain) for the sends of its completed leads over those 30 days. Not stored: the leads'
@@ -186,8 +186,9 @@ async function prepare(size: number, port: number, now: Date, log: (msg: string)
 
   const totals = await deps.metrics.totals('overall', 'all')
   const leadItems = (await storedItems(dynamo)).leads ?? 0
-  // Each lead is two items (profile and address claim); the stored count is DynamoDB Local's own.
-  if (leadItems !== 2 * size) throw new Error(`the leads table holds ${leadItems} items, ${2 * size} were written`)
+  // Each lead is one item (its id is derived from its address: the item is its own claim, decision 050);
+  // the stored count is DynamoDB Local's own.
+  if (leadItems !== size) throw new Error(`the leads table holds ${leadItems} items, ${size} were written`)
   const expected = leads.filter((l) => l.status === 'active').length
   if (totals.leads_active !== expected) throw new Error(`stored lead counters say ${totals.leads_active} active, ${expected} were written`)
 
@@ -312,7 +313,7 @@ export function overviewReport(r: OverviewBenchResult, targets: TargetResult[]):
     ),
   )
   lines.push(
-    `Each workspace: ${AGE_DAYS} days old, the same domains, mailboxes and campaigns, its leads' profile items and address claims as the leads adapter writes them, and day counters for its completed leads' sends; each page was checked to show its own workspace's counts.`,
+    `Each workspace: ${AGE_DAYS} days old, the same domains, mailboxes and campaigns, its leads' items as the leads adapter writes them, and day counters for its completed leads' sends; each page was checked to show its own workspace's counts.`,
   )
   lines.push(table(['', 'target', 'actual', 'limit'], targets.map((x) => [x.pass ? 'PASS' : 'FAIL', x.what, x.actual, x.limit]), 'llrl'))
   lines.push(`(overview section: ${r.wallSeconds.toFixed(0)} s wall)`)

@@ -37,14 +37,14 @@ export const PRICES = {
 
 export const ASSUMPTIONS = {
   daysPerMonth: 30,
-  // Measured by `npm run bench` (send-loop/units, 2026-11-21): request units one sent email costs.
-  writeUnitsPerEmail: 34,
-  readUnitsPerEmail: 11.5,
+  // Measured by `npm run bench` (send-loop/units, 2026-11-21, after decision 060): request units one sent email costs.
+  writeUnitsPerEmail: 29.6,
+  readUnitsPerEmail: 6,
   // SES publishes Send and Delivery for a delivered email (bounces and complaints are a few % more);
   // each event is assumed to be one feedback invocation (no batching), an upper bound.
   sesEventsPerEmail: 2,
   // Measured by `npm run bench` (feedback units, a mix of mostly deliveries and opens, health checks included).
-  feedbackWriteUnitsPerEvent: 8,
+  feedbackWriteUnitsPerEvent: 6.5,
   feedbackReadUnitsPerEvent: 5,
   // Billed durations assumed per invocation (a pulse waits on the verifier and SES).
   pulseSeconds: 0.6,
