@@ -42,9 +42,10 @@ describe('what a person does', () => {
     await page.getByLabel('Entity').selectOption('domain')
     await page.getByRole('button', { name: 'Filter' }).click()
     await page.waitForURL(/entityType=domain/)
-    const sentences = await page.getByTestId('audit-timeline').locator('li p').allTextContents()
-    expect(sentences.length).toBeGreaterThan(0)
-    for (const s of sentences) expect(s).toMatch(/domain/i)
+    // The URL changes as the navigation commits; React renders the filtered list a moment later.
+    const sentences = () => page.getByTestId('audit-timeline').locator('li p').allTextContents()
+    await expect.poll(async () => (await sentences()).length > 0 && (await sentences()).every((s) => /domain/i.test(s)), PAGE_LOAD).toBe(true)
+    for (const s of await sentences()) expect(s).toMatch(/domain/i)
 
     await page.getByRole('button', { name: 'Sign out' }).click()
     await page.waitForURL(/\/login/)
