@@ -11,9 +11,8 @@ import { existsSync, writeFileSync } from 'node:fs'
 import { cpus, platform, arch } from 'node:os'
 import { join } from 'node:path'
 import { bundle, cleanBundles, coldStarts, floorFor, RESULTS_DIR, ROOT, subjects, type Bundle, type ColdStats, type FloorName, type Subject } from './lambdas'
-import { startWritesDynamo, WRITES_DYNAMO_PORT } from './dynamo'
-import { benchImport, FULL_ROWS, fullFileEstimate, type ImportResult } from './import'
-import { benchIntake, type IntakeResult } from './intake'
+import { FULL_ROWS, fullFileEstimate } from './import'
+import { benchWrites, checkWriteTargets, INTAKE_RUNS, INTAKE_WARMUP, writesReport } from './writes-suite'
 import { benchRender, type RenderResult } from './render'
 import { benchSendLoop, sendLoopReport, sendLoopTargets, type SendLoopResult } from './send-loop'
 import { benchFeedback, FEEDBACK, feedbackReport, type FeedbackBenchResult } from './feedback'
@@ -21,7 +20,7 @@ import { benchHealth, HEALTH, healthReport, healthTargets } from './health'
 import { benchOverview, OVERVIEW, overviewReport, overviewTargets } from './overview'
 import { benchSmartleadPush, SMARTLEAD_PUSH, smartleadPushReport, smartleadPushTargets } from './smartlead-push'
 import { round } from './stats'
-import { fmtBytes, fmtInt, fmtMs, fmtPct, fmtRate, fmtX, KB, MB, table, callsTable, type TargetResult } from './format'
+import { fmtBytes, fmtMs, fmtX, KB, MB, table, type TargetResult } from './format'
 
 // 7 cold starts per bundle: the median of an odd count is a measured value, and 8 rounds (1 warm-up)
 // of all 11 bundles take under 10 s here, the ~2 MB Remix bundle included.
@@ -30,17 +29,6 @@ const COLD_RUNS = 7
 // let V8 optimise the render path, DynamoDB Local's JIT warm up and the keep-alive connections open.
 const RENDER_WARMUP = 20
 const RENDER_RUNS = 50
-
-// 1,000 webhook posts after 100 warm-up ones: a p99 from 10 real samples above it, in ~10 s here.
-const INTAKE_RUNS = 1000
-const INTAKE_WARMUP = 100
-/**
- * Rows of the import benchmark: the largest file an import takes (50,000 rows, import-table.ts MAX_ROWS).
- * Every row is ~3 DynamoDB calls (two reads and a 4-item transaction); DynamoDB Local, warmed by the
- * intake section, sustains ~250-300 rows/s of that on this 2-vCPU machine, so the import takes ~3 min
- * and the whole run ~4-6 min with the send loop. BENCH_IMPORT_ROWS=10000 npm run bench measures fewer, and says so.
- */
-const IMPORT_ROWS_DEFAULT = FULL_ROWS
 
 /**
  * The send loop: 200 measured pulses (after 20 warm-up) give a p95 from 10 real samples above it, and a
@@ -60,10 +48,6 @@ const TARGETS = {
   background: { maxBytes: 600 * KB, maxRatioToSdkFloor: 1.3 },
   // The Remix server: the whole admin UI, so more room, but bounded against the bare runtime.
   remix: { id: 'http/any-catchall', maxBytes: 1.5 * MB, maxRatioToHello: 3 },
-  // Webhook ingest: at least half the rate of bare single-item PutItems (leads/s over puts/s).
-  intake: { minRatioToPutFloor: 0.5 },
-  // CSV import: at least 40% of the rate of bare BatchWriteItem, in less memory than the function has.
-  import: { minRatioToBatchFloor: 0.4 },
 }
 
 const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`)
@@ -154,94 +138,6 @@ function checkTargets(lambdas: LambdaResult[]): TargetResult[] {
   return out
 }
 
-function checkWriteTargets(intake: IntakeResult, imp: ImportResult): TargetResult[] {
-  const ti = TARGETS.intake
-  const tm = TARGETS.import
-  return [
-    {
-      id: 'intake/clay-webhook',
-      what: 'leads/s vs PutItem floor',
-      actual: `${fmtPct(intake.ratio)} (${fmtRate(intake.handler.perSecond)} / ${fmtRate(intake.floor.perSecond)} per s)`,
-      limit: `>= ${fmtPct(ti.minRatioToPutFloor)}`,
-      pass: intake.ratio >= ti.minRatioToPutFloor,
-    },
-    {
-      id: `import/csv-${imp.rows}`,
-      what: 'rows/s vs BatchWriteItem floor',
-      actual: `${fmtPct(imp.ratio)} (${fmtRate(imp.import.rowsPerSecond)} / ${fmtRate(imp.floor.rowsPerSecond)} per s)`,
-      limit: `>= ${fmtPct(tm.minRatioToBatchFloor)}`,
-      pass: imp.ratio >= tm.minRatioToBatchFloor,
-    },
-    {
-      id: `import/csv-${imp.rows}`,
-      what: 'peak RSS vs imports memory',
-      actual: `${imp.memory.maxRssMb.toFixed(0)} MiB`,
-      limit: `< ${imp.memory.limitMb} MiB`,
-      pass: imp.memory.maxRssMb < imp.memory.limitMb,
-    },
-  ]
-}
-
-function writesReport(intake: IntakeResult, imp: ImportResult, targets: TargetResult[]): string[] {
-  const lines: string[] = []
-  const passFail = (id: string) => table(['', 'target', 'actual', 'limit'], targets.filter((t) => t.id === id).map((t) => [t.pass ? 'PASS' : 'FAIL', t.what, t.actual, t.limit]), 'llrl')
-
-  lines.push(
-    `Clay webhook ingest (handleApi POST /api/webhooks/clay in-process, DynamoDB Local on ${WRITES_DYNAMO_PORT}; ${intake.n} sequential leads after ${intake.warmup} warm-up, each followed by one floor PutItem)`,
-  )
-  const lat = (name: string, l: IntakeResult['handler']) => [name, fmtRate(l.perSecond), fmtMs(l.p50Ms), fmtMs(l.p99Ms), fmtMs(l.meanMs)]
-  lines.push(
-    table(
-      ['path', 'per s', 'p50 ms', 'p99 ms', 'mean ms'],
-      [
-        lat(`POST /api/webhooks/clay (${fmtInt(intake.requestBytes)} B JSON body)`, intake.handler),
-        lat(`floor: PutItem of the lead item (${fmtInt(intake.floorItemBytes)} B)`, intake.floor),
-      ],
-      'lrrrr',
-    ),
-  )
-  lines.push(`Every response: ${Object.entries(intake.statuses).map(([s, c]) => `${c} x ${s}`).join(', ')}. Webhook / floor: ${fmtPct(intake.ratio)} of the floor's rate.`)
-  lines.push(passFail('intake/clay-webhook'))
-  lines.push("Where a webhook lead's time goes:")
-  lines.push(callsTable(intake.calls, intake.n, 'lead', intake.handler.meanMs * intake.n, 'auth, JSON, validation, routing'))
-  lines.push('')
-
-  const full = fullFileEstimate(imp)
-  lines.push(
-    `CSV import end to end (createImport + startImport with an in-memory queue + processImportChunk for each of ${imp.chunks} chunks, sequential; a child process bundled like the Lambda; DynamoDB Local on ${WRITES_DYNAMO_PORT})`,
-  )
-  if (imp.reducedBecause) {
-    lines.push(`N REDUCED: ${fmtInt(imp.rows)} rows, not the full ${fmtInt(imp.fullRows)}: ${imp.reducedBecause}. At the rate measured, ${fmtInt(imp.fullRows)} rows would take ${imp.projectedFullMinutes.toFixed(1)} min.`)
-  } else {
-    lines.push(`N = ${fmtInt(imp.rows)} rows: the full size, the most one import takes (MAX_ROWS).`)
-  }
-  lines.push(
-    table(
-      ['path', 'rows', 'seconds', 'rows/s'],
-      [
-        [`import: ${fmtInt(imp.rows)}-row CSV (${fmtBytes(imp.fileBytes)}, ${fmtInt(imp.badRows)} bad rows)`, fmtInt(imp.rows), (imp.import.totalMs / 1000).toFixed(1), fmtRate(imp.import.rowsPerSecond)],
-        ['  parse, validate the header, store chunks (createImport)', '', (imp.import.createMs / 1000).toFixed(2), ''],
-        ['  start and enqueue (startImport)', '', (imp.import.startMs / 1000).toFixed(2), ''],
-        [`  ${imp.chunks} chunks (processImportChunk; each: first ${((imp.import.chunkMs[0] ?? 0) / 1000).toFixed(2)} s, median ${(imp.import.chunkMedianMs / 1000).toFixed(2)} s, last ${((imp.import.chunkMs.at(-1) ?? 0) / 1000).toFixed(2)} s)`, '', (imp.import.chunksMs / 1000).toFixed(1), ''],
-        [`floor: BatchWriteItem, 25 lead items (${fmtInt(imp.floor.itemBytes)} B) per request`, fmtInt(imp.floor.items), (imp.floor.ms / 1000).toFixed(1), fmtRate(imp.floor.rowsPerSecond)],
-      ],
-      'lrrr',
-    ),
-  )
-  const c = imp.counts
-  lines.push(`Job counts: done ${fmtInt(c.done)} = imported ${fmtInt(c.imported)} + existing ${fmtInt(c.existing)} + errors ${fmtInt(c.errors)} + blank ${fmtInt(c.blank)} (verified: every row, every bad row in the error report).`)
-  lines.push(
-    `Peak RSS of the import process (parse and all ${imp.chunks} chunks in one process): ${imp.memory.maxRssMb.toFixed(0)} MiB (maxRSS; ${imp.memory.peakSampledMb.toFixed(0)} MiB sampled every ${imp.memory.sampleEveryMs} ms during the measured import, ${imp.memory.beforeMb.toFixed(0)} MiB before it). The imports function has ${imp.memory.limitMb} MB (Lambda's MB are MiB), as Architect reads app.arc and any config.arc.`,
-  )
-  if (!full.fitsUpload) {
-    lines.push(`Note: a ${fmtInt(imp.fullRows)}-row file of these 7 columns is ~${fmtBytes(full.bytes)}, over the 4 MiB upload limit (MAX_UPLOAD_BYTES): the API refuses it before any parse.`)
-  }
-  lines.push(passFail(`import/csv-${imp.rows}`))
-  lines.push("Where an imported row's time goes (the whole import: createImport, startImport and every chunk):")
-  lines.push(callsTable(imp.calls, imp.rows, 'row', imp.import.totalMs, 'CSV parse, validation, routing'))
-  return lines
-}
-
 function report(lambdas: LambdaResult[], targets: TargetResult[], render: RenderResult, header: string): string {
   const lines: string[] = [header, '']
   lines.push(`Lambda bundles and cold starts (median of ${COLD_RUNS} fresh node processes each; ratios to the hello floor and to the function's SDK floor)`)
@@ -299,32 +195,13 @@ function roundDeep<T>(value: T): T {
   return JSON.parse(JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && !Number.isInteger(v) ? round(v, 3) : v))) as T
 }
 
-/** Webhook ingest, then the import, on one in-memory DynamoDB Local of their own. */
-async function benchWrites(): Promise<{ intake: IntakeResult; imp: ImportResult }> {
-  const fromEnv = process.env.BENCH_IMPORT_ROWS ? Number(process.env.BENCH_IMPORT_ROWS) : null
-  if (fromEnv !== null && !(Number.isInteger(fromEnv) && fromEnv >= 1000 && fromEnv <= FULL_ROWS)) {
-    throw new Error(`BENCH_IMPORT_ROWS must be a whole number from 1000 to ${FULL_ROWS}`)
-  }
-  const rows = fromEnv ?? IMPORT_ROWS_DEFAULT
-  log(`starting DynamoDB Local (in memory, port ${WRITES_DYNAMO_PORT}) and creating the tables app.arc declares...`)
-  const dynamo = await startWritesDynamo()
-  try {
-    const intake = await benchIntake({ dynamo, n: INTAKE_RUNS, warmup: INTAKE_WARMUP, log })
-    const imp = await benchImport({ dynamo, rows, reducedBecause: rows < FULL_ROWS ? `BENCH_IMPORT_ROWS=${rows} was set` : null, log })
-    return { intake, imp }
-  } finally {
-    log('stopping DynamoDB Local...')
-    await dynamo.stop()
-  }
-}
-
 async function main() {
   const started = Date.now()
   if (!existsSync(join(ROOT, 'build', 'server', 'index.js'))) throw new Error('build/server/index.js is missing: run `npm run build` first (npm run bench does).')
   const lambdas = await benchLambdas()
   const targets = checkTargets(lambdas)
   const render = await benchRender({ warmup: RENDER_WARMUP, runs: RENDER_RUNS, log })
-  const { intake, imp } = await benchWrites()
+  const { intake, imp } = await benchWrites(log)
   const writeTargets = checkWriteTargets(intake, imp)
   const sendLoop: SendLoopResult = await benchSendLoop({ ...SEND_LOOP, log })
   const loopTargets = sendLoopTargets(sendLoop)

@@ -3,6 +3,8 @@ import type { AuditEvent } from '../../src/shared/domain/audit'
 import type { Lead } from '../../src/shared/domain/entities'
 import { leadIdFor } from '../../src/shared/domain/lead-id'
 import { DEFAULT_SETTINGS } from '../../src/shared/domain/settings'
+import type { AppDeps } from '../../src/shared/composition.server'
+import type { AuditQuery } from '../../src/shared/services/audit-log'
 import { directDeps } from '../support/world'
 
 let seq = 0
@@ -40,6 +42,20 @@ function lead(email: string): Lead {
   }
 }
 
+/** Every page of a timeline query, three events a page (at most ten pages). */
+async function allPages(deps: AppDeps, query: Omit<AuditQuery, 'limit' | 'cursor'>): Promise<{ events: AuditEvent[]; pages: number }> {
+  const events: AuditEvent[] = []
+  let cursor: string | null | undefined
+  let pages = 0
+  do {
+    const page = await deps.audit.timeline({ ...query, limit: 3, cursor }, new Date())
+    events.push(...page.items)
+    cursor = page.nextCursor
+    pages += 1
+  } while (cursor && pages < 10)
+  return { events, pages }
+}
+
 describe('the audit log in DynamoDB Local', () => {
   it('is append-only: writing an event with the same key again is refused', async () => {
     const deps = directDeps()
@@ -60,19 +76,8 @@ describe('the audit log in DynamoDB Local', () => {
     await deps.audit.append(event('2020-02-10T12:00:00.000Z', { entityType: 'mailbox', entityId, action: 'resumed' }))
     await deps.audit.append(event('2020-02-11T12:00:00.000Z', { entityType: 'domain', entityId, action: 'paused' }))
 
-    const seen: string[] = []
-    let cursor: string | null | undefined
-    let pages = 0
-    do {
-      const page = await deps.audit.timeline(
-        { entityType: 'mailbox', action: 'paused', from: '2020-01-01T00:00:00.000Z', to: '2020-03-31T23:59:59.999Z', limit: 3, cursor },
-        new Date(),
-      )
-      seen.push(...page.items.map((e) => e.id))
-      cursor = page.nextCursor
-      pages += 1
-    } while (cursor && pages < 10)
-    expect(seen).toEqual([...wanted].reverse().map((e) => e.id))
+    const { events, pages } = await allPages(deps, { entityType: 'mailbox', action: 'paused', from: '2020-01-01T00:00:00.000Z', to: '2020-03-31T23:59:59.999Z' })
+    expect(events.map((e) => e.id)).toEqual([...wanted].reverse().map((e) => e.id))
     expect(pages).toBeGreaterThanOrEqual(3)
   })
 
@@ -85,17 +90,9 @@ describe('the audit log in DynamoDB Local', () => {
     await deps.audit.append(event('2019-04-05T08:00:00.000Z', { entityType: 'mailbox', entityId, action: 'sent' }))
     await deps.audit.append(event('2019-05-02T08:00:00.000Z', { entityType: 'campaign', entityId, action: 'sent' }))
 
-    const seen: string[] = []
-    let cursor: string | null | undefined
-    let pages = 0
-    do {
-      const page = await deps.audit.timeline({ entityType: 'lead', action: 'sent', from: '2019-04-01T00:00:00.000Z', to: '2019-05-31T23:59:59.999Z', limit: 3, cursor }, new Date())
-      seen.push(...page.items.map((e) => e.id))
-      for (const e of page.items) expect(e.entityType).toBe('lead')
-      cursor = page.nextCursor
-      pages += 1
-    } while (cursor && pages < 10)
-    expect(seen).toEqual([...wanted].reverse().map((e) => e.id))
+    const { events } = await allPages(deps, { entityType: 'lead', action: 'sent', from: '2019-04-01T00:00:00.000Z', to: '2019-05-31T23:59:59.999Z' })
+    for (const e of events) expect(e.entityType).toBe('lead')
+    expect(events.map((e) => e.id)).toEqual([...wanted].reverse().map((e) => e.id))
     // The other types are still found through their own index.
     const mailboxes = await deps.audit.timeline({ entityType: 'mailbox', action: 'sent', from: '2019-04-01T00:00:00.000Z', to: '2019-05-31T23:59:59.999Z', limit: 10 }, new Date())
     expect(mailboxes.items.map((e) => e.entityType)).toEqual(['mailbox'])

@@ -1,9 +1,9 @@
-import { BatchGetCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb'
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb'
 import type { AuditEvent } from '../../domain/audit'
 import type { Campaign, Domain, Mailbox, RoutingRule } from '../../domain/entities'
 import type { TotalCounter } from '../../domain/metrics'
 import { auditPut } from './audit-store.server'
-import { isConditionFailure, transact, type Db, type TableName, type TransactItem } from './db.server'
+import { batchGetAll, isConditionFailure, transact, type Db, type TableName, type TransactItem } from './db.server'
 import { INDEX, keys } from './keys'
 import type { ChainView, PreVerification } from '../../services/pulse'
 import { metricsTotalAdd } from './metrics-store.server'
@@ -203,15 +203,7 @@ export function dynamoSenders(db: Db) {
      * mailbox paused within the last second may still look active: the same as a send made just before.
      */
     async mailboxesById(ids: string[]): Promise<Mailbox[]> {
-      const found = new Map<string, Mailbox>()
-      for (let i = 0; i < ids.length; i += 100) {
-        let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = { [db.table('mailboxes')]: { Keys: [...new Set(ids.slice(i, i + 100))].map((id) => keys.mailbox(id)) } }
-        while (request && Object.keys(request).length) {
-          const out = await db.doc.send(new BatchGetCommand({ RequestItems: request }))
-          for (const item of out.Responses?.[db.table('mailboxes')] ?? []) found.set((item.mailbox as Mailbox).id, item.mailbox as Mailbox)
-          request = out.UnprocessedKeys as typeof request
-        }
-      }
+      const found = new Map((await batchGetAll(db, 'mailboxes', [...new Set(ids)].map((id) => keys.mailbox(id)))).map((i) => [(i.mailbox as Mailbox).id, i.mailbox as Mailbox]))
       return ids.flatMap((id) => (found.has(id) ? [found.get(id)!] : []))
     },
     async domains(): Promise<Domain[]> {

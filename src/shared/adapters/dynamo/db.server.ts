@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
-import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb'
+import { BatchGetCommand, DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb'
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb'
 
 /** The logical table names, exactly as declared in app.arc. */
@@ -71,6 +71,27 @@ export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems'
 export async function transact(db: Db, items: TransactItem[]): Promise<void> {
   if (items.length === 0) return
   await db.doc.send(new TransactWriteCommand({ TransactItems: items }))
+}
+
+// BatchGetItem takes at most 100 keys per request.
+const BATCH_GET_KEYS = 100
+
+/**
+ * The items stored under `keys` in one table (missing ones left out, in no particular order), 100 keys per
+ * BatchGetItem, asking again for any keys DynamoDB left unprocessed. Eventually consistent.
+ */
+export async function batchGetAll(db: Db, table: TableName, keys: Record<string, unknown>[]): Promise<Record<string, unknown>[]> {
+  const physical = db.table(table)
+  const found: Record<string, unknown>[] = []
+  for (let i = 0; i < keys.length; i += BATCH_GET_KEYS) {
+    let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = { [physical]: { Keys: keys.slice(i, i + BATCH_GET_KEYS) } }
+    while (request && Object.keys(request).length) {
+      const out = await db.doc.send(new BatchGetCommand({ RequestItems: request }))
+      found.push(...(out.Responses?.[physical] ?? []))
+      request = out.UnprocessedKeys as typeof request
+    }
+  }
+  return found
 }
 
 /** True when a write failed only because its condition did not hold (the item exists, a version moved). */

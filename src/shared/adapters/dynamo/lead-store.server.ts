@@ -1,11 +1,11 @@
-import { BatchGetCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb'
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb'
 import * as z from 'zod'
 import type { AuditEvent } from '../../domain/audit'
 import type { Lead, LeadStatus } from '../../domain/entities'
 import { leadIdFor } from '../../domain/lead-id'
 import type { Page } from '../../domain/page'
 import { auditPut } from './audit-store.server'
-import { decodeCursor, encodeCursor, isConditionFailure, transact, type Db, type TransactItem } from './db.server'
+import { batchGetAll, decodeCursor, encodeCursor, isConditionFailure, transact, type Db, type TransactItem } from './db.server'
 import { INDEX, keys } from './keys'
 import { metricsTotalAdd } from './metrics-store.server'
 import { NO_RULE_MATCHED } from '../../domain/routing'
@@ -21,8 +21,6 @@ function toItem(lead: Lead): Record<string, unknown> {
   }
 }
 const fromItem = (item: Record<string, unknown>): Lead => item.lead as Lead
-// BatchGetItem takes at most 100 keys per request.
-const BATCH_GET_KEYS = 100
 
 export function dynamoLeads(db: Db) {
   /**
@@ -121,17 +119,7 @@ export function dynamoLeads(db: Db) {
      * eventually consistent read is enough: it only saves work, the conditional put is what decides.
      */
     async getMany(ids: string[]): Promise<Lead[]> {
-      const found: Lead[] = []
-      const unique = [...new Set(ids)]
-      for (let i = 0; i < unique.length; i += BATCH_GET_KEYS) {
-        let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = { [db.table('leads')]: { Keys: unique.slice(i, i + BATCH_GET_KEYS).map((id) => keys.lead(id)) } }
-        while (request && Object.keys(request).length) {
-          const out = await db.doc.send(new BatchGetCommand({ RequestItems: request }))
-          for (const item of out.Responses?.[db.table('leads')] ?? []) found.push(fromItem(item))
-          request = out.UnprocessedKeys as typeof request
-        }
-      }
-      return found
+      return (await batchGetAll(db, 'leads', [...new Set(ids)].map((id) => keys.lead(id)))).map(fromItem)
     },
 
     /** The campaign's next active (queued) leads after the chain's cursor, in queue order, with their cursors. */

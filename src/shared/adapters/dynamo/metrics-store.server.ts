@@ -1,6 +1,6 @@
-import { BatchGetCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb'
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb'
 import { DAY_COUNTERS, TOTAL_COUNTERS, emptyCounters, type Counters, type DayCounter, type TotalCounter } from '../../domain/metrics'
-import type { Db, TransactItem } from './db.server'
+import { batchGetAll, type Db, type TransactItem } from './db.server'
 import { keys, type MetricScope } from './keys'
 
 function addExpression(counters: Partial<Record<string, number>>) {
@@ -61,18 +61,7 @@ export function dynamoMetrics(db: Db) {
     },
     /** Day counters for each requested day (zeros where nothing happened), in the order asked. */
     async days(scope: MetricScope, scopeId: string, days: string[]): Promise<Counters<DayCounter>[]> {
-      const found = new Map<string, Record<string, unknown>>()
-      // BatchGet takes at most 100 keys per request.
-      for (let i = 0; i < days.length; i += 100) {
-        let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = {
-          [db.table('metrics')]: { Keys: days.slice(i, i + 100).map((d) => keys.metricsDay(scope, scopeId, d)) },
-        }
-        while (request && Object.keys(request).length) {
-          const out = await db.doc.send(new BatchGetCommand({ RequestItems: request }))
-          for (const item of out.Responses?.[db.table('metrics')] ?? []) found.set(String(item.pk), item)
-          request = out.UnprocessedKeys as typeof request
-        }
-      }
+      const found = new Map((await batchGetAll(db, 'metrics', days.map((d) => keys.metricsDay(scope, scopeId, d)))).map((item) => [String(item.pk), item]))
       return days.map((d) => pick(DAY_COUNTERS, found.get(keys.metricsDay(scope, scopeId, d).pk)))
     },
     /**
