@@ -356,6 +356,20 @@ const SPACE_LIKE = /[\p{Z}\p{Cc}_]/u
 const SYMBOL = /\p{S}/u
 /** Format characters sanitise leaves (emoji tag sequences), private-use, unassigned and lone surrogates. */
 const OTHER_INVISIBLE = /[\p{Cf}\p{Co}\p{Cn}\p{Cs}]/u
+// Whole-string forms of the per-character tests above: one regex scan instead of a scan per character
+// (intake parses a name for every lead, so this is on the webhook's path).
+const ANY_LETTER = /\p{L}/u
+const LETTERS = /\p{L}/gu
+const NON_LATIN_LETTER = /(?!\p{Script=Latin})\p{L}/u
+const NOT_LETTER_OR_NUMBER = /[^\p{L}\p{N}]/gu
+const LATIN_UPPER = /(?=\p{Script=Latin})\p{Lu}/u
+const LATIN_LOWER = /(?=\p{Script=Latin})\p{Ll}/u
+/**
+ * Text that normaliseText would return unchanged: printable ASCII letters, digits, spaces and the
+ * punctuation names carry. Each maps to itself in its loop (the apostrophe and the double quote to
+ * themselves, `&` is kept as a joiner) and NFKC leaves ASCII alone.
+ */
+const PLAIN_NAME_TEXT = /^[A-Za-z0-9 .,'"()&-]*$/
 const VOWELS = new Set(['a', 'e', 'i', 'o', 'u', 'y'])
 const APOSTROPHES = new Set(["'", '\u2018', '\u2019', '\u02BC', '\u00B4', '`'])
 const DOUBLE_QUOTES = new Set(['"', '\u201C', '\u201D', '\u201E', '\u00AB', '\u00BB'])
@@ -383,6 +397,7 @@ const WRAPPERS: ReadonlyArray<readonly [string, string]> = [
  * symbols, and folds compatibility forms with NFKC (fullwidth and "fancy font" letters become plain).
  */
 function normaliseText(input: string): string {
+  if (input.length <= MAX_NAME_INPUT && PLAIN_NAME_TEXT.test(input)) return input
   let capped = ''
   let count = 0
   // for…of reads lazily, so a megabyte of input costs no more than MAX_NAME_INPUT characters.
@@ -420,7 +435,7 @@ function stripWrappers(text: string): string {
   return current
 }
 
-const hasLetter = (text: string): boolean => Array.from(text).some((ch) => LETTER.test(ch))
+const hasLetter = (text: string): boolean => ANY_LETTER.test(text)
 
 /** Strips punctuation around a word, keeping a trailing dot (it marks an initial or an abbreviation). */
 function trimWord(word: string): string {
@@ -464,7 +479,7 @@ function looksLikeJunk(word: string): boolean {
   return false
 }
 
-const letterCount = (text: string): number => Array.from(text).filter((ch) => LETTER.test(ch)).length
+const letterCount = (text: string): number => text.match(LETTERS)?.length ?? 0
 
 /** Splits words into tokens; dotted words become initials, one abbreviation, or several words. */
 function tokenize(text: string, flags: Flags): Token[] {
@@ -498,7 +513,7 @@ interface Context {
   mixedCase: boolean
 }
 
-const isLatinWord = (text: string): boolean => Array.from(text).every((ch) => !LETTER.test(ch) || LATIN.test(ch))
+const isLatinWord = (text: string): boolean => !NON_LATIN_LETTER.test(text)
 
 function isInitial(token: Token, ctx: Context): boolean {
   if (token.cluster || letterCount(token.text) === 1) return true
@@ -830,9 +845,7 @@ function parseInternal(fullName: string, givenField: boolean): FirstNameResult {
   const cleaned = stripWrappers(normaliseText(fullName))
   if (cleaned.trim().length === 0) return none('empty')
   if (!hasLetter(cleaned)) return none('no letters')
-  const compact = Array.from(cleaned.toLowerCase())
-    .filter((ch) => LETTER_OR_NUMBER.test(ch))
-    .join('')
+  const compact = cleaned.toLowerCase().replace(NOT_LETTER_OR_NUMBER, '')
   if (PLACEHOLDER_NAMES.has(compact)) return none(`placeholder "${words(cleaned).join(' ')}"`)
 
   // Emails and links are contact details, not names; "Priya Sharma <priya@x.com>" keeps the name.
@@ -851,8 +864,7 @@ function parseInternal(fullName: string, givenField: boolean): FirstNameResult {
   // A possessive ("Sunita's Boutique") names a business after its owner, not a person.
   const company = nameTokens.find((t) => COMPANY_WORDS.has(t.key) || (t.text.length > 3 && t.text.toLowerCase().endsWith("'s")))
   if (company !== undefined) return none(`looks like a company name ("${company.text}")`)
-  const letters = Array.from(person.text).filter((ch) => LATIN.test(ch) && LETTER.test(ch))
-  const ctx: Context = { mixedCase: letters.some((ch) => UPPER.test(ch)) && letters.some((ch) => LOWER.test(ch)) }
+  const ctx: Context = { mixedCase: LATIN_UPPER.test(person.text) && LATIN_LOWER.test(person.text) }
 
   const { nickname, rest } = quotedNickname(person.text)
   const choice: Choice =

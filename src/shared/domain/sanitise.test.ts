@@ -138,6 +138,21 @@ describe('normaliseEmail', () => {
     expect(new Set(pasted.map((p) => JSON.stringify(normaliseEmail(p))))).toEqual(new Set([JSON.stringify({ ok: true, email: 'john@example.com' })]))
   })
 
+  // An ASCII domain skips the URL host parser (its ASCII form is its lower case) unless the parser would
+  // judge it: a punycode label, or a last label it reads as a hexadecimal number.
+  it.each(['Sub.Example.CO.IN', 'mail-1.example.com', 'host.0x1F', 'host.0X', 'host.0x1g', 'a.1e3', '0x1f.example.com', 'xn--bcher-kva.de', 'XN--BCHER-KVA.DE', 'a.xn--zz', 'axn--b.com'])(
+    'treats the ASCII domain %s exactly as the URL host parser does',
+    (domain) => {
+      let viaUrl: string | null
+      try {
+        viaUrl = new URL(`http://${domain}/`).hostname
+      } catch {
+        viaUrl = null
+      }
+      expect(normaliseEmail(`user@${domain}`)).toEqual(viaUrl === null ? { ok: false, reason: 'the domain is not a valid domain name' } : { ok: true, email: `user@${viaUrl}` })
+    },
+  )
+
   it('is idempotent: a normalised address normalises to itself', () => {
     for (const raw of ['"Smith, John" <John.Smith@Bücher.example>', 'mailto:first%2Blast@Example.com?x=1']) {
       const once = normaliseEmail(raw)

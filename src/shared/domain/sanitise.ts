@@ -88,9 +88,20 @@ const ADDRESS_MAX = 254
 
 /** RFC 5322 atext plus the dot; anything else in a local part needs quoting, which we refuse. */
 const LOCAL_CHAR = /^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~.]$/u
+/** A local part made only of LOCAL_CHARs: checked in one scan, and only when it fails, char by char to name the culprit. */
+const LOCAL_CHARS = /^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~.]*$/
 const NON_ASCII = /[^\u0000-\u007F]/u
 /** ASCII letters, digits, hyphen and dot; non-ASCII is left to the IDNA conversion to accept or refuse. */
 const DOMAIN_ASCII_CHAR = /^(?:[A-Za-z0-9.-]|[^\u0000-\u007F])$/u
+const DOMAIN_CHARS = /^(?:[A-Za-z0-9.-]|[^\u0000-\u007F])*$/u
+/**
+ * A domain whose ASCII form is simply its lower case: ASCII letters, digits, hyphens and dots, no punycode
+ * label (`xn--`, which the IDNA conversion validates) and a last label that the URL host parser cannot read
+ * as a number (all digits is refused earlier; `0x` followed by hex digits is the other numeric form).
+ */
+const PLAIN_ASCII_DOMAIN = /^[A-Za-z0-9.-]+$/
+const PUNYCODE_LABEL = /(?:^|\.)xn--/i
+const HEX_LABEL = /^0x[0-9a-f]*$/i
 /** UTS #46 treats the ideographic, fullwidth and halfwidth full stops as dots; we map them first so the
  *  dot checks below see the labels the conversion will see. */
 const FULL_STOPS = /[\u3002\uFF0E\uFF61]/gu
@@ -186,7 +197,7 @@ function check(address: string): EmailResult {
 
 function checkLocal(local: string): string | null {
   if (local === '') return 'the part before the @ is empty'
-  const chars = Array.from(local)
+  const chars = LOCAL_CHARS.test(local) ? [] : Array.from(local)
   // SES has no SMTPUTF8: the local part must be 7-bit ASCII (decision 010).
   const international = chars.find((c) => NON_ASCII.test(c))
   if (international !== undefined) {
@@ -205,7 +216,7 @@ function checkDomain(raw: string): { ok: true; ascii: string } | { ok: false; re
   if (raw === '') return fail('the domain (after the @) is empty')
   if (raw.startsWith('[')) return fail(IP_DOMAIN)
   const domain = raw.replace(FULL_STOPS, '.')
-  const bad = Array.from(domain).find((c) => !DOMAIN_ASCII_CHAR.test(c))
+  const bad = DOMAIN_CHARS.test(domain) ? undefined : Array.from(domain).find((c) => !DOMAIN_ASCII_CHAR.test(c))
   if (bad !== undefined) return fail(`the domain contains "${bad}", which is not allowed in a domain`)
   if (domain.startsWith('.')) return fail('the domain starts with a dot')
   if (domain.endsWith('.')) return fail('the domain ends with a dot')
@@ -215,7 +226,7 @@ function checkDomain(raw: string): { ok: true; ascii: string } | { ok: false; re
   if (labels.length === 1) return fail('the domain has no dot, so it lacks an ending such as .com')
   // Checked before conversion: the URL host parser reads a numeric last label as an IPv4 address.
   if (DIGITS_ONLY.test(labels[labels.length - 1]!)) return fail('the domain ends in digits only; a real ending such as .com has letters')
-  const ascii = toAsciiDomain(domain)
+  const ascii = PLAIN_ASCII_DOMAIN.test(domain) && !PUNYCODE_LABEL.test(domain) && !HEX_LABEL.test(labels[labels.length - 1]!) ? domain.toLowerCase() : toAsciiDomain(domain)
   if (ascii === null) return fail('the domain is not a valid domain name')
   const asciiLabels = ascii.split('.')
   // Both forms: punycode hides a hyphen at the edge of a Unicode label, and UTS #46 maps a fullwidth
