@@ -138,6 +138,11 @@ audit
   gsi2pk *String
   gsi2sk **String
   name byTypeMonth
+# The suppression list as a person reads it, newest first.
+suppression
+  gsi1pk *String
+  gsi1sk **String
+  name byTime
 # Sends by state, so a sweep finds `sending` claims past their timeout without a scan.
 sendclaims
   gsi1pk *String

@@ -16,6 +16,7 @@ const NAV = [
   { to: '/rules', label: 'Routing rules' },
   { to: '/campaigns', label: 'Campaigns' },
   { to: '/domains', label: 'Domains & mailboxes' },
+  { to: '/suppressions', label: 'Suppression list' },
   { to: '/audit', label: 'Audit log' },
   { to: '/settings', label: 'Settings' },
 ]

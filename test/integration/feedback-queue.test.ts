@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { publishToSandboxQueue, simulatedEvent, snsEnvelope } from '../../scripts/local/ses-events'
 import { scriptedFeedbackFile, senders, sentLead } from '../support/feedback-world'
+import { listed } from '../support/suppression'
 import { directDeps } from '../support/world'
 
 // The sandbox's events port (test/support/global-setup.ts): where `npm run feedback` and `simulate` post.
@@ -17,6 +18,8 @@ describe('the feedback queue handler in the sandbox (what npm run feedback / sim
     await publishToSandboxQueue(EVENTS_PORT, 'feedback', snsEnvelope(event, now))
     await expect.poll(async () => (await deps.sends.get(campaign.id, lead.id))?.state, { timeout: 15_000 }).toBe('bounced')
     expect(await deps.suppression.isSuppressed(lead.email)).toBe(true)
+    // The feedback's own write puts the address on the list a person reads, too.
+    expect((await listed(lead.email)).entry).toMatchObject({ kind: 'address', reason: expect.stringContaining('bounce') })
     expect((await deps.audit.forEntity('lead', lead.id, 5)).items[0]).toMatchObject({ action: 'hard_bounce', actor: { id: 'ses' } })
   })
 

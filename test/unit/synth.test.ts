@@ -27,7 +27,7 @@ const TABLES: Record<string, { sk: boolean; ttl?: string; indexes?: Record<strin
   domains: { sk: true, indexes: { byList: gsi1 } },
   audit: { sk: true, indexes: { byMonth: gsi1, byTypeMonth: gsi2 } },
   metrics: { sk: true },
-  suppression: { sk: true },
+  suppression: { sk: true, indexes: { byTime: gsi1 } },
   settings: { sk: true },
   users: { sk: true, ttl: 'expiresAt' },
   sessions: { sk: false, ttl: 'expiresAt' },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { cleanText, DEFAULT_TEXT_MAX, normaliseEmail, stripInvisible } from './sanitise'
+import { cleanText, DEFAULT_TEXT_MAX, normaliseDomain, normaliseEmail, stripInvisible } from './sanitise'
 
 // Lengths at and just past the RFC limits, built rather than typed so the count is visible.
 const local64 = 'a'.repeat(64)
@@ -234,5 +234,29 @@ describe('stripInvisible', () => {
     ['visible text is untouched', 'Zoë 北京 😀', 'Zoë 北京 😀'],
   ])('%s', (_case, raw, stripped) => {
     expect(stripInvisible(raw)).toBe(stripped)
+  })
+})
+
+describe('normaliseDomain (a whole domain a person types, to suppress)', () => {
+  it.each([
+    ['a plain domain stays as it is', 'example.com', 'example.com'],
+    ['it is lower-cased', 'Mail.Example.COM', 'mail.example.com'],
+    ['a leading @ means the domain after it', '@example.com', 'example.com'],
+    ['spaces, NBSP and zero-width characters go', '\u00A0 exam\u200Bple.com \t', 'example.com'],
+    ['an internationalised domain is stored in punycode', 'Bücher.example', 'xn--bcher-kva.example'],
+  ])('%s', (_why, raw, expected) => {
+    expect(normaliseDomain(raw)).toEqual({ ok: true, domain: expected })
+  })
+
+  it.each([
+    ['nothing', '', 'the domain is empty'],
+    ['only an @', ' @ ', 'the domain is empty'],
+    ['an address', 'priya@example.com', 'that is an address, not a domain'],
+    ['a space inside', 'exa mple.com', 'the domain contains a space or line break'],
+    ['no dot', 'localhost', 'the domain has no dot, so it lacks an ending such as .com'],
+    ['an IP address', '192.168.1.1', 'the domain is an IP address; only named domains can receive cold email'],
+    ['not text', 42, 'the domain is missing'],
+  ])('refuses %s', (_why, raw, reason) => {
+    expect(normaliseDomain(raw)).toEqual({ ok: false, reason })
   })
 })

@@ -128,6 +128,24 @@ export function normaliseEmail(raw: unknown): EmailResult {
   return check(address)
 }
 
+export type DomainResult = { ok: true; domain: string } | { ok: false; reason: string }
+
+/**
+ * Normalises a bare domain a person types (a whole domain to suppress): the same invisible-character,
+ * whitespace and IDNA handling as the domain of an address, and a leading `@` (as in "@example.com") is
+ * taken as the domain after it. Lower-cased ASCII (punycode) form.
+ */
+export function normaliseDomain(raw: unknown): DomainResult {
+  if (typeof raw !== 'string') return fail('the domain is missing')
+  const cleaned = stripInvisible(raw).replace(CONTROL, '').replace(EDGE_WHITESPACE, '')
+  const domain = cleaned.startsWith('@') ? cleaned.slice(1) : cleaned
+  if (domain === '') return fail('the domain is empty')
+  if (HAS_WHITESPACE.test(domain)) return fail('the domain contains a space or line break')
+  if (domain.includes('@')) return fail('that is an address, not a domain')
+  const checked = checkDomain(domain)
+  return checked.ok ? { ok: true, domain: checked.ascii } : checked
+}
+
 function fail(reason: string): { ok: false; reason: string } {
   return { ok: false, reason }
 }

@@ -80,14 +80,17 @@ export function dynamoFeedback(db: Db) {
         })
       }
       for (const s of write.suppress) {
+        const listed = keys.suppressionListed(at, s.email)
         // No condition: an address already suppressed keeps its first reason, and the transaction still goes.
         items.push({
           Update: {
             TableName: db.table('suppression'),
             Key: keys.suppressedAddress(s.email),
-            UpdateExpression: 'SET email = if_not_exists(email, :e), reason = if_not_exists(reason, :r), #at = if_not_exists(#at, :at)',
+            // The list's index keys follow the first `at` too, so the entry keeps its place in the list.
+            UpdateExpression:
+              'SET email = if_not_exists(email, :e), reason = if_not_exists(reason, :r), #at = if_not_exists(#at, :at), gsi1pk = if_not_exists(gsi1pk, :lp), gsi1sk = if_not_exists(gsi1sk, :ls)',
             ExpressionAttributeNames: { '#at': 'at' },
-            ExpressionAttributeValues: { ':e': s.email, ':r': s.reason, ':at': at },
+            ExpressionAttributeValues: { ':e': s.email, ':r': s.reason, ':at': at, ':lp': listed.gsi1pk, ':ls': listed.gsi1sk },
           },
         })
       }

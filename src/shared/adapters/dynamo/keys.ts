@@ -17,6 +17,7 @@
  *                day counters      METRICS#DAY#<yyyy-mm-dd> / <scope>#<scopeId>   (a day's scopes in one partition)
  *                signal window     METRICS#mailbox#<id> / SIGNALS   (send count + bounce/failure marks)
  *   suppression: address           ADDRESS#<email> / SUPPRESSION;  whole domain  DOMAIN#<domain> / SUPPRESSION
+ *                                  byTime gsi1 SUPPRESSIONS / <at>#<address or domain>  (the list a person reads)
  *   sendclaims:  one send          SEND#<campaignId>#<leadId> / SEND   byState gsi1 STATE#<sending|unknown> / <claimedAt> (sparse)
  *   settings:    policy            SETTINGS / CURRENT;  demo seed marker SEED / DEMO;  account brake SETTINGS / BRAKE;
  *                                  integration state INTEGRATION#<name> / STATE
@@ -37,6 +38,7 @@ export const INDEX = {
   auditByMonth: 'byMonth',
   auditByTypeMonth: 'byTypeMonth',
   sendclaimsByState: 'byState',
+  suppressionByTime: 'byTime',
 } as const
 
 export const keys = {
@@ -93,6 +95,9 @@ export const keys = {
 
   suppressedAddress: (email: string) => ({ pk: `ADDRESS#${email}`, sk: 'SUPPRESSION' }),
   suppressedDomain: (domain: string) => ({ pk: `DOMAIN#${domain}`, sk: 'SUPPRESSION' }),
+  // One partition for the whole list, newest first: suppressions are added a few a day, so it never runs hot.
+  suppressionListed: (at: string, value: string) => ({ gsi1pk: 'SUPPRESSIONS', gsi1sk: `${at}#${value}` }),
+  suppressionListPartition: 'SUPPRESSIONS',
 
   send: (campaignId: string, leadId: string) => ({ pk: `SEND#${campaignId}#${leadId}`, sk: 'SEND' }),
   // Sparse: only sends someone must come back to are in the index (`sending` for the sweep, `unknown` for a

@@ -1,33 +1,89 @@
-import { BatchGetCommand } from '@aws-sdk/lib-dynamodb'
+import { BatchGetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb'
+import * as z from 'zod'
 import type { AuditEvent } from '../../domain/audit'
+import type { Page } from '../../domain/page'
 import { auditPut } from './audit-store.server'
-import { isConditionFailure, transact, type Db } from './db.server'
-import { keys } from './keys'
+import { decodeCursor, encodeCursor, isConditionFailure, transact, type Db } from './db.server'
+import { INDEX, keys } from './keys'
+
+/** One entry of the suppression list: an address, or a whole domain. */
+export interface Suppression {
+  kind: 'address' | 'domain'
+  value: string
+  reason: string
+  at: string
+}
+
+const listedItem = z.object({
+  email: z.string().optional(),
+  domain: z.string().optional(),
+  reason: z.string(),
+  at: z.string(),
+})
 
 /** The global suppression list: addresses and whole domains Drason never sends to. */
 export function dynamoSuppression(db: Db) {
+  const table = db.table('suppression')
+  /** Puts one entry once (a repeat is `exists` and writes nothing), with its audit event. */
+  const addOnce = async (key: Record<string, string>, fields: Record<string, string>, value: string, event: AuditEvent): Promise<'added' | 'exists'> => {
+    try {
+      await transact(db, [
+        {
+          Put: {
+            TableName: table,
+            Item: { ...key, ...fields, at: event.at, ...keys.suppressionListed(event.at, value) },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        auditPut(db, event),
+      ])
+      return 'added'
+    } catch (err) {
+      if (isConditionFailure(err)) return 'exists'
+      throw err
+    }
+  }
   return {
     async isSuppressed(email: string): Promise<boolean> {
       const domain = email.slice(email.lastIndexOf('@') + 1)
       const out = await db.doc.send(
-        new BatchGetCommand({ RequestItems: { [db.table('suppression')]: { Keys: [keys.suppressedAddress(email), keys.suppressedDomain(domain)], ProjectionExpression: 'pk' } } }),
+        new BatchGetCommand({ RequestItems: { [table]: { Keys: [keys.suppressedAddress(email), keys.suppressedDomain(domain)], ProjectionExpression: 'pk' } } }),
       )
       // An unanswered key could be a suppressed address: fail (and retry) rather than guess "not suppressed".
       if (Object.keys(out.UnprocessedKeys ?? {}).length > 0) throw new Error('suppression lookup was not fully answered; retry')
-      return (out.Responses?.[db.table('suppression')] ?? []).length > 0
+      return (out.Responses?.[table] ?? []).length > 0
     },
     /** Adds an address once (a repeat is `exists` and writes nothing), with its audit event. */
-    async add(email: string, reason: string, event: AuditEvent): Promise<'added' | 'exists'> {
-      try {
-        await transact(db, [
-          { Put: { TableName: db.table('suppression'), Item: { ...keys.suppressedAddress(email), email, reason, at: event.at }, ConditionExpression: 'attribute_not_exists(pk)' } },
-          auditPut(db, event),
-        ])
-        return 'added'
-      } catch (err) {
-        if (isConditionFailure(err)) return 'exists'
-        throw err
+    add(email: string, reason: string, event: AuditEvent): Promise<'added' | 'exists'> {
+      return addOnce(keys.suppressedAddress(email), { email, reason }, email, event)
+    },
+    /** Adds a whole domain once: no address on it is sent to again. */
+    addDomain(domain: string, reason: string, event: AuditEvent): Promise<'added' | 'exists'> {
+      return addOnce(keys.suppressedDomain(domain), { domain, reason }, domain, event)
+    },
+    /** The list, newest first, a page at a time. */
+    async list(limit: number, cursor?: string | null): Promise<Page<Suppression>> {
+      const start = z.record(z.string(), z.string()).safeParse(decodeCursor(cursor))
+      const out = await db.doc.send(
+        new QueryCommand({
+          TableName: table,
+          IndexName: INDEX.suppressionByTime,
+          KeyConditionExpression: 'gsi1pk = :pk',
+          ExpressionAttributeValues: { ':pk': keys.suppressionListPartition },
+          ScanIndexForward: false,
+          Limit: limit,
+          ...(start.success ? { ExclusiveStartKey: start.data } : {}),
+        }),
+      )
+      const items: Suppression[] = []
+      for (const raw of out.Items ?? []) {
+        const item = listedItem.safeParse(raw)
+        if (!item.success) continue
+        const { email, domain, reason, at } = item.data
+        if (email) items.push({ kind: 'address', value: email, reason, at })
+        else if (domain) items.push({ kind: 'domain', value: domain, reason, at })
       }
+      return { items, nextCursor: out.LastEvaluatedKey ? encodeCursor(out.LastEvaluatedKey) : null }
     },
   }
 }

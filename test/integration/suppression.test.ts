@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest'
+import { setupEvent } from '../support/factories'
+import { listed } from '../support/suppression'
+import { TEST_VIEWER, admin, directDeps, get, postForm, signIn } from '../support/world'
+
+describe('the suppression list page', () => {
+  it('suppresses an address and a whole domain by hand, audited, and lists them newest first', async () => {
+    const cookie = await signIn(admin())
+    const deps = directDeps()
+    const stamp = Date.now()
+    const domain = `rival-${stamp}.example.org`
+    const address = `priya.${stamp}@partner.example.com`
+    expect(await deps.suppression.isSuppressed(`anyone@${domain}`)).toBe(false)
+
+    const first = await postForm('/suppressions', { target: ` ${address.toUpperCase()} `, note: 'asked by phone' }, cookie)
+    expect(first.status).toBe(200)
+    expect(await first.text()).toContain(`Suppressed ${address}: no campaign will email it again.`)
+    const second = await postForm('/suppressions', { target: `@${domain.toUpperCase()}` }, cookie)
+    expect(second.status).toBe(200)
+
+    expect(await deps.suppression.isSuppressed(address)).toBe(true)
+    // A domain entry covers every address on it, which is what the gate and each pulse ask.
+    expect(await deps.suppression.isSuppressed(`anyone@${domain}`)).toBe(true)
+    expect(await deps.suppression.isSuppressed(`anyone@partner.example.com`)).toBe(false)
+
+    const a = await listed(address)
+    const d = await listed(domain)
+    expect(a.entry).toMatchObject({ kind: 'address', reason: 'manual: asked by phone' })
+    expect(d.entry).toMatchObject({ kind: 'domain', reason: 'manual' })
+    expect(d.before.length).toBeLessThan(a.before.length)
+    const [event] = (await deps.audit.forEntity('suppression', domain, 1)).items
+    expect(event).toMatchObject({ action: 'suppressed', actor: { type: 'user', id: admin().email } })
+
+    const page = await get('/suppressions', { headers: { cookie } })
+    expect(await page.text()).toContain(domain)
+
+    const again = await postForm('/suppressions', { target: domain }, cookie)
+    expect(await again.text()).toContain(`${domain} was already on the suppression list; nothing changed.`)
+    expect((await deps.audit.forEntity('suppression', domain, 5)).items).toHaveLength(1)
+  })
+
+  it('answers what is wrong with the field and stores nothing', async () => {
+    const cookie = await signIn(admin())
+    const bad = await postForm('/suppressions', { target: `someone@192.168.0.${Date.now() % 200}` }, cookie)
+    expect(bad.status).toBe(400)
+    expect(await bad.text()).toContain('Not suppressed: the domain is an IP address')
+    const empty = await postForm('/suppressions', { target: '  ' }, cookie)
+    expect(empty.status).toBe(400)
+    expect(await empty.text()).toContain('Enter an address or a domain.')
+  })
+
+  it('lists suppressions the product makes itself (an unsubscribe here), and refuses changes from a viewer', async () => {
+    const deps = directDeps()
+    const email = `gone.${Date.now()}@acme.example.com`
+    await deps.suppression.add(email, 'unsubscribe', setupEvent('suppression', email))
+    expect((await listed(email)).entry).toMatchObject({ kind: 'address', reason: 'unsubscribe' })
+
+    const cookie = await signIn(TEST_VIEWER)
+    const viewerPage = await get('/suppressions', { headers: { cookie } })
+    expect(viewerPage.status).toBe(200)
+    expect(await viewerPage.text()).not.toContain('Suppress an address or a whole domain')
+    const refused = await postForm('/suppressions', { target: 'viewer-try.example.org' }, cookie)
+    expect(refused.status).toBe(403)
+    expect(await deps.suppression.isSuppressed('x@viewer-try.example.org')).toBe(false)
+  })
+})
