@@ -41,10 +41,17 @@ export interface IntakeResult {
   floor: LatencyStats
   /** handler leads/s over floor puts/s. */
   ratio: number
+  /**
+   * The same ratio in consecutive blocks of BLOCK requests, to show how much one run's figure moves with
+   * the machine: on this 2-vCPU VM a block of 200 ranges over several points either side of the whole.
+   */
+  blocks: { size: number; ratios: number[] }
   statuses: Record<string, number>
   /** DynamoDB calls the handler made during the measured requests, by operation. */
   calls: CallStats
 }
+
+const BLOCK = 200
 
 export function latencyStats(samples: number[]): LatencyStats {
   const total = samples.reduce((a, b) => a + b, 0)
@@ -128,5 +135,10 @@ export async function benchIntake(options: { dynamo: WritesDynamo; n: number; wa
   const calls = structuredClone(meter.stats)
   const handler = latencyStats(handlerMs)
   const floor = latencyStats(floorMs)
-  return { n, warmup, requestBytes, floorItemBytes, handler, floor, ratio: handler.perSecond / floor.perSecond, statuses, calls }
+  const ratios: number[] = []
+  for (let at = 0; at + BLOCK <= n; at += BLOCK) {
+    const sum = (xs: number[]) => xs.slice(at, at + BLOCK).reduce((a, b) => a + b, 0)
+    ratios.push(sum(floorMs) / sum(handlerMs))
+  }
+  return { n, warmup, requestBytes, floorItemBytes, handler, floor, ratio: handler.perSecond / floor.perSecond, blocks: { size: BLOCK, ratios }, statuses, calls }
 }

@@ -6,6 +6,7 @@
 import { startWritesDynamo, WRITES_DYNAMO_PORT } from './dynamo'
 import { benchImport, FULL_ROWS, fullFileEstimate, type ImportResult } from './import'
 import { benchIntake, type IntakeResult } from './intake'
+import { median } from './stats'
 import { fmtBytes, fmtInt, fmtMs, fmtPct, fmtRate, table, callsTable, type TargetResult } from './format'
 
 // 1,000 webhook posts after 100 warm-up ones: a p99 from 10 real samples above it, in ~10 s here.
@@ -92,6 +93,12 @@ export function writesReport(intake: IntakeResult, imp: ImportResult, targets: T
     ),
   )
   lines.push(`Every response: ${Object.entries(intake.statuses).map(([s, c]) => `${c} x ${s}`).join(', ')}. Webhook / floor: ${fmtPct(intake.ratio)} of the floor's rate.`)
+  const blocks = [...intake.blocks.ratios].sort((x, y) => x - y)
+  if (blocks.length > 1) {
+    lines.push(
+      `The same ratio in ${blocks.length} blocks of ${intake.blocks.size} requests: ${fmtPct(blocks[0]!)} to ${fmtPct(blocks.at(-1)!)} (median ${fmtPct(median(blocks))}), how far one figure moves with the machine.`,
+    )
+  }
   lines.push(passFail('intake/clay-webhook'))
   lines.push("Where a webhook lead's time goes:")
   lines.push(callsTable(intake.calls, intake.n, 'lead', intake.handler.meanMs * intake.n, 'auth, JSON, validation, routing'))
