@@ -1,3 +1,4 @@
+import { Link } from '@remix-run/react'
 /** Small presentational pieces shared by the pages. */
 export function PageTitle({ children, subtitle }: { children: React.ReactNode; subtitle?: string }) {
   return (
@@ -77,4 +78,25 @@ export function Table({ head, children, empty }: { head: string[]; children: Rea
 
 export function percent(rate: number | null, digits = 2): string {
   return rate === null ? '—' : `${(rate * 100).toFixed(digits)}%`
+}
+
+/**
+ * Newest / older links under a list read a page at a time with an opaque cursor: `newestTo` when the
+ * page shown is not the first, `olderTo` when there is a next page.
+ */
+export function Pager({ newestTo, olderTo, olderLabel = 'Older' }: { newestTo: string | null; olderTo: string | null; olderLabel?: string }) {
+  return (
+    <div className="mt-4 flex gap-4 text-sm">
+      {newestTo ? (
+        <Link to={newestTo} className="text-indigo-700 underline">
+          Newest
+        </Link>
+      ) : null}
+      {olderTo ? (
+        <Link to={olderTo} className="text-indigo-700 underline" rel="next">
+          {olderLabel}
+        </Link>
+      ) : null}
+    </div>
+  )
 }

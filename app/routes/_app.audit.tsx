@@ -1,10 +1,10 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { json } from '@remix-run/node'
-import { Form, Link, useLoaderData, useSearchParams } from '@remix-run/react'
+import { Form, useLoaderData, useSearchParams } from '@remix-run/react'
 import { ENTITY_TYPES } from '../../src/shared/domain/audit'
 import { auditFilterSchema, listAudit } from '../../src/shared/services/audit-log'
 import { ErrorList } from '../components/forms'
-import { Badge, PageTitle } from '../components/ui'
+import { Badge, PageTitle, Pager } from '../components/ui'
 import { requireUser } from '../lib/session.server'
 
 export const meta: MetaFunction = () => [{ title: 'Audit log · Drason' }]
@@ -85,18 +85,7 @@ export default function AuditLog() {
           </li>
         ))}
       </ol>
-      <div className="mt-4 flex gap-4 text-sm">
-        {params.get('cursor') ? (
-          <Link to="?" className="text-indigo-700 underline">
-            Newest
-          </Link>
-        ) : null}
-        {nextCursor ? (
-          <Link to={`?${next.toString()}`} className="text-indigo-700 underline" rel="next">
-            Older events
-          </Link>
-        ) : null}
-      </div>
+      <Pager newestTo={params.get('cursor') ? '?' : null} olderTo={nextCursor ? `?${next.toString()}` : null} olderLabel="Older events" />
     </>
   )
 }

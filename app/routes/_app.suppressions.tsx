@@ -2,12 +2,12 @@ import { getFormProps, getInputProps, useForm } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod/v4'
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { json } from '@remix-run/node'
-import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
+import { Form, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
 import * as z from 'zod'
 import { MAX_SUPPRESSION_NOTE, suppressManually } from '../../src/shared/services/suppression'
 import { Flash } from '../components/confirm'
 import { Button, ErrorList, Field } from '../components/forms'
-import { Badge, Card, PageTitle, Table } from '../components/ui'
+import { Badge, Card, PageTitle, Pager, Table } from '../components/ui'
 import { requireAdmin, requireUser } from '../lib/session.server'
 
 export const meta: MetaFunction = () => [{ title: 'Suppression list · Drason' }]
@@ -84,18 +84,7 @@ export default function Suppressions() {
           </tr>
         ))}
       </Table>
-      <div className="mt-3 flex gap-4 text-sm">
-        {params.get('cursor') ? (
-          <Link to="." className="underline">
-            Newest
-          </Link>
-        ) : null}
-        {nextCursor ? (
-          <Link to={`?cursor=${encodeURIComponent(nextCursor)}`} className="underline">
-            Older
-          </Link>
-        ) : null}
-      </div>
+      <Pager newestTo={params.get('cursor') ? '.' : null} olderTo={nextCursor ? `?cursor=${encodeURIComponent(nextCursor)}` : null} />
     </>
   )
 }

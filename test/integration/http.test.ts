@@ -160,7 +160,7 @@ describe('signing in', () => {
 describe('roles', () => {
   it('lets a viewer see every page but change nothing', async () => {
     const cookie = await signIn(TEST_VIEWER)
-    for (const path of ['/', '/leads', '/rules', '/campaigns', '/domains', '/audit', '/settings']) {
+    for (const path of ['/', '/leads', '/rules', '/campaigns', '/domains', '/suppressions', '/audit', '/settings']) {
       expect((await get(path, { headers: { cookie } })).status, path).toBe(200)
     }
     const before = (await directDeps().settingsStore.get()).version
