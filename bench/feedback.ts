@@ -143,7 +143,7 @@ export function worldOf(pausedCampaigns = 0): World {
         name: `${['Founders', 'Finance leaders'][c % 2]} ${d + 1}`,
         sender: { kind: 'ses' },
         status: paused ? 'paused' : 'active',
-        // The demo's first campaign's templates: what a sent record's variant holds.
+        // The demo's first campaign's templates: what a sent event's variant holds.
         subjectTemplate: '{Quick question|A thought} for {{Company}}',
         bodyTemplate: '{Hi|Hello} {{FirstName|there}},\n\nI noticed {{Company}} is growing fast. {Worth a chat?|Open to a short call?}\n\nAnita',
         htmlTemplate: null,
@@ -416,7 +416,7 @@ export interface BenchSend {
 
 /**
  * A lead of `campaign` and its send from one of the campaign's mailboxes at `at`, as the pulse leaves
- * them: the rendered variant on the record, the 'sent' audit event with the verifier's answer, the four
+ * them: the record, the 'sent' audit event with the rendered variant and the verifier's answer, the four
  * day counters. `id` makes the lead, send and SES message ids unique.
  */
 export function makeSend(rand: Random, id: string, campaign: Campaign, at: Date, leadStatus: LeadStatus = 'completed'): BenchSend {
@@ -436,7 +436,7 @@ export function makeSend(rand: Random, id: string, campaign: Campaign, at: Date,
   if (!subject.ok || !text.ok) throw new Error(`bench template did not render for ${lead.email}`)
   const variant = { subject: subject.text, text: text.text, choices: { subject: subject.choices, text: text.choices } }
   const claimedAt = at.toISOString()
-  const sent: SendRecord = { campaignId: campaign.id, leadId: lead.id, sendId: `send-${id}`, state: 'sent', mailboxId: mailbox, claimedAt, messageId: `0100019${id}-ses`, variant }
+  const sent: SendRecord = { campaignId: campaign.id, leadId: lead.id, sendId: `send-${id}`, state: 'sent', mailboxId: mailbox, claimedAt, messageId: `0100019${id}-ses` }
   const verifier = answerFor(lead.email).body
   const event = stampAuditEvent(
     {

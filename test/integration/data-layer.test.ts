@@ -5,7 +5,10 @@ import { leadIdFor } from '../../src/shared/domain/lead-id'
 import { DEFAULT_SETTINGS } from '../../src/shared/domain/settings'
 import type { AppDeps } from '../../src/shared/composition.server'
 import type { AuditQuery } from '../../src/shared/services/audit-log'
-import { directDeps } from '../support/world'
+import { GetCommand } from '@aws-sdk/lib-dynamodb'
+import { createDb, sandboxTableNames } from '../../src/shared/adapters/dynamo/db.server'
+import { keys } from '../../src/shared/adapters/dynamo/keys'
+import { directDeps, world } from '../support/world'
 
 let seq = 0
 function event(at: string, overrides: Partial<AuditEvent> = {}): AuditEvent {
@@ -64,6 +67,29 @@ describe('the audit log in DynamoDB Local', () => {
     await expect(deps.audit.append({ ...e, sentence: 'Rewritten history.' })).rejects.toMatchObject({ name: 'ConditionalCheckFailedException' })
     const page = await deps.audit.forEntity('lead', 'lead-x', 50)
     expect(page.items.find((x) => x.id === e.id)?.sentence).toBe(e.sentence)
+  })
+
+  it('stores long details deflated and short ones as a map, and reads both back exactly', async () => {
+    const deps = directDeps()
+    const entityId = `lead-z-${Date.now()}`
+    const body = Array.from({ length: 40 }, (_, i) => `Line ${i}: we help teams like Acme book more meetings — धन्यवाद.`).join('\n')
+    const long = event('2021-06-01T10:00:00.000Z', { entityId, details: { variant: { subject: 'Quick question for Acme', text: body, html: `<p>${body}</p>`, choices: { subject: [1], text: [0, 2] } }, processingMs: 412 } })
+    const short = event('2021-06-01T10:00:01.000Z', { entityId, details: { campaignId: 'c1', code: 'MessageRejected' } })
+    await deps.audit.append(long)
+    await deps.audit.append(short)
+    const { items } = await deps.audit.forEntity('lead', entityId, 10)
+    expect(items).toEqual([short, long])
+
+    const db = createDb({ endpoint: world().tablesEndpoint, region: 'us-east-1', names: sandboxTableNames() })
+    const raw = async (e: AuditEvent) => (await db.doc.send(new GetCommand({ TableName: db.table('audit'), Key: keys.auditEvent('lead', entityId, e.at, e.id) }))).Item!
+    const packed = await raw(long)
+    expect(packed.event).not.toHaveProperty('details')
+    expect(packed.detailsZ).toBeInstanceOf(Uint8Array)
+    // Half the size or less: what keeps a send's event (and its index entry) near one billed KB.
+    expect((packed.detailsZ as Uint8Array).byteLength).toBeLessThan(JSON.stringify(long.details).length / 2)
+    const plain = await raw(short)
+    expect(plain.event).toMatchObject({ details: short.details })
+    expect(plain).not.toHaveProperty('detailsZ')
   })
 
   it('pages a timeline newest first across months, filtered by entity type, action and time', async () => {

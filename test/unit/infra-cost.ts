@@ -37,8 +37,9 @@ export const PRICES = {
 
 export const ASSUMPTIONS = {
   daysPerMonth: 30,
-  // Measured by `npm run bench` (send-loop/units, 2026-11-21, after decision 060): request units one sent email costs.
-  writeUnitsPerEmail: 28.6,
+  // Measured by `npm run bench` (send-loop/units, 2026-11-21, decision 060): request units one sent email
+  // costs, for a full-length email (~1,100 characters of text and the same as HTML); a short plain one, 27.0.
+  writeUnitsPerEmail: 30,
   readUnitsPerEmail: 6,
   // SES publishes Send and Delivery for a delivered email (bounces and complaints are a few % more);
   // each event is assumed to be one feedback invocation (no batching), an upper bound.

@@ -221,7 +221,7 @@ describe('pulse: sending the next lead', () => {
     ])
   })
 
-  it('settles the claim as sent with the variant, its audit event and four counters', async () => {
+  it('settles the claim as sent, with the variant in its audit event, and four counters', async () => {
     const w = world(options)
     await pulse(w.deps, MESSAGE)
     const variant = {
@@ -230,7 +230,7 @@ describe('pulse: sending the next lead', () => {
       html: '<p>Hi Priya at Smith &amp; Sons</p>',
       choices: { subject: [], text: [], html: [] },
     }
-    expect(await w.record('L1')).toEqual({ campaignId: 'c1', leadId: 'L1', sendId: 'id-1', state: 'sent', mailboxId: 'mb-b', claimedAt: NOW, messageId: 'ses-1', variant })
+    expect(await w.record('L1')).toEqual({ campaignId: 'c1', leadId: 'L1', sendId: 'id-1', state: 'sent', mailboxId: 'mb-b', claimedAt: NOW, messageId: 'ses-1' })
     expect(w.sends.events).toEqual([
       loopEvent('id-2', 'sent', 'Sent "Quick question for Smith & Sons" to priya@acme.example from bala@mail.drason.test for campaign "Founders India".', {
         campaignId: 'c1',
@@ -331,7 +331,7 @@ describe('pulse: sending the next lead', () => {
     const w = world({ leads: [lead(1, { company })], campaign: { subjectTemplate } })
     await pulse(w.deps, MESSAGE)
     expect(w.sender.calls[0]!.message.subject).toBe(subject)
-    expect((await w.record('L1'))!.variant!.subject).toBe(subject)
+    expect(w.sends.events[0]!.details).toMatchObject({ variant: { subject } })
   })
 
   it('records the spintax choices that reproduce exactly what was sent', async () => {
@@ -340,7 +340,7 @@ describe('pulse: sending the next lead', () => {
     const w = world({ leads: [lead(1)], campaign: { subjectTemplate, bodyTemplate }, random: seededRandom(11) })
     await pulse(w.deps, MESSAGE)
     const { message } = w.sender.calls[0]!
-    const { variant } = (await w.record('L1'))!
+    const variant = w.sends.events[0]!.details!.variant as { subject: string; text: string; choices: { subject: number[]; text: number[] } }
     expect(variant).toMatchObject({ subject: message.subject, text: message.text })
     const ctx = leadContext(lead(1), { html: false })
     expect(renderWithChoices(subjectTemplate, ctx, variant!.choices.subject)).toEqual({ ok: true, text: message.subject, choices: variant!.choices.subject })
@@ -645,10 +645,14 @@ describe('pulse: what SES answers', () => {
       sendId: 'id-1',
       mailboxId: 'mb-a',
       reason: 'MessageRejected: Email address is not verified.',
-      variant: { subject: 'Quick question for Acme' },
     })
     expect(w.sends.events).toEqual([
-      loopEvent('id-2', 'send_failed', 'SES rejected the email to lead1@acme.example (MessageRejected: Email address is not verified.); it will not be retried.', { campaignId: 'c1', sendId: 'id-1', code: 'MessageRejected' }),
+      loopEvent('id-2', 'send_failed', 'SES rejected the email to lead1@acme.example (MessageRejected: Email address is not verified.); it will not be retried.', {
+        campaignId: 'c1',
+        sendId: 'id-1',
+        code: 'MessageRejected',
+        variant: expect.objectContaining({ subject: 'Quick question for Acme' }),
+      }),
     ])
     expect(w.sends.days.size).toBe(0)
     expect(w.queue.messages).toEqual([{ pulse: await handedOver(w), delaySeconds: 0 }])
@@ -661,9 +665,13 @@ describe('pulse: what SES answers', () => {
   it('records an unknown outcome and never sends that lead again, even from a chain that starts over', async () => {
     const w = world({ outcomes: [{ kind: 'unknown', reason: 'timed out after 10 s' }] })
     expect(await pulse(w.deps, MESSAGE)).toEqual({ kind: 'unknown', leadId: 'L1' })
-    expect(await w.record('L1')).toMatchObject({ state: 'unknown', sendId: 'id-1', reason: 'timed out after 10 s', variant: { subject: 'Quick question for Acme' } })
+    expect(await w.record('L1')).toMatchObject({ state: 'unknown', sendId: 'id-1', reason: 'timed out after 10 s' })
     expect(w.sends.events).toEqual([
-      loopEvent('id-2', 'send_unknown', 'The email to lead1@acme.example may or may not have gone out (timed out after 10 s); it will not be resent, and the SES Send event will settle it.', { campaignId: 'c1', sendId: 'id-1' }),
+      loopEvent('id-2', 'send_unknown', 'The email to lead1@acme.example may or may not have gone out (timed out after 10 s); it will not be resent, and the SES Send event will settle it.', {
+        campaignId: 'c1',
+        sendId: 'id-1',
+        variant: expect.objectContaining({ subject: 'Quick question for Acme' }),
+      }),
     ])
     // Maybe sent, so paced like a send; counted only when SES's Send event settles it.
     expect(w.sends.days.size).toBe(0)

@@ -21,8 +21,6 @@ export interface SendRecord {
   mailboxId: string | null
   claimedAt: string
   messageId?: string
-  /** The exact subject and body sent, and the spintax choices that produced them. */
-  variant?: { subject: string; text: string; html?: string; choices: { subject: number[]; text: number[]; html?: number[] } }
   reason?: string
   /** When SES reported the message delivered to the recipient's server. */
   deliveredAt?: string
@@ -310,7 +308,8 @@ export async function pulse(deps: PulseDeps, message: { campaignId: string; chai
     return skipLead(ctx, campaign, { ...here, cursor: next.cursor, waitingFor: null }, lead, `the verifier answered ${verification.status}${verification.diagnosis ? ` (${verification.diagnosis})` : ''}`, verification)
   }
 
-  // Render: the exact variant is recorded with the send.
+  // Render: the exact variant is recorded once, in the audit event of the send's outcome (sent, failed or
+  // unknown); the send record stays small, so its writes cost the same whatever the email's length.
   const render = (source: string, html: boolean) => renderTemplate(source, leadContext(lead, { html }), deps.random)
   const subject = render(campaign.subjectTemplate, false)
   const text = render(campaign.bodyTemplate, false)
@@ -343,7 +342,7 @@ export async function pulse(deps: PulseDeps, message: { campaignId: string; chai
 
   switch (outcome.kind) {
     case 'sent': {
-      const sent: SendRecord = { ...record, state: 'sent', messageId: outcome.messageId, variant }
+      const sent: SendRecord = { ...record, state: 'sent', messageId: outcome.messageId }
       const event = stamp(deps, {
         actor: { type: 'system', id: 'send-loop' },
         entityType: 'lead',
@@ -390,14 +389,14 @@ export async function pulse(deps: PulseDeps, message: { campaignId: string; chai
       return { kind: 'stopped', reason: outcome.code }
     }
     case 'rejected': {
-      const failed: SendRecord = { ...record, state: 'failed', reason: `${outcome.code}: ${outcome.message}`, variant }
+      const failed: SendRecord = { ...record, state: 'failed', reason: `${outcome.code}: ${outcome.message}` }
       const event = stamp(deps, {
         actor: { type: 'system', id: 'send-loop' },
         entityType: 'lead',
         entityId: lead.id,
         action: 'send_failed',
         sentence: `SES rejected the email to ${lead.email} (${outcome.code}: ${outcome.message}); it will not be retried.`,
-        details: { campaignId, sendId: record.sendId, code: outcome.code },
+        details: { campaignId, sendId: record.sendId, code: outcome.code, variant },
       })
       await deps.sends.settle(failed, event, [])
       await moveOn(ctx, { cursor: next.cursor, lastMailboxId: mailbox.id, waitingFor: null }, 0)
@@ -405,14 +404,14 @@ export async function pulse(deps: PulseDeps, message: { campaignId: string; chai
     }
     case 'unknown': {
       // Maybe sent: never resent blindly; the SES Send event (tagged with the send id) settles it later.
-      const unknown: SendRecord = { ...record, state: 'unknown', reason: outcome.reason, variant }
+      const unknown: SendRecord = { ...record, state: 'unknown', reason: outcome.reason }
       const event = stamp(deps, {
         actor: { type: 'system', id: 'send-loop' },
         entityType: 'lead',
         entityId: lead.id,
         action: 'send_unknown',
         sentence: `The email to ${lead.email} may or may not have gone out (${outcome.reason}); it will not be resent, and the SES Send event will settle it.`,
-        details: { campaignId, sendId: record.sendId },
+        details: { campaignId, sendId: record.sendId, variant },
       })
       await deps.sends.settle(unknown, event, [])
       await moveOn(ctx, { cursor: next.cursor, lastMailboxId: mailbox.id, waitingFor: null }, gaussianDelaySeconds(campaign.delay, deps.random))

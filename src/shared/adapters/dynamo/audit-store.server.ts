@@ -1,3 +1,4 @@
+import { deflateRawSync, inflateRawSync } from 'node:zlib'
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb'
 import * as z from 'zod'
 import { monthOf, previousMonth, type AuditEvent, type EntityType } from '../../domain/audit'
@@ -26,18 +27,34 @@ const cursorSchema = z.object({ month: z.string().regex(/^\d{4}-\d{2}$/), key: z
  */
 const UNINDEXED_BY_TYPE: EntityType = 'lead'
 
+/**
+ * Details longer than this are stored deflated (`detailsZ`, a binary attribute) instead of as a map. A send's
+ * event carries the exact email sent and the verifier's answer: ~1 KB for a short plain-text email, several
+ * KB with an HTML part. DynamoDB bills writes per started KB, twice inside a transaction and once more for
+ * the by-month index entry, so storing that text at about half its size keeps a send's event near one KB
+ * whatever the email's length (decision 060). Short details stay readable in the console as a map. Only
+ * this module knows: events go in and come out as they were.
+ */
+export const DETAILS_INLINE_MAX = 300
+
 function toItem(event: AuditEvent): Record<string, unknown> {
   const month = monthOf(event.at)
+  const details = event.details === undefined ? undefined : JSON.stringify(event.details)
+  const deflate = details !== undefined && Buffer.byteLength(details, 'utf8') > DETAILS_INLINE_MAX
   return {
     ...keys.auditEvent(event.entityType, event.entityId, event.at, event.id),
     ...keys.auditByMonth(month, event.at, event.id),
     ...(event.entityType === UNINDEXED_BY_TYPE ? {} : keys.auditByTypeMonth(event.entityType, month, event.at, event.id)),
-    event,
+    event: deflate ? { ...event, details: undefined } : event,
+    ...(deflate ? { detailsZ: deflateRawSync(details) } : {}),
   }
 }
 
 function fromItem(item: Record<string, unknown>): AuditEvent {
-  return item.event as AuditEvent
+  const event = item.event as AuditEvent
+  const packed = item.detailsZ
+  if (!(packed instanceof Uint8Array)) return event
+  return { ...event, details: JSON.parse(inflateRawSync(packed).toString('utf8')) as AuditEvent['details'] }
 }
 
 export function auditPut(db: Db, event: AuditEvent): TransactItem {
