@@ -39,6 +39,31 @@ describe('the suppression list page', () => {
     expect((await deps.audit.forEntity('suppression', domain, 5)).items).toHaveLength(1)
   })
 
+  it('pages the list newest first with an opaque cursor, each entry once', async () => {
+    const deps = directDeps()
+    for (const n of [1, 2, 3]) {
+      const email = `paged.${n}.${Date.now()}@acme.example.com`
+      await deps.suppression.add(email, 'unsubscribe', setupEvent('suppression', email))
+    }
+    const seen: string[] = []
+    let previousAt = '9999'
+    let cursor: string | null = null
+    for (let pages = 0; pages < 3; pages++) {
+      const page = await deps.suppression.list(2, cursor)
+      expect(page.items.length).toBeLessThanOrEqual(2)
+      for (const entry of page.items) {
+        expect(entry.at <= previousAt).toBe(true)
+        previousAt = entry.at
+        seen.push(`${entry.kind}:${entry.value}`)
+      }
+      cursor = page.nextCursor
+      if (!cursor) break
+    }
+    expect(new Set(seen).size).toBe(seen.length)
+    // A cursor that is not one of ours starts from the newest instead of failing.
+    expect((await deps.suppression.list(1, 'not-a-cursor')).items).toHaveLength(1)
+  })
+
   it('answers what is wrong with the field and stores nothing', async () => {
     const cookie = await signIn(admin())
     const bad = await postForm('/suppressions', { target: `someone@192.168.0.${Date.now() % 200}` }, cookie)
