@@ -951,7 +951,7 @@ export function feedbackReport(r: FeedbackBenchResult): string[] {
   const rows = r.units.rows.map((x) => [x.op, x.target, (x.items / per).toFixed(3), x.items ? fmtInt(x.bytes / x.items) : '', x.rcu ? (x.rcu / per).toFixed(3) : '', x.wcu ? (x.wcu / per).toFixed(3) : ''])
   lines.push(table(['operation', 'table / index, item kind (key prefixes)', 'items/event', 'bytes each', 'RCU/event', 'WCU/event'], rows, 'llrrrr'))
   lines.push(
-    `Floor in units: the marker PutItem is 1 WCU. Every write of processFeedback is one TransactWriteItems (each item costs twice a plain write), and a Delivery rewrites the whole send record (its variant included) to add deliveredAt. ${r.units.failures ? `${r.units.failures} metered calls failed (conditional writes), priced as AWS prices them.` : ''}`.trim(),
+    `Floor in units: the marker PutItem is 1 WCU. Every write of processFeedback is one TransactWriteItems (each item costs twice a plain write), and a Delivery rewrites the send record (a few hundred bytes: the email sent is in its audit event, decision 060) to add deliveredAt. ${r.units.failures ? `${r.units.failures} metered calls failed (conditional writes), priced as AWS prices them.` : ''}`.trim(),
   )
   lines.push(`(feedback section: ${r.wallSeconds.toFixed(0)} s wall)`)
   return lines
