@@ -1,10 +1,12 @@
 import { getFormProps, getInputProps, useForm } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod/v4'
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { json } from '@remix-run/node'
-import { Form, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
+import { json, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from '@remix-run/node'
+import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react'
 import * as z from 'zod'
-import { MAX_SUPPRESSION_NOTE, suppressManually } from '../../src/shared/services/suppression'
+import { MAX_UPLOAD_BYTES, uploadTooLarge } from '../../src/shared/domain/lead-import'
+import { MAX_SUPPRESSION_LIST_ROWS } from '../../src/shared/domain/suppression-list'
+import { MAX_SUPPRESSION_NOTE, suppressList, suppressManually, type SuppressionListResult } from '../../src/shared/services/suppression'
 import { Flash } from '../components/confirm'
 import { Button, ErrorList, Field } from '../components/forms'
 import { Badge, Card, PageTitle, Pager, Table } from '../components/ui'
@@ -27,8 +29,28 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return json({ ...page, canChange })
 }
 
+type UploadAnswer = { upload: Extract<SuppressionListResult, { ok: true }> | { ok: false; message: string } }
+
+/** A list uploaded as a file: read in the request (at most MAX_SUPPRESSION_LIST_ROWS rows), answered with counts. */
+async function uploadList(request: Request, deps: Parameters<typeof suppressList>[0], actor: Parameters<typeof suppressList>[1]) {
+  const tooLarge = uploadTooLarge(Number(request.headers.get('content-length') ?? 0))
+  if (tooLarge) return json<UploadAnswer>({ upload: { ok: false, message: tooLarge } }, { status: 413 })
+  let formData: FormData
+  try {
+    formData = await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: MAX_UPLOAD_BYTES }))
+  } catch {
+    return json<UploadAnswer>({ upload: { ok: false, message: uploadTooLarge(MAX_UPLOAD_BYTES + 1) ?? 'The upload could not be read.' } }, { status: 413 })
+  }
+  const file = formData.get('file')
+  if (!(file instanceof File) || file.size === 0) return json<UploadAnswer>({ upload: { ok: false, message: 'Choose a .csv or .xlsx file to upload.' } }, { status: 400 })
+  const done = await suppressList(deps, actor, { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) })
+  if (!done.ok) return json<UploadAnswer>({ upload: { ok: false, message: done.message } }, { status: done.status })
+  return json<UploadAnswer>({ upload: done })
+}
+
 export async function action({ request }: ActionFunctionArgs) {
   const { deps, actor } = await requireAdmin(request)
+  if ((request.headers.get('content-type') ?? '').startsWith('multipart/form-data')) return uploadList(request, deps, actor)
   const submission = parseWithZod(await request.formData(), { schema: addForm })
   if (submission.status !== 'success') return json({ result: submission.reply(), flash: null }, { status: 400 })
   const done = await suppressManually(deps, actor, submission.value)
@@ -38,17 +60,43 @@ export async function action({ request }: ActionFunctionArgs) {
   return json({ result: submission.reply({ resetForm: true }), flash })
 }
 
+/** What an uploaded list did, in words, with the rows that could not be suppressed. */
+function UploadOutcome({ upload }: UploadAnswer) {
+  if (!upload.ok) return <ErrorList errors={[upload.message]} />
+  const shown = upload.refused.slice(0, 20)
+  const summary =
+    `Added ${upload.added} ${upload.added === 1 ? 'entry' : 'entries'}; ${upload.already} already on the list` +
+    `${upload.repeats ? `, ${upload.repeats} repeated in the file` : ''}${upload.blank ? `, ${upload.blank} blank` : ''}; ` +
+    `${upload.refused.length} could not be suppressed.`
+  return (
+    <div role="status" className="mt-3 text-sm" data-testid="upload-outcome">
+      <p>{summary}</p>
+      {shown.length ? (
+        <ul className="mt-1 list-disc pl-5 text-red-800">
+          {shown.map((r) => (
+            <li key={r.row}>{`Row ${r.row} (${r.value}): ${r.reason}`}</li>
+          ))}
+          {upload.refused.length > shown.length ? <li>…and {upload.refused.length - shown.length} more.</li> : null}
+        </ul>
+      ) : null}
+    </div>
+  )
+}
+
 export default function Suppressions() {
   const { items, nextCursor, canChange } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
+  const navigation = useNavigation()
   const [params] = useSearchParams()
-  const [form, fields] = useForm({ id: 'suppress', lastResult: actionData?.result, onValidate: ({ formData }) => parseWithZod(formData, { schema: addForm }), shouldValidate: 'onBlur' })
+  const single = actionData && 'result' in actionData ? actionData : undefined
+  const upload = actionData && 'upload' in actionData ? actionData.upload : undefined
+  const [form, fields] = useForm({ id: 'suppress', lastResult: single?.result, onValidate: ({ formData }) => parseWithZod(formData, { schema: addForm }), shouldValidate: 'onBlur' })
   return (
     <>
       <PageTitle subtitle="Addresses and whole domains Drason never sends to: hard bounces, complaints, unsubscribes and the ones added here. The gate and every send check this list.">
         Suppression list
       </PageTitle>
-      {actionData?.flash ? <Flash message={actionData.flash} warning={null} /> : null}
+      {single?.flash ? <Flash message={single.flash} warning={null} /> : null}
       {canChange ? (
         <div className="mb-6">
           <Card title="Suppress an address or a whole domain">
@@ -70,6 +118,21 @@ export default function Suppressions() {
             </Form>
             <p className="mt-2 text-xs text-slate-500">An entry is permanent: it is what keeps an unsubscribe or a complaint from ever being emailed again.</p>
           </Card>
+          <div className="mt-4">
+            <Card title="Upload a do-not-contact list">
+              <Form method="post" encType="multipart/form-data" className="flex flex-wrap items-end gap-3">
+                <label className="block text-sm font-medium text-slate-700">
+                  CSV or Excel (.xlsx): one address or domain a row, at most {MAX_SUPPRESSION_LIST_ROWS.toLocaleString('en')} rows
+                  <input type="file" name="file" accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" className="mt-1 block w-full text-sm" />
+                </label>
+                <Button type="submit" disabled={navigation.state !== 'idle'}>
+                  Upload list
+                </Button>
+              </Form>
+              <p className="mt-2 text-xs text-slate-500">The column headed Email, Address or Domain is read (else the first). Entries already on the list stay as they are.</p>
+              {upload ? <UploadOutcome upload={upload} /> : null}
+            </Card>
+          </div>
         </div>
       ) : null}
       <Table head={['Address or domain', 'Kind', 'Why', 'Since']} empty={items.length === 0}>

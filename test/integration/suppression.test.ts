@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { setupEvent } from '../support/factories'
 import { listed } from '../support/suppression'
-import { TEST_VIEWER, admin, directDeps, get, postForm, signIn } from '../support/world'
+import { TEST_VIEWER, admin, directDeps, get, postForm, signIn, world } from '../support/world'
 
 describe('the suppression list page', () => {
   it('suppresses an address and a whole domain by hand, audited, and lists them newest first', async () => {
@@ -62,6 +62,35 @@ describe('the suppression list page', () => {
     expect(new Set(seen).size).toBe(seen.length)
     // A cursor that is not one of ours starts from the newest instead of failing.
     expect((await deps.suppression.list(1, 'not-a-cursor')).items).toHaveLength(1)
+  })
+
+  it('takes an uploaded do-not-contact list: new entries added and audited, known ones kept, bad rows reported', async () => {
+    const cookie = await signIn(admin())
+    const deps = directDeps()
+    const stamp = Date.now()
+    const known = `known.${stamp}@acme.example.com`
+    await deps.suppression.add(known, 'unsubscribe', setupEvent('suppression', known))
+    const fresh = Array.from({ length: 120 }, (_, i) => `dnc.${i}.${stamp}@crm.example.com`)
+    const rows = ['Name,Email', `Known,${known}`, ...fresh.map((e, i) => `Person ${i},${e}`), `Rival,@rival-${stamp}.example.org`, 'Broken,someone@', `Repeat,${fresh[0]!.toUpperCase()}`]
+    const body = new FormData()
+    const fileName = `crm-dnc-${stamp}.csv`
+    body.append('file', new Blob([rows.join('\r\n')], { type: 'text/csv' }), fileName)
+    const res = await fetch(`${world().baseUrl}/suppressions`, { method: 'POST', body, headers: { cookie }, redirect: 'manual' })
+    expect(res.status).toBe(200)
+    const html = await res.text()
+    expect(html).toContain('Added 121 entries; 1 already on the list, 1 repeated in the file; 1 could not be suppressed.')
+    expect(html).toContain('Row 124 (someone@): the domain (after the @) is empty')
+
+    expect(await deps.suppression.isSuppressed(fresh[119]!)).toBe(true)
+    expect(await deps.suppression.isSuppressed(`x@rival-${stamp}.example.org`)).toBe(true)
+    expect((await listed(fresh[0]!)).entry).toMatchObject({ reason: `manual: list ${fileName}` })
+    expect((await listed(known)).entry).toMatchObject({ reason: 'unsubscribe' })
+    const events = (await deps.audit.forEntity('suppression', fileName, 10)).items
+    expect(events.map((e) => e.sentence).sort()).toEqual([
+      // 99 rows a write: the first 99 hold the known address, so 98 are new; then the other 23.
+      `${admin().email} put 23 entries from ${fileName} on the suppression list; Drason will never email them.`,
+      `${admin().email} put 98 entries from ${fileName} on the suppression list; Drason will never email them.`,
+    ].sort())
   })
 
   it('answers what is wrong with the field and stores nothing', async () => {

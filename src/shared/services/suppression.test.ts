@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import type { AuditEvent } from '../domain/audit'
-import { suppressManually, type SuppressionDeps, type SuppressionEntry } from './suppression'
+import { suppressList, suppressManually, type SuppressionDeps, type SuppressionEntry } from './suppression'
 
 /** The suppression port kept in a map, with the audit events its writes carried. */
-function fakeDeps() {
+function fakeDeps(options: { addedMeanwhile?: string[] } = {}) {
   const entries = new Map<string, SuppressionEntry>()
   const events: AuditEvent[] = []
+  const writes: number[] = []
+  let meanwhile = options.addedMeanwhile ?? []
   const put = (kind: 'address' | 'domain') => async (value: string, reason: string, event: AuditEvent) => {
     if (entries.has(`${kind}:${value}`)) return 'exists' as const
     entries.set(`${kind}:${value}`, { kind, value, reason, at: event.at })
@@ -13,11 +15,29 @@ function fakeDeps() {
     return 'added' as const
   }
   const deps: SuppressionDeps = {
-    suppression: { add: put('address'), addDomain: put('domain'), list: async () => ({ items: [...entries.values()], nextCursor: null }) },
+    suppression: {
+      add: put('address'),
+      addDomain: put('domain'),
+      list: async () => ({ items: [...entries.values()], nextCursor: null }),
+      existing: async (targets) => new Set(targets.map((t) => `${t.kind}:${t.value}`).filter((k) => entries.has(k))),
+      async addMany(targets, reason, event) {
+        // Another writer adds these between the read and the write, once: the transaction is cancelled.
+        for (const value of meanwhile) entries.set(`address:${value}`, { kind: 'address', value, reason: 'unsubscribe', at: event.at })
+        if (meanwhile.length) {
+          meanwhile = []
+          if (targets.some((t) => entries.has(`${t.kind}:${t.value}`))) return 'conflict'
+        }
+        if (targets.some((t) => entries.has(`${t.kind}:${t.value}`))) throw new Error('addMany was handed an entry already stored')
+        for (const t of targets) entries.set(`${t.kind}:${t.value}`, { ...t, reason, at: event.at })
+        events.push(event)
+        writes.push(targets.length)
+        return 'added'
+      },
+    },
     clock: { now: () => new Date('2026-11-21T10:00:00Z') },
     ids: { next: () => `ev${events.length + 1}` },
   }
-  return { deps, entries, events }
+  return { deps, entries, events, writes }
 }
 const anita = { type: 'user' as const, id: 'anita@drason.test' }
 
@@ -54,6 +74,41 @@ describe('suppressManually', () => {
     const { deps, entries } = fakeDeps()
     expect(await suppressManually(deps, anita, { target: 'priya@' })).toEqual({ ok: false, status: 400, field: 'target', message: 'Not suppressed: the domain (after the @) is empty.' })
     expect(await suppressManually(deps, anita, { target: 'just words' })).toMatchObject({ ok: false, message: 'Not suppressed: the domain contains a space or line break.' })
+    expect(entries.size).toBe(0)
+  })
+})
+
+const csv = (text: string) => new TextEncoder().encode(text)
+
+describe('suppressList', () => {
+  it('adds every new entry of an uploaded list 99 to a write with one audit event each, keeps what is there, and reports bad rows', async () => {
+    const { deps, entries, events, writes } = fakeDeps()
+    await suppressManually(deps, anita, { target: 'known@example.com' })
+    const rows = Array.from({ length: 150 }, (_, i) => `lead${i}@example.com`)
+    const file = csv(`Email\nknown@example.com\n${rows.join('\n')}\nrival.example\nnot an address\n\nLEAD0@EXAMPLE.COM\n`)
+    const result = await suppressList(deps, anita, { name: 'crm-blocklist.csv', bytes: file })
+    expect(result).toEqual({ ok: true, added: 151, already: 1, repeats: 1, blank: 1, refused: [{ row: 154, value: 'not an address', reason: 'the domain contains a space or line break' }] })
+    expect(writes).toEqual([98, 53])
+    expect(entries.get('domain:rival.example')?.reason).toBe('manual: list crm-blocklist.csv')
+    expect(entries.get('address:known@example.com')?.reason).toBe('manual')
+    expect(events.slice(1).map((e) => e.sentence)).toEqual([
+      'anita@drason.test put 98 entries from crm-blocklist.csv on the suppression list; Drason will never email them.',
+      'anita@drason.test put 53 entries from crm-blocklist.csv on the suppression list; Drason will never email them.',
+    ])
+    expect(events[1]!.details).toMatchObject({ file: 'crm-blocklist.csv', entries: expect.arrayContaining(['lead0@example.com']) })
+  })
+
+  it('reads the stored entries again when another writer added one meanwhile, and writes the rest', async () => {
+    const { deps, entries, writes } = fakeDeps({ addedMeanwhile: ['b@example.com'] })
+    const result = await suppressList(deps, anita, { name: 'list.csv', bytes: csv('a@example.com\nb@example.com\nc@example.com\n') })
+    expect(result).toMatchObject({ ok: true, added: 2, already: 1 })
+    expect(writes).toEqual([2])
+    expect(entries.get('address:b@example.com')?.reason).toBe('unsubscribe')
+  })
+
+  it('refuses a file it cannot read, writing nothing', async () => {
+    const { deps, entries } = fakeDeps()
+    expect(await suppressList(deps, anita, { name: 'empty.csv', bytes: new Uint8Array() })).toEqual({ ok: false, status: 400, message: 'The file is empty.' })
     expect(entries.size).toBe(0)
   })
 })

@@ -3,7 +3,7 @@ import * as z from 'zod'
 import type { AuditEvent } from '../../domain/audit'
 import type { Page } from '../../domain/page'
 import { auditPut } from './audit-store.server'
-import { decodeCursor, encodeCursor, isConditionFailure, transact, type Db } from './db.server'
+import { batchGetAll, decodeCursor, encodeCursor, isConditionFailure, transact, type Db } from './db.server'
 import { INDEX, keys } from './keys'
 
 /** One entry of the suppression list: an address, or a whole domain. */
@@ -20,6 +20,12 @@ const listedItem = z.object({
   reason: z.string(),
   at: z.string(),
 })
+
+const keyOf = (t: { kind: 'address' | 'domain'; value: string }) => (t.kind === 'address' ? keys.suppressedAddress(t.value) : keys.suppressedDomain(t.value))
+const fieldsOf = (t: { kind: 'address' | 'domain'; value: string }) => (t.kind === 'address' ? { email: t.value } : { domain: t.value })
+
+// DynamoDB takes 100 items in a transaction: 99 entries and the audit event recording them.
+export const SUPPRESSION_BATCH = 99
 
 /** The global suppression list: addresses and whole domains Drason never sends to. */
 export function dynamoSuppression(db: Db) {
@@ -60,6 +66,30 @@ export function dynamoSuppression(db: Db) {
     /** Adds a whole domain once: no address on it is sent to again. */
     addDomain(domain: string, reason: string, event: AuditEvent): Promise<'added' | 'exists'> {
       return addOnce(keys.suppressedDomain(domain), { domain, reason }, domain, event)
+    },
+    /** Which of these entries are on the list already (`address:<email>` / `domain:<domain>`). Eventually consistent. */
+    async existing(targets: { kind: 'address' | 'domain'; value: string }[]): Promise<Set<string>> {
+      const found = await batchGetAll(db, 'suppression', targets.map(keyOf))
+      return new Set(found.map((item) => (typeof item.email === 'string' ? `address:${item.email}` : `domain:${String(item.domain)}`)))
+    },
+    /**
+     * Up to SUPPRESSION_BATCH new entries and the one audit event recording them, all or nothing: `conflict`
+     * (nothing written) when one of them was added meanwhile.
+     */
+    async addMany(targets: { kind: 'address' | 'domain'; value: string }[], reason: string, event: AuditEvent): Promise<'added' | 'conflict'> {
+      if (targets.length > SUPPRESSION_BATCH) throw new Error(`${targets.length} entries in one write; at most ${SUPPRESSION_BATCH}`)
+      try {
+        await transact(db, [
+          ...targets.map((t) => ({
+            Put: { TableName: table, Item: { ...keyOf(t), ...fieldsOf(t), reason, at: event.at, ...keys.suppressionListed(event.at, t.value) }, ConditionExpression: 'attribute_not_exists(pk)' },
+          })),
+          auditPut(db, event),
+        ])
+        return 'added'
+      } catch (err) {
+        if (isConditionFailure(err)) return 'conflict'
+        throw err
+      }
     },
     /** The list, newest first, a page at a time. */
     async list(limit: number, cursor?: string | null): Promise<Page<Suppression>> {
