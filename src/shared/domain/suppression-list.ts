@@ -18,11 +18,12 @@ export function suppressionTarget(raw: string): { ok: true; target: SuppressionT
 }
 
 /**
- * The most entries one uploaded list takes. The upload is handled within its request (a few seconds for
- * this many: one read of what is stored per 100 entries, one transaction per 99 new ones); a longer
- * list is split by the person, who is told so before anything is written.
+ * The most entries one uploaded list takes. The upload is handled within its request, and the page
+ * function has 10 s (src/http/any-catchall/config.arc): this many is ~50 reads of what is stored (100
+ * entries each) and ~50 transactions (99 new entries each), a few seconds in AWS. A longer list is split
+ * by the person, who is told so before anything is written.
  */
-export const MAX_SUPPRESSION_LIST_ROWS = 10_000
+export const MAX_SUPPRESSION_LIST_ROWS = 5_000
 
 // A header that names the column to read; without one, the first column is read.
 const TARGET_HEADER = /^(e-?mail|e-?mail address|email id|address|domain|website|value|suppress(ion)?)$/i

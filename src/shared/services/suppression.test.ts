@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { AuditEvent } from '../domain/audit'
+import { MAX_SUPPRESSION_LIST_ROWS } from '../domain/suppression-list'
 import { suppressList, suppressManually, type SuppressionDeps, type SuppressionEntry } from './suppression'
 
 /** The suppression port kept in a map, with the audit events its writes carried. */
@@ -104,6 +105,14 @@ describe('suppressList', () => {
     expect(result).toMatchObject({ ok: true, added: 2, already: 1 })
     expect(writes).toEqual([2])
     expect(entries.get('address:b@example.com')?.reason).toBe('unsubscribe')
+  })
+
+  it(`refuses a list longer than ${MAX_SUPPRESSION_LIST_ROWS.toLocaleString('en')} rows before writing anything`, async () => {
+    const { deps, entries } = fakeDeps()
+    const rows = Array.from({ length: MAX_SUPPRESSION_LIST_ROWS + 1 }, (_, i) => `r${i}@example.com`)
+    const result = await suppressList(deps, anita, { name: 'big.csv', bytes: csv(`Email\n${rows.join('\n')}\n`) })
+    expect(result).toMatchObject({ ok: false, status: 400, message: expect.stringContaining(`more than ${MAX_SUPPRESSION_LIST_ROWS.toLocaleString('en')} data rows`) })
+    expect(entries.size).toBe(0)
   })
 
   it('refuses a file it cannot read, writing nothing', async () => {
