@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { json } from '@remix-run/node'
 import { Form, useLoaderData, useSearchParams } from '@remix-run/react'
-import { ENTITY_TYPES } from '../../src/shared/domain/audit'
+import { auditEventKey, ENTITY_TYPES } from '../../src/shared/domain/audit'
 import { auditFilterSchema, listAudit } from '../../src/shared/services/audit-log'
 import { ErrorList } from '../components/forms'
 import { Badge, PageTitle, Pager } from '../components/ui'
@@ -66,7 +66,7 @@ export default function AuditLog() {
       <ol className="space-y-2" data-testid="audit-timeline">
         {items.length === 0 ? <li className="text-slate-500">{nextCursor ? 'No matching events in the part searched so far; older events may still match.' : 'No events match.'}</li> : null}
         {items.map((e) => (
-          <li key={e.id} className="rounded-lg bg-white p-3 shadow-sm ring-1 ring-slate-200">
+          <li key={auditEventKey(e)} className="rounded-lg bg-white p-3 shadow-sm ring-1 ring-slate-200">
             <div className="flex flex-wrap items-center gap-2 text-xs text-slate-500">
               <time dateTime={e.at}>{e.at.replace('T', ' ').slice(0, 19)} UTC</time>
               <Badge>{e.actor.type}</Badge>

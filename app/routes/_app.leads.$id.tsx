@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { json } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
+import { auditEventKey } from '../../src/shared/domain/audit'
 import { Badge, Card, PageTitle, healthTone } from '../components/ui'
 import { requireUser } from '../lib/session.server'
 
@@ -68,7 +69,7 @@ export default function LeadDetail() {
         <Card title="History">
           <ol className="space-y-2 text-sm" data-testid="lead-history">
             {history.map((e) => (
-              <li key={e.id}>
+              <li key={auditEventKey(e)}>
                 <time className="text-xs text-slate-500" dateTime={e.at}>
                   {e.at.replace('T', ' ').slice(0, 19)}
                 </time>

@@ -1,11 +1,12 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { json, redirect, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from '@remix-run/node'
+import { json, redirect } from '@remix-run/node'
 import { Form, useActionData, useNavigation } from '@remix-run/react'
-import { MAX_UPLOAD_BYTES, uploadTooLarge } from '../../src/shared/domain/lead-import'
+import { MAX_UPLOAD_BYTES } from '../../src/shared/domain/lead-import'
 import { createImport } from '../../src/shared/services/lead-import'
 import { Button, ErrorList } from '../components/forms'
 import { Card, PageTitle } from '../components/ui'
 import { requireAdmin, requireUser } from '../lib/session.server'
+import { readUploadedFile } from '../lib/upload.server'
 
 export const meta: MetaFunction = () => [{ title: 'Import leads · Drason' }]
 
@@ -16,18 +17,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const { deps, actor } = await requireAdmin(request)
-  // Refuse an over-size file from its declared length, before reading a byte of it.
-  const tooLarge = uploadTooLarge(Number(request.headers.get('content-length') ?? 0))
-  if (tooLarge) return json({ error: tooLarge }, { status: 413 })
-  let formData: FormData
-  try {
-    formData = await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: MAX_UPLOAD_BYTES }))
-  } catch {
-    return json({ error: uploadTooLarge(MAX_UPLOAD_BYTES + 1) ?? 'The upload could not be read.' }, { status: 413 })
-  }
-  const file = formData.get('file')
-  if (!(file instanceof File) || file.size === 0) return json({ error: 'Choose a .csv or .xlsx file to upload.' }, { status: 400 })
-  const created = await createImport(deps, actor, { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) })
+  const file = await readUploadedFile(request)
+  if (!file.ok) return json({ error: file.message }, { status: file.status })
+  const created = await createImport(deps, actor, { name: file.name, bytes: file.bytes })
   if (!created.ok) return json({ error: created.reason }, { status: 400 })
   return redirect(`/leads/imports/${created.job.id}`)
 }

@@ -1,16 +1,16 @@
 import { getFormProps, getInputProps, useForm } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod/v4'
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { json, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from '@remix-run/node'
+import { json } from '@remix-run/node'
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react'
 import * as z from 'zod'
-import { MAX_UPLOAD_BYTES, uploadTooLarge } from '../../src/shared/domain/lead-import'
 import { MAX_SUPPRESSION_LIST_ROWS } from '../../src/shared/domain/suppression-list'
 import { MAX_SUPPRESSION_NOTE, suppressList, suppressManually, type SuppressionListResult } from '../../src/shared/services/suppression'
 import { Flash } from '../components/confirm'
 import { Button, ErrorList, Field } from '../components/forms'
 import { Badge, Card, PageTitle, Pager, Table } from '../components/ui'
 import { requireAdmin, requireUser } from '../lib/session.server'
+import { readUploadedFile } from '../lib/upload.server'
 
 export const meta: MetaFunction = () => [{ title: 'Suppression list · Drason' }]
 
@@ -33,17 +33,9 @@ type UploadAnswer = { upload: Extract<SuppressionListResult, { ok: true }> | { o
 
 /** A list uploaded as a file: read in the request (at most MAX_SUPPRESSION_LIST_ROWS rows), answered with counts. */
 async function uploadList(request: Request, deps: Parameters<typeof suppressList>[0], actor: Parameters<typeof suppressList>[1]) {
-  const tooLarge = uploadTooLarge(Number(request.headers.get('content-length') ?? 0))
-  if (tooLarge) return json<UploadAnswer>({ upload: { ok: false, message: tooLarge } }, { status: 413 })
-  let formData: FormData
-  try {
-    formData = await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: MAX_UPLOAD_BYTES }))
-  } catch {
-    return json<UploadAnswer>({ upload: { ok: false, message: uploadTooLarge(MAX_UPLOAD_BYTES + 1) ?? 'The upload could not be read.' } }, { status: 413 })
-  }
-  const file = formData.get('file')
-  if (!(file instanceof File) || file.size === 0) return json<UploadAnswer>({ upload: { ok: false, message: 'Choose a .csv or .xlsx file to upload.' } }, { status: 400 })
-  const done = await suppressList(deps, actor, { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) })
+  const file = await readUploadedFile(request)
+  if (!file.ok) return json<UploadAnswer>({ upload: { ok: false, message: file.message } }, { status: file.status })
+  const done = await suppressList(deps, actor, { name: file.name, bytes: file.bytes })
   if (!done.ok) return json<UploadAnswer>({ upload: { ok: false, message: done.message } }, { status: done.status })
   return json<UploadAnswer>({ upload: done })
 }

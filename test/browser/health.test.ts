@@ -91,7 +91,10 @@ describe('health screens', () => {
     await page.getByLabel('Action').fill('resumed')
     await page.getByRole('button', { name: 'Filter' }).click()
     await page.waitForURL(/action=resumed/)
-    const sentences = await page.getByTestId('audit-timeline').locator('li p').allTextContents()
+    // The URL changes before React renders the filtered list: wait for the list itself.
+    const timeline = page.getByTestId('audit-timeline').locator('li p')
+    await expect.poll(() => timeline.count(), { timeout: 10_000 }).toBe(1)
+    const sentences = await timeline.allTextContents()
     expect(sentences).toHaveLength(1)
     expect(sentences[0]).toContain(`${admin().email} resumed mailbox ${box.address}`)
     expect(sentences[0]).toContain('Warning shown: The cause is still present')

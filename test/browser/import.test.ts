@@ -48,6 +48,8 @@ describe('importing a file as a person does', () => {
     await page.getByLabel('Email (required)').selectOption({ label: 'Mail' })
     await page.getByRole('button', { name: 'Update preview' }).click()
     await page.waitForURL(/map\.full_name=0/)
+    // The URL changes before React renders the new preview: wait for its first row to lose its problem.
+    await expect.poll(async () => (await page.getByTestId('preview-problems').allTextContents())[0], { timeout: 10_000 }).toBe('')
     const problems = await page.getByTestId('preview-problems').allTextContents()
     expect(problems[0]).toBe('')
     expect(problems[1]).toContain('email')

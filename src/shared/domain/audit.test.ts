@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { monthOf, previousMonth, stampAuditEvent, type NewAuditEvent } from './audit'
+import { auditEventKey, monthOf, previousMonth, stampAuditEvent, type NewAuditEvent } from './audit'
 
 const input: NewAuditEvent = {
   actor: { type: 'system', id: 'health' },
@@ -58,5 +58,14 @@ describe('previousMonth', () => {
     let month = '2026-03'
     for (let i = 0; i < 12; i++) month = previousMonth(month)
     expect(month).toBe('2025-03')
+  })
+})
+
+describe('auditEventKey', () => {
+  it('tells apart events that share an id but not an entity or a time, as the store does', () => {
+    const base = { entityType: 'lead' as const, entityId: 'L1', at: '2026-11-21T10:00:00.000Z', id: 'setup' }
+    const keysOf = [base, { ...base, entityId: 'L2' }, { ...base, at: '2026-11-21T10:00:00.001Z' }, { ...base, entityType: 'domain' as const }].map(auditEventKey)
+    expect(new Set(keysOf).size).toBe(4)
+    expect(auditEventKey({ ...base })).toBe(auditEventKey(base))
   })
 })

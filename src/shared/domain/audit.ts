@@ -56,6 +56,14 @@ export function stampAuditEvent(input: NewAuditEvent, id: string, now: Date): Au
   return { ...input, id, at: now.toISOString() }
 }
 
+/**
+ * What tells one stored event from every other: its entity, its time and its id, as its key is. Ids are
+ * random in the app, but the key is what the store guarantees unique, so lists key their rows by this.
+ */
+export function auditEventKey(e: Pick<AuditEvent, 'entityType' | 'entityId' | 'at' | 'id'>): string {
+  return `${e.entityType}#${e.entityId}#${e.at}#${e.id}`
+}
+
 /** `2026-11` — the month bucket of an ISO time; audit timelines page month by month. */
 export function monthOf(iso: string): string {
   return iso.slice(0, 7)
