@@ -60,12 +60,12 @@ export const FEEDBACK_PORT = 5595
  * checks' writes are part of what is measured.
  */
 export const FEEDBACK_MIX: Mix = [
-  { kind: 'delivery', share: 0.7, fixtures: ['delivery.json'] },
-  { kind: 'open', share: 0.2, fixtures: ['open.json'] },
-  { kind: 'transient', share: 0.04, fixtures: ['bounce-transient-general.json', 'bounce-transient-mailboxfull.json'] },
-  { kind: 'delay', share: 0.03, fixtures: ['delivery-delay-mailbox-full.json', 'delivery-delay-transient-communication-failure.json'] },
-  { kind: 'hard_bounce', share: 0.02, fixtures: ['bounce-permanent-general.json', 'bounce-permanent-noemail.json'] },
-  { kind: 'complaint', share: 0.01, fixtures: ['complaint-abuse.json'] },
+  { kind: 'delivery', share: 0.7 },
+  { kind: 'open', share: 0.2 },
+  { kind: 'transient', share: 0.04 },
+  { kind: 'delay', share: 0.03 },
+  { kind: 'hard_bounce', share: 0.02 },
+  { kind: 'complaint', share: 0.01 },
 ]
 
 /**
@@ -78,7 +78,16 @@ export const FEEDBACK = { n: 2000, warmup: 100, metered: 1000 }
 // ------------------------------------------------------------------------------------------- the world
 
 export type EventKind = 'delivery' | 'open' | 'transient' | 'delay' | 'hard_bounce' | 'complaint'
-export type Mix = { kind: EventKind; share: number; fixtures: string[] }[]
+export type Mix = { kind: EventKind; share: number }[]
+/** The contract fixtures each kind of event is drawn from, in turn. */
+export const FIXTURES: Record<EventKind, string[]> = {
+  delivery: ['delivery.json'],
+  open: ['open.json'],
+  transient: ['bounce-transient-general.json', 'bounce-transient-mailboxfull.json'],
+  delay: ['delivery-delay-mailbox-full.json', 'delivery-delay-transient-communication-failure.json'],
+  hard_bounce: ['bounce-permanent-general.json', 'bounce-permanent-noemail.json'],
+  complaint: ['complaint-abuse.json'],
+}
 export const KIND_LABEL: Record<EventKind, string> = {
   delivery: 'Delivery',
   open: 'Open',
@@ -555,7 +564,7 @@ export function planEvents(n: number, mix: Mix, rand: Random, exact = true): { e
   const own: { kind: EventKind; fixture: string }[] = []
   const follow: { kind: EventKind; fixture: string }[] = []
   mix.forEach((m, i) => {
-    for (let k = 0; k < counts[i]!; k++) (OWN_SEND.has(m.kind) ? own : follow).push({ kind: m.kind, fixture: m.fixtures[k % m.fixtures.length]! })
+    for (let k = 0; k < counts[i]!; k++) (OWN_SEND.has(m.kind) ? own : follow).push({ kind: m.kind, fixture: FIXTURES[m.kind][k % FIXTURES[m.kind].length]! })
   })
   const primaries = shuffle(own).map((e, i) => ({ ...e, send: i, t: i }))
   const delivered = primaries.filter((e) => e.kind === 'delivery')

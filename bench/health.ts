@@ -50,12 +50,12 @@ export const HEALTH_TARGETS = { maxRatio: 1.2 }
  * days and not others.
  */
 export const HEALTHY_MIX: Mix = [
-  { kind: 'delivery', share: 0.77, fixtures: ['delivery.json'] },
-  { kind: 'open', share: 0.2078, fixtures: ['open.json'] },
-  { kind: 'transient', share: 0.008, fixtures: ['bounce-transient-general.json', 'bounce-transient-mailboxfull.json'] },
-  { kind: 'delay', share: 0.006, fixtures: ['delivery-delay-mailbox-full.json', 'delivery-delay-transient-communication-failure.json'] },
-  { kind: 'hard_bounce', share: 0.008, fixtures: ['bounce-permanent-general.json', 'bounce-permanent-noemail.json'] },
-  { kind: 'complaint', share: 0.0002, fixtures: ['complaint-abuse.json'] },
+  { kind: 'delivery', share: 0.77 },
+  { kind: 'open', share: 0.2078 },
+  { kind: 'transient', share: 0.008 },
+  { kind: 'delay', share: 0.006 },
+  { kind: 'hard_bounce', share: 0.008 },
+  { kind: 'complaint', share: 0.0002 },
 ]
 
 const HISTORY_SEED = 9100

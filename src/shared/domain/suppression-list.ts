@@ -7,6 +7,9 @@ import { normaliseDomain, normaliseEmail } from './sanitise'
  */
 export type SuppressionTarget = { kind: 'address' | 'domain'; value: string }
 
+/** An entry of the list: what is suppressed, why (`hard_bounce`, `complaint`, `unsubscribe`, `manual…`) and since when. */
+export type SuppressionEntry = SuppressionTarget & { reason: string; at: string }
+
 export function suppressionTarget(raw: string): { ok: true; target: SuppressionTarget } | { ok: false; reason: string } {
   const isAddress = raw.includes('@') && !raw.trim().startsWith('@')
   if (isAddress) {

@@ -2,15 +2,10 @@ import { stampAuditEvent, type Actor, type AuditEvent } from '../domain/audit'
 import type { Page } from '../domain/page'
 import { parseTable, TABLE_LIMITS } from '../domain/import-table'
 import { cleanText } from '../domain/sanitise'
-import { MAX_SUPPRESSION_LIST_ROWS, parseSuppressionList, suppressionTarget, type SuppressionTarget } from '../domain/suppression-list'
-import type { Clock, IdSource } from './ports'
+import { MAX_SUPPRESSION_LIST_ROWS, parseSuppressionList, suppressionTarget, type SuppressionEntry, type SuppressionTarget } from '../domain/suppression-list'
 
-export interface SuppressionEntry {
-  kind: 'address' | 'domain'
-  value: string
-  reason: string
-  at: string
-}
+export type { SuppressionEntry }
+import type { Clock, IdSource } from './ports'
 
 export interface SuppressionDeps {
   suppression: {
@@ -28,7 +23,7 @@ export interface SuppressionDeps {
 export const MAX_SUPPRESSION_NOTE = 200
 
 export type ManualSuppressionResult =
-  | { ok: true; kind: 'address' | 'domain'; value: string; added: boolean }
+  | (SuppressionTarget & { ok: true; added: boolean })
   | { ok: false; status: 400; field: 'target'; message: string }
 
 /**

@@ -3,29 +3,14 @@ import type { AuditEvent } from '../../domain/audit'
 import type { Campaign, Domain, Mailbox, RoutingRule } from '../../domain/entities'
 import type { TotalCounter } from '../../domain/metrics'
 import { auditPut } from './audit-store.server'
-import { batchGetAll, isConditionFailure, transact, type Db, type TableName, type TransactItem } from './db.server'
+import { batchGetAll, isConditionFailure, queryAll, transact, type Db, type TableName, type TransactItem } from './db.server'
 import { INDEX, keys } from './keys'
 import type { ChainView, PreVerification } from '../../services/pulse'
 import { metricsTotalAdd } from './metrics-store.server'
 
-/** Query every item of one index partition (small sets: campaigns, domains, mailboxes of a domain). */
-async function queryAll(db: Db, table: 'campaigns' | 'domains' | 'mailboxes', index: string, pk: string): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = []
-  let start: Record<string, unknown> | undefined
-  do {
-    const out = await db.doc.send(
-      new QueryCommand({
-        TableName: db.table(table),
-        IndexName: index,
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': pk },
-        ...(start ? { ExclusiveStartKey: start } : {}),
-      }),
-    )
-    items.push(...(out.Items ?? []))
-    start = out.LastEvaluatedKey
-  } while (start)
-  return items
+/** Every item of one index partition (small sets: campaigns, domains, mailboxes of a domain). */
+function queryPartition(db: Db, table: 'campaigns' | 'domains' | 'mailboxes', index: string, pk: string): Promise<Record<string, unknown>[]> {
+  return queryAll(db, { TableName: db.table(table), IndexName: index, KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': pk } })
 }
 
 export type SaveResult = 'saved' | 'conflict'
@@ -173,7 +158,7 @@ export function dynamoCampaigns(db: Db) {
     save,
     get: (id: string) => getVersioned<Campaign>(db, 'campaigns', keys.campaign(id), 'campaign'),
     async list(): Promise<Campaign[]> {
-      const items = await queryAll(db, 'campaigns', INDEX.campaignsByList, keys.campaignListPartition())
+      const items = await queryPartition(db, 'campaigns', INDEX.campaignsByList, keys.campaignListPartition())
       return items.map((i) => i.campaign as Campaign)
     },
   }
@@ -207,10 +192,10 @@ export function dynamoSenders(db: Db) {
       return ids.flatMap((id) => (found.has(id) ? [found.get(id)!] : []))
     },
     async domains(): Promise<Domain[]> {
-      return (await queryAll(db, 'domains', INDEX.domainsByList, keys.domainListPartition())).map((i) => i.domain as Domain)
+      return (await queryPartition(db, 'domains', INDEX.domainsByList, keys.domainListPartition())).map((i) => i.domain as Domain)
     },
     async mailboxesOf(domainId: string): Promise<Mailbox[]> {
-      return (await queryAll(db, 'mailboxes', INDEX.mailboxesByDomain, keys.mailboxDomainPartition(domainId))).map((i) => i.mailbox as Mailbox)
+      return (await queryPartition(db, 'mailboxes', INDEX.mailboxesByDomain, keys.mailboxDomainPartition(domainId))).map((i) => i.mailbox as Mailbox)
     },
   }
 }

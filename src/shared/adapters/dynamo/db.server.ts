@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
-import { BatchGetCommand, DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb'
-import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb'
+import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb'
+import type { QueryCommandInput, TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb'
 
 /** The logical table names, exactly as declared in app.arc. */
 export const TABLES = [
@@ -92,6 +92,21 @@ export async function batchGetAll(db: Db, table: TableName, keys: Record<string,
     }
   }
   return found
+}
+
+/**
+ * Every item a Query finds, reading page after page (DynamoDB stops a page at 1 MB). For partitions that
+ * are small by design: a day's counters, a job's chunks, a list of campaigns or domains.
+ */
+export async function queryAll(db: Db, input: Omit<QueryCommandInput, 'ExclusiveStartKey'>): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = []
+  let start: Record<string, unknown> | undefined
+  do {
+    const out = await db.doc.send(new QueryCommand({ ...input, ...(start ? { ExclusiveStartKey: start } : {}) }))
+    items.push(...(out.Items ?? []))
+    start = out.LastEvaluatedKey
+  } while (start)
+  return items
 }
 
 /** True when a write failed only because its condition did not hold (the item exists, a version moved). */

@@ -1,8 +1,8 @@
-import { BatchWriteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb'
+import { BatchWriteCommand, GetCommand } from '@aws-sdk/lib-dynamodb'
 import type { AuditEvent } from '../../domain/audit'
 import type { ColumnMapping, ImportJob, RowError } from '../../domain/lead-import'
 import { auditPut } from './audit-store.server'
-import { isConditionFailure, transact, type Db } from './db.server'
+import { isConditionFailure, queryAll, transact, type Db } from './db.server'
 import { keys } from './keys'
 
 export interface StoredChunk {
@@ -132,21 +132,13 @@ export function dynamoImports(db: Db) {
 
     /** Every row error of a job, in row order (for the downloadable report). */
     async errors(id: string): Promise<RowError[]> {
-      const errors: RowError[] = []
-      let start: Record<string, unknown> | undefined
-      do {
-        const out = await db.doc.send(
-          new QueryCommand({
-            TableName: db.table('imports'),
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :chunk)',
-            ExpressionAttributeValues: { ':pk': keys.importPartition(id), ':chunk': keys.importChunkPrefix() },
-            ProjectionExpression: 'errors',
-            ...(start ? { ExclusiveStartKey: start } : {}),
-          }),
-        )
-        for (const item of out.Items ?? []) errors.push(...((item.errors as RowError[]) ?? []))
-        start = out.LastEvaluatedKey
-      } while (start)
+      const chunks = await queryAll(db, {
+        TableName: db.table('imports'),
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :chunk)',
+        ExpressionAttributeValues: { ':pk': keys.importPartition(id), ':chunk': keys.importChunkPrefix() },
+        ProjectionExpression: 'errors',
+      })
+      const errors = chunks.flatMap((item) => (item.errors as RowError[] | undefined) ?? [])
       return errors.sort((a, b) => a.row - b.row)
     },
   }

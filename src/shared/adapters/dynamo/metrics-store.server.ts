@@ -1,6 +1,6 @@
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb'
+import { GetCommand } from '@aws-sdk/lib-dynamodb'
 import { DAY_COUNTERS, TOTAL_COUNTERS, emptyCounters, type Counters, type DayCounter, type TotalCounter } from '../../domain/metrics'
-import { batchGetAll, type Db, type TransactItem } from './db.server'
+import { batchGetAll, queryAll, type Db, type TransactItem } from './db.server'
 import { keys, type MetricScope } from './keys'
 
 function addExpression(counters: Partial<Record<string, number>>) {
@@ -70,19 +70,8 @@ export function dynamoMetrics(db: Db) {
      */
     async sendsOnDay(day: string): Promise<(scope: MetricScope, scopeId: string) => number> {
       const sends = new Map<string, number>()
-      let start: Record<string, unknown> | undefined
-      do {
-        const out = await db.doc.send(
-          new QueryCommand({
-            TableName: db.table('metrics'),
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': keys.metricsDayPartition(day) },
-            ...(start ? { ExclusiveStartKey: start } : {}),
-          }),
-        )
-        for (const item of out.Items ?? []) if (typeof item.sends === 'number') sends.set(String(item.sk), item.sends)
-        start = out.LastEvaluatedKey
-      } while (start)
+      const items = await queryAll(db, { TableName: db.table('metrics'), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.metricsDayPartition(day) } })
+      for (const item of items) if (typeof item.sends === 'number') sends.set(String(item.sk), item.sends)
       return (scope, scopeId) => sends.get(keys.metricsDay(scope, scopeId, day).sk) ?? 0
     },
   }

@@ -2,17 +2,11 @@ import { BatchGetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb'
 import * as z from 'zod'
 import type { AuditEvent } from '../../domain/audit'
 import type { Page } from '../../domain/page'
+import type { SuppressionEntry, SuppressionTarget } from '../../domain/suppression-list'
 import { auditPut } from './audit-store.server'
 import { batchGetAll, decodeCursor, encodeCursor, isConditionFailure, transact, type Db } from './db.server'
 import { INDEX, keys } from './keys'
 
-/** One entry of the suppression list: an address, or a whole domain. */
-export interface Suppression {
-  kind: 'address' | 'domain'
-  value: string
-  reason: string
-  at: string
-}
 
 const listedItem = z.object({
   email: z.string().optional(),
@@ -21,8 +15,8 @@ const listedItem = z.object({
   at: z.string(),
 })
 
-const keyOf = (t: { kind: 'address' | 'domain'; value: string }) => (t.kind === 'address' ? keys.suppressedAddress(t.value) : keys.suppressedDomain(t.value))
-const fieldsOf = (t: { kind: 'address' | 'domain'; value: string }) => (t.kind === 'address' ? { email: t.value } : { domain: t.value })
+const keyOf = (t: SuppressionTarget) => (t.kind === 'address' ? keys.suppressedAddress(t.value) : keys.suppressedDomain(t.value))
+const fieldsOf = (t: SuppressionTarget) => (t.kind === 'address' ? { email: t.value } : { domain: t.value })
 
 // DynamoDB takes 100 items in a transaction: 99 entries and the audit event recording them.
 export const SUPPRESSION_BATCH = 99
@@ -68,7 +62,7 @@ export function dynamoSuppression(db: Db) {
       return addOnce(keys.suppressedDomain(domain), { domain, reason }, domain, event)
     },
     /** Which of these entries are on the list already (`address:<email>` / `domain:<domain>`). Eventually consistent. */
-    async existing(targets: { kind: 'address' | 'domain'; value: string }[]): Promise<Set<string>> {
+    async existing(targets: SuppressionTarget[]): Promise<Set<string>> {
       const found = await batchGetAll(db, 'suppression', targets.map(keyOf))
       return new Set(found.map((item) => (typeof item.email === 'string' ? `address:${item.email}` : `domain:${String(item.domain)}`)))
     },
@@ -76,7 +70,7 @@ export function dynamoSuppression(db: Db) {
      * Up to SUPPRESSION_BATCH new entries and the one audit event recording them, all or nothing: `conflict`
      * (nothing written) when one of them was added meanwhile.
      */
-    async addMany(targets: { kind: 'address' | 'domain'; value: string }[], reason: string, event: AuditEvent): Promise<'added' | 'conflict'> {
+    async addMany(targets: SuppressionTarget[], reason: string, event: AuditEvent): Promise<'added' | 'conflict'> {
       if (targets.length > SUPPRESSION_BATCH) throw new Error(`${targets.length} entries in one write; at most ${SUPPRESSION_BATCH}`)
       try {
         await transact(db, [
@@ -92,7 +86,7 @@ export function dynamoSuppression(db: Db) {
       }
     },
     /** The list, newest first, a page at a time. */
-    async list(limit: number, cursor?: string | null): Promise<Page<Suppression>> {
+    async list(limit: number, cursor?: string | null): Promise<Page<SuppressionEntry>> {
       const start = z.record(z.string(), z.string()).safeParse(decodeCursor(cursor))
       const out = await db.doc.send(
         new QueryCommand({
@@ -105,7 +99,7 @@ export function dynamoSuppression(db: Db) {
           ...(start.success ? { ExclusiveStartKey: start.data } : {}),
         }),
       )
-      const items: Suppression[] = []
+      const items: SuppressionEntry[] = []
       for (const raw of out.Items ?? []) {
         const item = listedItem.safeParse(raw)
         if (!item.success) continue
