@@ -88,7 +88,6 @@ const { parseIdentities } = requireHere('../src/plugins/production-guards/guards
  */
 export const DEPLOYED_SETTINGS: Record<string, string> = {
   MEV_API_KEY: 'without it every verification fails and no lead is sent',
-  DRASON_PUBLIC_URL: 'unsubscribe links would point at http://localhost:3333',
   [policy.ses.identitiesVariable]: 'the functions may send only from these SES identities',
 }
 /** Local-only settings that must not reach AWS. */

@@ -74,8 +74,3 @@ export async function requireAdmin(request: Request): Promise<Viewer> {
   return viewer
 }
 
-/** Only same-site relative paths: an open redirect would make the login page a phishing tool. */
-export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback = '/'): string {
-  if (typeof to !== 'string' || !to.startsWith('/') || to.startsWith('//') || to.startsWith('/\\')) return fallback
-  return to
-}

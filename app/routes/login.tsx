@@ -7,7 +7,8 @@ import * as z from 'zod'
 import { Button, ErrorList, Field } from '../components/forms'
 import { appDeps } from '../../src/shared/composition.server'
 import { login, sessionUser } from '../../src/shared/services/auth'
-import { commitSession, readSessionToken, safeRedirect } from '../lib/session.server'
+import { commitSession, readSessionToken } from '../lib/session.server'
+import { safeRedirectPath } from '../../src/shared/domain/auth'
 
 export const meta: MetaFunction = () => [{ title: 'Sign in · Drason' }]
 
@@ -32,7 +33,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!result.ok) {
     return json(submission.reply({ formErrors: [result.message], hideFields: ['password'] }), { status: result.reason === 'locked' ? 429 : 401 })
   }
-  return redirect(safeRedirect(submission.value.redirectTo), {
+  return redirect(safeRedirectPath(submission.value.redirectTo), {
     headers: { 'Set-Cookie': await commitSession(deps, result.sessionToken, result.expiresAt) },
   })
 }

@@ -129,7 +129,7 @@ export function buildDeps(
     (snsInstance ??= import('./adapters/sns-verifier.server').then((m) =>
       m.createSnsVerifier({ allowedTopicArns: cfg.SES_FEEDBACK_TOPIC_ARNS, clock, ...(overrides.snsFetchText ? { fetchText: overrides.snsFetchText } : {}) }),
     ))
-  const publicUrl = cfg.DRASON_PUBLIC_URL ?? 'http://localhost:3333'
+  const publicUrl = cfg.DRASON_PUBLIC_URL
   // A key of its own for unsubscribe links, derived from the session secret (one secret to manage).
   const unsubscribeKey = `${cfg.DRASON_SESSION_SECRET}:unsubscribe`
   const app = {

@@ -8,6 +8,7 @@ const production = {
   DRASON_API_TOKEN: 'prod-api-token-abcdefghijkl',
   DRASON_INTAKE_TOKEN: 'prod-intake-token-abcdefghijkl',
   DRASON_SESSION_SECRET: 'prod-session-secret-0123456789abcdefghij',
+  DRASON_PUBLIC_URL: 'https://drason.example.com',
 }
 
 function configError(env: Record<string, string | undefined>): ConfigError {
@@ -81,7 +82,15 @@ describe('parseConfig', () => {
       expect(cfg).toMatchObject({ ...production, sandbox: false, secureCookies: true, MEV_BASE_URL: 'https://api.myemailverifier.com' })
       expect(cfg.SES_ENDPOINT).toBeUndefined()
       expect(cfg.MEV_API_KEY).toBeUndefined()
-      expect(cfg.DRASON_PUBLIC_URL).toBeUndefined()
+    })
+
+    it('refuses a public address that is not https, since recipients unsubscribe through it', () => {
+      expect(configError({ ...production, DRASON_PUBLIC_URL: 'http://drason.example.com' }).message).toContain('DRASON_PUBLIC_URL must be an https:// address')
+      expect(configError({ ...production, DRASON_PUBLIC_URL: 'drason.example.com' }).message).toContain('DRASON_PUBLIC_URL')
+    })
+
+    it('drops a trailing slash from the public address', () => {
+      expect(parseConfig({ ...production, DRASON_PUBLIC_URL: 'https://drason.example.com/' }).DRASON_PUBLIC_URL).toBe('https://drason.example.com')
     })
 
     it('names every missing secret in one error', () => {

@@ -23,13 +23,18 @@ export const DEV_DEFAULTS = {
   DRASON_PUBLIC_URL: 'http://localhost:3333',
 } as const
 
-/** Names of the variables that must be set outside the sandbox. */
+/**
+ * Names of the variables that must be set outside the sandbox: the secrets, and the public address, which
+ * every email's unsubscribe link is built on (a default would send recipients to localhost, so that they
+ * could not unsubscribe at all).
+ */
 export const REQUIRED_SECRETS = [
   'DRASON_ADMIN_EMAIL',
   'DRASON_ADMIN_PASSWORD',
   'DRASON_API_TOKEN',
   'DRASON_INTAKE_TOKEN',
   'DRASON_SESSION_SECRET',
+  'DRASON_PUBLIC_URL',
 ] as const
 
 // 16+ characters for tokens: a bearer token is the whole credential, so it must not be guessable.
@@ -47,7 +52,8 @@ const schema = z.object({
   SES_CONFIGURATION_SET: z.string().default('drason'),
   MEV_BASE_URL: z.url().default('https://api.myemailverifier.com'),
   MEV_API_KEY: z.string().optional(),
-  DRASON_PUBLIC_URL: z.url().optional(),
+  // The address people open; no trailing slash, so `${url}/u/...` has one.
+  DRASON_PUBLIC_URL: z.url().transform((u) => u.replace(/\/+$/, '')),
   // The SNS topics whose SES events `POST /api/webhooks/ses` accepts (comma-separated ARNs); empty refuses all.
   SES_FEEDBACK_TOPIC_ARNS: z
     .string()
@@ -98,6 +104,10 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   if (!result.success) {
     const problems = result.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')
     throw new ConfigError(`Drason cannot start: invalid configuration: ${problems}.`)
+  }
+  if (!sandbox && !result.data.DRASON_PUBLIC_URL.startsWith('https://')) {
+    // Recipients' mail clients post the one-click unsubscribe to it; Gmail and Yahoo require https.
+    throw new ConfigError('Drason cannot start: invalid configuration: DRASON_PUBLIC_URL must be an https:// address outside the sandbox.')
   }
   return { ...result.data, sandbox, secureCookies: !sandbox }
 }

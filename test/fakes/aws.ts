@@ -325,7 +325,7 @@ export interface Breakage {
 /** One thing wrong at a time, on top of healthyStage() (production, DrasonProduction, example.com). */
 export const BREAKAGES: Breakage[] = [
   { name: 'a secret was never set', break: (s) => void delete s.parameters['/drason/production/DRASON_SESSION_SECRET'], check: 'settings', status: 'missing', says: 'DRASON_SESSION_SECRET' },
-  { name: 'the unsubscribe URL was never set', break: (s) => void delete s.parameters['/drason/production/DRASON_PUBLIC_URL'], check: 'settings', status: 'missing', says: 'unsubscribe links' },
+  { name: 'the unsubscribe URL was never set', break: (s) => void delete s.parameters['/drason/production/DRASON_PUBLIC_URL'], check: 'settings', status: 'missing', says: 'DRASON_PUBLIC_URL (Drason refuses to start without it)' },
   { name: 'the local SES endpoint reached AWS', break: (s) => void (s.parameters['/drason/production/SES_ENDPOINT'] = { value: 'http://127.0.0.1:8005', secure: true }), check: 'settings', status: 'missing', says: 'SES_ENDPOINT is set' },
   { name: 'the stack was never deployed', break: (s) => { for (const name of Object.keys(s.parameters)) if (name.startsWith('/DrasonProduction/')) delete s.parameters[name] }, check: 'stack', status: 'missing', says: 'no stack DrasonProduction' },
   { name: 'the stack was deployed without the guards', break: (s) => { for (const name of Object.keys(s.parameters)) if (name.startsWith('/DrasonProduction/production-guards/')) delete s.parameters[name] }, check: 'stack', status: 'missing', says: 'without the production guards' },

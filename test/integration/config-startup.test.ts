@@ -19,7 +19,7 @@ describe('configuration at cold start', () => {
     expect(existsSync(bundle)).toBe(true)
     const run = loadOutsideSandbox(bundle, { DRASON_API_TOKEN: 'a-production-token-0123456789' })
     expect(run.status).not.toBe(0)
-    expect(run.stderr).toContain('missing required environment variable(s) DRASON_ADMIN_EMAIL, DRASON_ADMIN_PASSWORD, DRASON_INTAKE_TOKEN, DRASON_SESSION_SECRET')
+    expect(run.stderr).toContain('missing required environment variable(s) DRASON_ADMIN_EMAIL, DRASON_ADMIN_PASSWORD, DRASON_INTAKE_TOKEN, DRASON_SESSION_SECRET, DRASON_PUBLIC_URL')
     expect(run.stderr).not.toContain('DRASON_API_TOKEN,')
   })
 
@@ -30,6 +30,7 @@ describe('configuration at cold start', () => {
       DRASON_API_TOKEN: 'a-production-token-0123456789',
       DRASON_INTAKE_TOKEN: 'an-intake-token-0123456789',
       DRASON_SESSION_SECRET: 'a-production-session-secret-0123456789abcdef',
+      DRASON_PUBLIC_URL: 'https://drason.example.com',
     })
     expect(run.stderr).toBe('')
     expect(run.status).toBe(0)

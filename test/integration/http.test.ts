@@ -110,8 +110,12 @@ describe('signing in', () => {
   })
 
   it('never redirects off-site after sign-in', async () => {
-    const res = await postForm('/login', { ...admin(), redirectTo: '//evil.example.com/' })
-    expect(res.headers.get('location')).toBe('/')
+    for (const redirectTo of ['//evil.example.com/', '/\t/evil.example.com/', '/\\evil.example.com/']) {
+      const res = await postForm('/login', { ...admin(), redirectTo })
+      expect(res.headers.get('location')).toBe('/')
+    }
+    const inside = await postForm('/login', { ...admin(), redirectTo: '/audit?entity=lead' })
+    expect(inside.headers.get('location')).toBe('/audit?entity=lead')
   })
 
   it('gives the same answer for a wrong password and an unknown account, and audits both', async () => {

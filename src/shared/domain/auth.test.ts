@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { canChange, isLockedOut, loginWindow, normaliseLoginEmail } from './auth'
+import { canChange, isLockedOut, loginWindow, normaliseLoginEmail, safeRedirectPath } from './auth'
 
 describe('loginWindow', () => {
   const at = (iso: string) => new Date(iso)
@@ -54,5 +54,40 @@ describe('canChange', () => {
     ['viewer', false],
   ] as const)('%s may change things: %s', (role, allowed) => {
     expect(canChange(role)).toBe(allowed)
+  })
+})
+
+describe('safeRedirectPath', () => {
+  it.each([
+    ['/audit', '/audit'],
+    ['/leads?status=held&reason=unrouted', '/leads?status=held&reason=unrouted'],
+    ['/campaigns/c1#controls', '/campaigns/c1#controls'],
+    ['/leads/a%40b.example', '/leads/a%40b.example'],
+  ])('keeps the path on this site %s', (to, expected) => {
+    expect(safeRedirectPath(to)).toBe(expected)
+  })
+
+  it.each([
+    ['protocol-relative', '//evil.example.com/'],
+    ['backslash', '/\\evil.example.com/'],
+    ['backslash later', '/a/..\\..\\/evil.example.com'],
+    ['tab after the slash (browsers drop it)', '/\t/evil.example.com/'],
+    ['newline after the slash', '/\n/evil.example.com/'],
+    ['carriage return', '/\r/evil.example.com/'],
+    ['space', '/ /evil.example.com/'],
+    ['NUL', '/\u0000/evil.example.com/'],
+    ['absolute URL', 'https://evil.example.com/'],
+    ['scheme', 'javascript:alert(1)'],
+    ['relative path', 'audit'],
+    ['empty', ''],
+    ['not a string', 42],
+    ['missing', null],
+  ])('falls back for %s', (_, to) => {
+    expect(safeRedirectPath(to)).toBe('/')
+    expect(safeRedirectPath(to, '/leads')).toBe('/leads')
+  })
+
+  it('normalises dot segments without leaving the site', () => {
+    expect(safeRedirectPath('/../../evil')).toBe('/evil')
   })
 })

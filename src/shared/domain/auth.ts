@@ -31,3 +31,25 @@ export function isLockedOut(failures: number, maxFailures: number): boolean {
 export function normaliseLoginEmail(email: string): string {
   return email.trim().toLowerCase()
 }
+
+// Any control character, whitespace or backslash: browsers strip tabs and newlines from a Location and
+// read `\` as `/`, so `/\t/evil.example` would leave the site though it starts with one slash.
+const UNSAFE_IN_REDIRECT = /[\s\\\u0000-\u001f\u007f]/
+const SAME_SITE_BASE = 'https://drason.invalid'
+
+/**
+ * Where to go after signing in: a path on this site, or `fallback`. An open redirect would make the login
+ * page a phishing tool, so the target must start with one `/`, contain nothing a browser would drop or
+ * reinterpret, and still resolve to this site once parsed as a browser parses it.
+ */
+export function safeRedirectPath(to: unknown, fallback = '/'): string {
+  if (typeof to !== 'string' || !to.startsWith('/') || UNSAFE_IN_REDIRECT.test(to)) return fallback
+  let url: URL
+  try {
+    url = new URL(to, SAME_SITE_BASE)
+  } catch {
+    return fallback
+  }
+  if (url.origin !== SAME_SITE_BASE) return fallback
+  return url.pathname + url.search + url.hash
+}
