@@ -5,7 +5,7 @@ import { json } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
 import * as z from 'zod'
 import type { RoutingRule, RuleCondition } from '../../src/shared/domain/entities'
-import { describeConditions, explainRouting, type RuleEdit } from '../../src/shared/domain/routing'
+import { RESERVED_FIELD_NAMES, describeConditions, explainRouting, normaliseFieldName, type RuleEdit } from '../../src/shared/domain/routing'
 import { editRules } from '../../src/shared/services/routing-rules'
 import { Button, ErrorList, Field } from '../components/forms'
 import { Badge, Card, PageTitle, Table } from '../components/ui'
@@ -26,6 +26,9 @@ const ruleForm = z
     score: z.coerce.number().int('Use a whole number.').min(0).max(1000).optional(),
     scoreMin: z.coerce.number().int('Use a whole number.').min(0).max(1000).optional(),
     scoreMax: z.coerce.number().int('Use a whole number.').min(0).max(1000).optional(),
+    // "Another field equals a value": an enrichment column, the company or the source.
+    otherName: z.string().trim().max(64, 'Use at most 64 characters.').optional(),
+    otherValue: z.string().trim().max(200, 'Use at most 200 characters.').optional(),
     enabled: z.boolean().default(false),
   })
   .superRefine((v, ctx) => {
@@ -36,13 +39,31 @@ const ruleForm = z
       if (v.scoreMax === undefined) ctx.addIssue({ code: 'custom', path: ['scoreMax'], message: 'Enter the highest score.' })
       if (v.scoreMin !== undefined && v.scoreMax !== undefined && v.scoreMin > v.scoreMax) ctx.addIssue({ code: 'custom', path: ['scoreMax'], message: 'The highest score must not be below the lowest.' })
     }
+    if (v.otherName && !v.otherValue) ctx.addIssue({ code: 'custom', path: ['otherValue'], message: 'Enter the value the field must equal.' })
+    if (v.otherValue && !v.otherName) ctx.addIssue({ code: 'custom', path: ['otherName'], message: 'Enter the field name (a column of the lead, such as industry).' })
+    if (v.otherName) {
+      const key = normaliseFieldName(v.otherName)
+      if (key === '') ctx.addIssue({ code: 'custom', path: ['otherName'], message: 'Use letters or digits in the field name.' })
+      else if (RESERVED_FIELD_NAMES.includes(key)) ctx.addIssue({ code: 'custom', path: ['otherName'], message: `Use the persona or score conditions above for "${v.otherName}".` })
+    }
   })
 const rowAction = z.object({
   intent: z.enum(['move-up', 'move-down', 'enable', 'disable', 'delete']),
   version: z.coerce.number().int().min(0),
   ruleId: z.string().min(1).max(64),
 })
-const testQuery = z.object({ persona: z.string().trim().max(128).default(''), score: z.coerce.number().int().min(0).max(1000).catch(0) })
+// A blank score is a lead without one (score rules never match it), not a score of 0.
+const testQuery = z.object({
+  persona: z.string().trim().max(128, 'Use at most 128 characters.').default(''),
+  score: z
+    .string()
+    .trim()
+    .default('')
+    .transform((v) => (v === '' ? null : Number(v)))
+    .pipe(z.number('Use a whole number.').int('Use a whole number.').min(0, 'Use 0 to 1000.').max(1000, 'Use 0 to 1000.').nullable()),
+  field: z.string().trim().max(64, 'Use at most 64 characters.').default(''),
+  value: z.string().trim().max(200, 'Use at most 200 characters.').default(''),
+})
 
 function conditionsOf(v: z.infer<typeof ruleForm>): RuleCondition[] {
   const out: RuleCondition[] = []
@@ -50,6 +71,7 @@ function conditionsOf(v: z.infer<typeof ruleForm>): RuleCondition[] {
   if (v.personaOp === 'one_of') out.push({ field: 'persona', op: 'one_of', values: v.persona!.split(',').map((s) => s.trim()).filter(Boolean) })
   if (v.scoreOp === 'gte' || v.scoreOp === 'lte') out.push({ field: 'lead_score', op: v.scoreOp, value: v.score! })
   if (v.scoreOp === 'between') out.push({ field: 'lead_score', op: 'between', min: v.scoreMin!, max: v.scoreMax! })
+  if (v.otherName && v.otherValue) out.push({ field: 'other', name: v.otherName, op: 'equals', value: v.otherValue })
   return out
 }
 
@@ -58,17 +80,24 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url)
   const [{ rules, version }, campaigns] = await Promise.all([deps.routing.get(), deps.campaigns.list()])
   const names = Object.fromEntries(campaigns.map((c) => [c.id, c.name]))
-  const tested = url.searchParams.has('persona') ? testQuery.parse(Object.fromEntries(url.searchParams)) : null
-  const explanation = tested ? explainRouting(rules, { persona: tested.persona, leadScore: tested.score }) : null
+  const parsed = url.searchParams.has('persona') ? testQuery.safeParse(Object.fromEntries(url.searchParams)) : null
+  const tested = parsed?.success ? parsed.data : null
+  const testErrors = parsed && !parsed.success ? parsed.error.issues.map((i) => `${TEST_LABELS[String(i.path[0])] ?? 'Input'}: ${i.message}`) : null
+  const explanation = tested
+    ? explainRouting(rules, { persona: tested.persona, leadScore: tested.score, enrichment: tested.field ? { [tested.field]: tested.value } : {} })
+    : null
   return json({
     rules: rules.map((r) => ({ ...r, campaignName: names[r.campaignId] ?? r.campaignId, description: describeConditions(r.conditions) })),
     version,
     campaigns: campaigns.map((c) => ({ id: c.id, name: c.name })),
     canChange,
     tested,
+    testErrors,
     explanation,
   })
 }
+
+const TEST_LABELS: Record<string, string> = { persona: 'Persona', score: 'Lead score', field: 'Field', value: 'Value' }
 
 export async function action({ request }: ActionFunctionArgs) {
   const { deps, actor } = await requireAdmin(request)
@@ -111,12 +140,13 @@ function RowButton({ intent, ruleId, version, children, label }: { intent: strin
 }
 
 export default function Rules() {
-  const { rules, version, campaigns, canChange, tested, explanation } = useLoaderData<typeof loader>()
+  const { rules, version, campaigns, canChange, tested, testErrors, explanation } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const [params] = useSearchParams()
   const editing = rules.find((r) => r.id === params.get('edit')) ?? null
   const persona = editing?.conditions.find((c) => c.field === 'persona')
   const score = editing?.conditions.find((c) => c.field === 'lead_score')
+  const other = editing?.conditions.find((c) => c.field === 'other')
   const [form, fields] = useForm({
     id: editing ? `edit-${editing.id}` : 'add-rule',
     lastResult: actionData?.result ?? undefined,
@@ -133,6 +163,8 @@ export default function Rules() {
           score: score && (score.op === 'gte' || score.op === 'lte') ? String(score.value) : '',
           scoreMin: score?.op === 'between' ? String(score.min) : '',
           scoreMax: score?.op === 'between' ? String(score.max) : '',
+          otherName: other?.name ?? '',
+          otherValue: other?.value ?? '',
         }
       : { personaOp: 'any', scoreOp: 'any', enabled: 'on' },
   })
@@ -212,6 +244,11 @@ export default function Rules() {
                 <Field label="From" errorId={fields.scoreMin.errorId} errors={fields.scoreMin.errors} inputProps={{ ...getInputProps(fields.scoreMin, { type: 'text' }), inputMode: 'numeric' }} />
                 <Field label="To" errorId={fields.scoreMax.errorId} errors={fields.scoreMax.errors} inputProps={{ ...getInputProps(fields.scoreMax, { type: 'text' }), inputMode: 'numeric' }} />
               </div>
+              <div className="grid grid-cols-2 gap-2">
+                <Field label="Another field (optional)" errorId={fields.otherName.errorId} errors={fields.otherName.errors} inputProps={{ ...getInputProps(fields.otherName, { type: 'text' }), placeholder: 'industry' }} />
+                <Field label="equals" errorId={fields.otherValue.errorId} errors={fields.otherValue.errors} inputProps={{ ...getInputProps(fields.otherValue, { type: 'text' }), placeholder: 'Fintech' }} />
+              </div>
+              <p className="text-xs text-slate-500">A column of the lead (from Clay or the file), the company or the source; compared without regard to case.</p>
               <label className="flex items-center gap-2 text-sm">
                 <input {...getInputProps(fields.enabled, { type: 'checkbox' })} key={fields.enabled.key} /> Enabled
               </label>
@@ -235,12 +272,21 @@ export default function Rules() {
             </label>
             <label className="text-sm">
               Lead score
-              <input name="score" inputMode="numeric" defaultValue={tested ? String(tested.score) : ''} className="mt-1 block w-24 rounded border border-slate-300 px-2 py-1" />
+              <input name="score" inputMode="numeric" defaultValue={tested?.score != null ? String(tested.score) : ''} className="mt-1 block w-24 rounded border border-slate-300 px-2 py-1" />
+            </label>
+            <label className="text-sm">
+              Field
+              <input name="field" defaultValue={tested?.field ?? ''} placeholder="industry" className="mt-1 block w-28 rounded border border-slate-300 px-2 py-1" />
+            </label>
+            <label className="text-sm">
+              Value
+              <input name="value" defaultValue={tested?.value ?? ''} className="mt-1 block w-28 rounded border border-slate-300 px-2 py-1" />
             </label>
             <button type="submit" className="rounded-md bg-slate-800 px-3 py-1.5 text-sm text-white">
               Test
             </button>
           </Form>
+          <ErrorList errors={testErrors} />
           {explanation ? (
             <div className="mt-3 text-sm" data-testid="routing-test">
               <p className="font-medium">

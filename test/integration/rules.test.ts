@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { admin, directDeps, get, postForm, signIn } from '../support/world'
+import { RECENT_RULES_MS } from '../../src/shared/adapters/dynamo/campaign-store.server'
+import { admin, apiHeaders, directDeps, get, postForm, signIn, world } from '../support/world'
 
 async function rules() {
   return directDeps().routing.get()
@@ -81,5 +82,65 @@ describe('routing rules through the page', () => {
     const html = await res.text()
     expect(html).toContain('Give the rule a name.')
     expect(html).toContain('Choose a campaign.')
+  })
+
+  it('routes by another field of the lead: a rule on an enrichment column picks the campaign for Clay leads that have it', async () => {
+    const cookie = await signIn(admin())
+    const persona = `field-routing-${Date.now()}`
+    const { version } = await rules()
+    const add = await postForm(
+      '/rules',
+      { intent: 'save', version: String(version), name: 'Test: fintech by industry', campaignId: 'finance-leaders', personaOp: 'equals', persona, scoreOp: 'any', otherName: 'Industry', otherValue: 'FinTech', enabled: 'on' },
+      cookie,
+    )
+    expect(add.status).toBe(200)
+    const added = (await rules()).rules.at(-1)!
+    expect(added).toMatchObject({ name: 'Test: fintech by industry', conditions: [{ field: 'persona', op: 'equals', value: persona }, { field: 'other', name: 'Industry', op: 'equals', value: 'FinTech' }] })
+    expect(await (await get('/rules', { headers: { cookie } })).text()).toContain('Industry is &quot;FinTech&quot;')
+
+    // Intake reads the rule set again once its copy is RECENT_RULES_MS old.
+    await new Promise((resolve) => setTimeout(resolve, RECENT_RULES_MS + 100))
+    const post = async (industry: string) => {
+      const res = await get('/api/webhooks/clay', {
+        method: 'POST',
+        headers: { ...apiHeaders(world().env.DRASON_INTAKE_TOKEN), 'content-type': 'application/json' },
+        body: JSON.stringify({ email: `field.${industry}.${Date.now()}${Math.floor(Math.random() * 1e6)}@routing.example.com`, persona, lead_score: 40, workable: true, full_name: 'Asha Rao', company: 'Acme', industry }),
+      })
+      expect(res.status).toBe(201)
+      return (await res.json()) as { campaign_id: string | null; reason: string }
+    }
+    expect(await post('fintech')).toMatchObject({ campaign_id: 'finance-leaders', reason: 'awaiting gate' })
+    expect(await post('retail')).toMatchObject({ campaign_id: null, reason: 'no routing rule matched' })
+
+    const tested = await (await get(`/rules?persona=${persona}&score=&field=industry&value=fintech`, { headers: { cookie } })).text()
+    expect(tested).toContain('Matches rule &quot;Test: fintech by industry&quot;')
+
+    const now = await rules()
+    expect((await postForm('/rules', { intent: 'delete', ruleId: added.id, version: String(now.version) }, cookie)).status).toBe(200)
+  })
+
+  it('refuses a field condition without its value, or on a field that has its own condition', async () => {
+    const cookie = await signIn(admin())
+    const { version, rules: before } = await rules()
+    const base = { intent: 'save', version: String(version), name: 'Test: bad field', campaignId: 'finance-leaders', personaOp: 'any', scoreOp: 'any' }
+    const noValue = await postForm('/rules', { ...base, otherName: 'industry', otherValue: '' }, cookie)
+    expect(noValue.status).toBe(400)
+    expect(await noValue.text()).toContain('Enter the value the field must equal.')
+    const reserved = await postForm('/rules', { ...base, otherName: 'Lead Score', otherValue: '90' }, cookie)
+    expect(reserved.status).toBe(400)
+    expect(await reserved.text()).toContain('Use the persona or score conditions above for &quot;Lead Score&quot;.')
+    expect((await rules()).rules.map((r) => r.id)).toEqual(before.map((r) => r.id))
+  })
+
+  it('answers a bad test-box input on the page instead of failing, and treats a blank score as no score', async () => {
+    const cookie = await signIn(admin())
+    const long = await get(`/rules?persona=${'x'.repeat(129)}&score=10`, { headers: { cookie } })
+    expect(long.status).toBe(200)
+    expect(await long.text()).toContain('Persona: Use at most 128 characters.')
+    const bad = await (await get('/rules?persona=cto&score=high', { headers: { cookie } })).text()
+    expect(bad).toContain('Lead score: Use a whole number.')
+    // The demo's "Founders, score 50–69" needs a score; a founder without one matches no score rule.
+    const blank = await (await get('/rules?persona=founder&score=', { headers: { cookie } })).text()
+    expect(blank).not.toContain('Matches rule &quot;Founders, score 50–69&quot;')
   })
 })

@@ -125,6 +125,8 @@ export type RuleCondition =
   | { field: 'persona'; op: 'one_of'; values: string[] }
   | { field: 'lead_score'; op: 'gte' | 'lte'; value: number }
   | { field: 'lead_score'; op: 'between'; min: number; max: number }
+  /** Another field of the lead (company, source or an enrichment column by name) equals a value. */
+  | { field: 'other'; name: string; op: 'equals'; value: string }
 
 export interface RoutingRule {
   id: string

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { RoutingRule, RuleCondition } from './entities'
-import { applyRuleEdit, describeConditions, explainRouting, route, type RoutableLead, type RuleEdit } from './routing'
+import { applyRuleEdit, describeConditions, explainRouting, fieldValue, normaliseFieldName, route, type RoutableLead, type RuleEdit } from './routing'
 
 const rule = (id: string, conditions: RuleCondition[], enabled = true): RoutingRule => ({
   id,
@@ -103,6 +103,70 @@ describe('route: leads without a score', () => {
   })
 })
 
+describe('route: another field equals a value', () => {
+  const enriched: RoutableLead = {
+    persona: 'cto',
+    leadScore: 60,
+    company: 'Acme Fintech',
+    source: 'clay',
+    enrichment: { Industry: 'FinTech ', 'Company Country': 'India', employees: '250', notes: '' },
+  }
+  const other = (name: string, value: string): RuleCondition => ({ field: 'other', name, op: 'equals', value })
+
+  it.each([
+    ['an enrichment column, case- and space-insensitive', other('industry', 'fintech'), true],
+    ['a column named with spaces, typed with an underscore', other('company_country', 'INDIA'), true],
+    ['a column typed with other punctuation', other('Company-Country', 'india'), true],
+    ['a number kept as text', other('employees', '250'), true],
+    ['a different value', other('industry', 'healthcare'), false],
+    ['a value that only starts the same', other('industry', 'fin'), false],
+    ['the company', other('Company', 'acme fintech'), true],
+    ['the source', other('source', 'CLAY'), true],
+    ['a column the lead does not have', other('region', 'india'), false],
+    ['an empty cell, even against an empty value', other('notes', ''), false],
+  ] as [string, RuleCondition, boolean][])('%s: %j holds %s', (_label, condition, expected) => {
+    expect(route([rule('r', [condition])], enriched).matched).toBe(expected)
+  })
+
+  it('combines with persona and score conditions, every one needed', () => {
+    const rules = [
+      rule('fintech-ctos', [{ field: 'persona', op: 'equals', value: 'CTO' }, { field: 'lead_score', op: 'gte', value: 50 }, other('industry', 'fintech')]),
+      rule('rest', []),
+    ]
+    expect(route(rules, enriched)).toMatchObject({ ruleId: 'fintech-ctos' })
+    expect(route(rules, { ...enriched, enrichment: { Industry: 'retail' } })).toMatchObject({ ruleId: 'rest' })
+    expect(route(rules, { ...enriched, leadScore: 49 })).toMatchObject({ ruleId: 'rest' })
+  })
+
+  it('never matches a lead with no fields beyond persona and score', () => {
+    expect(route([rule('r', [other('company', 'acme')])], lead('cto', 90))).toEqual({ matched: false, reason: 'no routing rule matched' })
+  })
+
+  it('explains a failing field condition in the test box', () => {
+    const [only] = explainRouting([rule('r', [other('Industry', 'healthcare')])], enriched)
+    expect(only).toMatchObject({ outcome: 'no match', failing: ['Industry is "healthcare"'] })
+  })
+})
+
+describe('normaliseFieldName / fieldValue', () => {
+  it.each([
+    ['LinkedIn URL', 'linkedin_url'],
+    ['linkedin-url', 'linkedin_url'],
+    ['  Company   Country ', 'company_country'],
+    ['__odd__name__', 'odd_name'],
+    ['Stadt/Städte', 'stadt_städte'],
+    ['ＩＮＤＵＳＴＲＹ', 'industry'],
+  ])('%j → %j', (name, expected) => {
+    expect(normaliseFieldName(name)).toBe(expected)
+  })
+
+  it('takes the company and source from the lead itself, before any column of the same name', () => {
+    const l: RoutableLead = { persona: '', leadScore: null, company: 'Real Co', source: 'csv', enrichment: { company: 'Column Co', source: 'x' } }
+    expect(fieldValue(l, 'company')).toBe('Real Co')
+    expect(fieldValue(l, 'Source')).toBe('csv')
+  })
+})
+
 describe('applyRuleEdit', () => {
   const a = rule('a', [{ field: 'persona', op: 'equals', value: 'cfo' }])
   const b = rule('b', [{ field: 'lead_score', op: 'gte', value: 80 }])
@@ -173,6 +237,7 @@ describe('describeConditions', () => {
     [[{ field: 'lead_score', op: 'gte', value: 80 }], 'lead score ≥ 80'],
     [[{ field: 'lead_score', op: 'lte', value: 30 }], 'lead score ≤ 30'],
     [[{ field: 'lead_score', op: 'between', min: 40, max: 60 }], 'lead score between 40 and 60'],
+    [[{ field: 'other', name: 'industry', op: 'equals', value: 'Fintech' }], 'industry is "Fintech"'],
     [
       [
         { field: 'persona', op: 'equals', value: 'cto' },

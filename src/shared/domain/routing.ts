@@ -1,9 +1,38 @@
 import type { RoutingRule, RuleCondition } from './entities'
 
-/** The lead facts routing looks at. */
+/** The lead facts routing looks at. A field that is absent never equals anything. */
 export interface RoutableLead {
   persona: string
   leadScore: number | null
+  company?: string
+  source?: string
+  enrichment?: Readonly<Record<string, string>>
+}
+
+/**
+ * A field name as a person types it and as a file's header or Clay's column spells it: `LinkedIn URL`,
+ * `linkedin_url` and `linkedin-url` are one field. Letters and digits kept, any run of others one `_`.
+ */
+export function normaliseFieldName(name: string): string {
+  return name
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, '_')
+    .replace(/^_+|_+$/g, '')
+}
+
+/** Names a rule may not use for "another field": they have their own conditions, or decide nothing. */
+export const RESERVED_FIELD_NAMES: readonly string[] = ['persona', 'lead_score', 'score', 'email']
+
+const sameText = (a: string, b: string) => a.normalize('NFKC').trim().toLowerCase() === b.normalize('NFKC').trim().toLowerCase()
+
+/** The lead's value of a field named by a rule, or undefined when the lead has no such field. */
+export function fieldValue(lead: RoutableLead, name: string): string | undefined {
+  const key = normaliseFieldName(name)
+  if (key === 'company') return lead.company
+  if (key === 'source') return lead.source
+  for (const [k, v] of Object.entries(lead.enrichment ?? {})) if (normaliseFieldName(k) === key) return v
+  return undefined
 }
 
 /** The hold reason of a lead no rule matched (shown on Leads and counted on the Overview). */
@@ -14,6 +43,11 @@ export type RoutingDecision =
   | { matched: false; reason: 'no routing rule matched' }
 
 function holds(c: RuleCondition, lead: RoutableLead): boolean {
+  if (c.field === 'other') {
+    const value = fieldValue(lead, c.name)
+    // An empty cell is no value: "industry is ''" would otherwise match every lead without the column.
+    return value !== undefined && value.trim() !== '' && sameText(value, c.value)
+  }
   const persona = lead.persona.trim().toLowerCase()
   switch (c.op) {
     case 'equals':
@@ -83,6 +117,7 @@ export function describeConditions(conditions: readonly RuleCondition[]): string
   if (conditions.length === 0) return 'every lead'
   return conditions
     .map((c) => {
+      if (c.field === 'other') return `${c.name} is "${c.value}"`
       switch (c.op) {
         case 'equals':
           return `persona is "${c.value}"`
