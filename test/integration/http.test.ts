@@ -64,6 +64,44 @@ describe('the HTTP surface', () => {
     expect(wrong.headers.get('allow')).toBe('GET')
   })
 
+  it('answers a malformed percent-escape in an API path with 400 JSON, and decodes a good one', async () => {
+    const bad = await get('/api/leads/%E0%A4', { headers: apiHeaders() })
+    expect(bad.status).toBe(400)
+    expect(await bad.json()).toMatchObject({ error: expect.stringContaining('malformed percent-escape') })
+    const encoded = await get('/api/campaigns/no%20such%20campaign', { headers: apiHeaders() })
+    expect(encoded.status).toBe(404)
+    expect(await encoded.json()).toMatchObject({ error: 'No campaign with that id.' })
+  })
+
+  it('refuses a change submitted from another site (a sibling subdomain), audited, and changes nothing', async () => {
+    const cookie = await signIn(admin())
+    const before = await directDeps().routing.get()
+    const first = before.rules[0]!
+    const body = new URLSearchParams({ intent: 'disable', ruleId: first.id, version: String(before.version) }).toString()
+    const attempts: Record<string, string>[] = [{ 'sec-fetch-site': 'same-site', origin: 'https://blog.example.com' }, { origin: 'https://evil.example.com' }]
+    for (const headers of attempts) {
+      const res = await get('/rules', { method: 'POST', redirect: 'manual', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', ...headers }, body })
+      expect(res.status).toBe(403)
+      expect(await res.text()).toContain('not submitted from a Drason page')
+    }
+    expect(await directDeps().routing.get()).toEqual(before)
+    const [refusal] = (await directDeps().audit.forEntity('user', admin().email, 1)).items
+    expect(refusal).toMatchObject({ action: 'change_refused', details: { path: '/rules', origin: 'https://evil.example.com' } })
+  })
+
+  it('starts a listing from its first page when the cursor in the address is forged or stale', async () => {
+    const cookie = await signIn(admin())
+    const forged = (value: unknown) => Buffer.from(JSON.stringify(value), 'utf8').toString('base64url')
+    for (const path of ['/leads?status=held', '/suppressions']) {
+      const first = await get(path, { headers: { cookie } })
+      expect(first.status).toBe(200)
+      for (const cursor of [forged({ a: 'b' }), forged({ pk: 'x', sk: 'y', gsi1pk: 'OTHER#partition', gsi1sk: 'z' }), 'not-base64-json']) {
+        const res = await get(`${path}${path.includes('?') ? '&' : '?'}cursor=${cursor}`, { headers: { cookie } })
+        expect(res.status, `${path} with cursor ${cursor}`).toBe(200)
+      }
+    }
+  })
+
   it('changes settings through the API with validation and an audit event naming before and after', async () => {
     const bad = await get('/api/settings', {
       method: 'PATCH',

@@ -99,7 +99,7 @@ const routes: Route[] = [
     method: 'GET',
     pattern: /^\/api\/imports\/([^/]+)$/,
     run: async (deps, _req, _actor, [id]) => {
-      const job = await deps.imports.get(decodeURIComponent(id!))
+      const job = await deps.imports.get(id!)
       if (!job) return jsonError(404, 'No import with that id.')
       const errors = await deps.imports.errors(job.id)
       return { status: 200, body: { id: job.id, fileName: job.fileName, status: job.status, totalRows: job.totalRows, counts: job.counts, errors } }
@@ -114,7 +114,7 @@ const routes: Route[] = [
     method: 'GET',
     pattern: /^\/api\/campaigns\/([^/]+)$/,
     run: async (deps, _req, _actor, [id]) => {
-      const found = await deps.campaigns.get(decodeURIComponent(id!))
+      const found = await deps.campaigns.get(id!)
       if (!found) return jsonError(404, 'No campaign with that id.')
       const c = found.value
       const [chain, sentToday] = await Promise.all([deps.campaigns.chain(c.id), deps.sendsOn('campaign', c.id, localDay(c.window.timeZone, deps.clock.now()))])
@@ -130,10 +130,10 @@ const routes: Route[] = [
     run: async (deps, _req, actor, [id, control]) => {
       if (control === 'resume') {
         // The same rule and audit as the screen: the warning says when the cause is still present.
-        const resumed = await resumeCampaign(deps, actor, decodeURIComponent(id!))
+        const resumed = await resumeCampaign(deps, actor, id!)
         return resumed.ok ? { status: 200, body: { status: 'active', warning: resumed.warning } } : jsonError(resumed.status, resumed.message)
       }
-      const result = await controlCampaign(deps, actor, decodeURIComponent(id!), control as Control)
+      const result = await controlCampaign(deps, actor, id!, control as Control)
       return result.ok ? { status: 200, body: { status: result.status } } : jsonError(result.status, result.message)
     },
   },
@@ -151,7 +151,7 @@ const routes: Route[] = [
     method: 'POST',
     pattern: /^\/api\/(mailboxes|domains)\/([^/]+)\/resume$/,
     run: async (deps, _req, actor, [kind, id]) => {
-      const result = kind === 'mailboxes' ? await resumeMailbox(deps, actor, decodeURIComponent(id!)) : await resumeDomain(deps, actor, decodeURIComponent(id!))
+      const result = kind === 'mailboxes' ? await resumeMailbox(deps, actor, id!) : await resumeDomain(deps, actor, id!)
       return result.ok ? { status: 200, body: { status: kind === 'mailboxes' ? 'active' : 'healthy', warning: result.warning } } : jsonError(result.status, result.message)
     },
   },
@@ -159,7 +159,7 @@ const routes: Route[] = [
     method: 'GET',
     pattern: /^\/api\/leads\/([^/]+)$/,
     run: async (deps, _req, _actor, [id]) => {
-      const lead = await deps.leads.get(decodeURIComponent(id!))
+      const lead = await deps.leads.get(id!)
       return lead ? { status: 200, body: { lead } } : jsonError(404, 'No lead with that id.')
     },
   },
@@ -252,6 +252,15 @@ export async function handleApi(deps: AppDeps, req: ApiRequest): Promise<ApiResp
   if (matching.length === 0) return jsonError(404, `No API route ${req.path}.`)
   const route = matching.find((r) => r.method === req.method)
   if (!route) return { ...jsonError(405, `${req.method} is not allowed on ${req.path}.`), headers: { allow: matching.map((r) => r.method).join(', ') } }
-  const params = route.pattern.exec(req.path)!.slice(1)
+  // Path parameters arrive percent-encoded; decoded once here, and a malformed escape is the client's error.
+  let params: string[]
+  try {
+    params = route.pattern
+      .exec(req.path)!
+      .slice(1)
+      .map((p) => (p === undefined ? p : decodeURIComponent(p)))
+  } catch {
+    return jsonError(400, `The path ${req.path} has a malformed percent-escape.`)
+  }
   return route.run(deps, req, auth.actor as { type: 'integration'; id: string }, params)
 }

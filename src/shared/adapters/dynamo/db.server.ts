@@ -132,3 +132,19 @@ export function decodeCursor(cursor: string | null | undefined): unknown {
     return undefined
   }
 }
+
+/**
+ * The ExclusiveStartKey a listing's cursor names, or undefined (the first page). A cursor comes back from
+ * a browser's address bar, so it must hold exactly the key attributes a page of that index ends on, each
+ * a string, and stay in the partition being listed; anything else would reach DynamoDB as a malformed
+ * start key and fail the page, so it starts from the top instead.
+ */
+export function startKeyFrom(cursor: string | null | undefined, keyNames: readonly string[], partition: { name: string; value: string }): Record<string, string> | undefined {
+  const value = decodeCursor(cursor)
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined
+  const entries = Object.entries(value as Record<string, unknown>)
+  if (entries.length !== keyNames.length) return undefined
+  if (!entries.every(([k, v]) => keyNames.includes(k) && typeof v === 'string' && v.length > 0 && v.length <= 1024)) return undefined
+  const key = value as Record<string, string>
+  return key[partition.name] === partition.value ? key : undefined
+}

@@ -1,11 +1,10 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb'
-import * as z from 'zod'
 import type { AuditEvent } from '../../domain/audit'
 import type { Lead, LeadStatus } from '../../domain/entities'
 import { leadIdFor } from '../../domain/lead-id'
 import type { Page } from '../../domain/page'
 import { auditPut } from './audit-store.server'
-import { batchGetAll, decodeCursor, encodeCursor, isConditionFailure, transact, type Db, type TransactItem } from './db.server'
+import { batchGetAll, encodeCursor, isConditionFailure, startKeyFrom, transact, type Db, type TransactItem } from './db.server'
 import { INDEX, keys } from './keys'
 import { metricsTotalAdd } from './metrics-store.server'
 import { NO_RULE_MATCHED } from '../../domain/routing'
@@ -220,7 +219,7 @@ export function dynamoLeads(db: Db) {
 
     /** Newest first within one status; optionally only those held for one reason. */
     async listByStatus(status: LeadStatus, limit: number, cursor?: string | null, holdReason?: string): Promise<Page<Lead>> {
-      const start = z.record(z.string(), z.string()).safeParse(decodeCursor(cursor))
+      const start = startKeyFrom(cursor, ['pk', 'sk', 'gsi1pk', 'gsi1sk'], { name: 'gsi1pk', value: keys.leadStatusPartition(status) })
       const out = await db.doc.send(
         new QueryCommand({
           TableName: db.table('leads'),
@@ -235,7 +234,7 @@ export function dynamoLeads(db: Db) {
             : { ExpressionAttributeValues: { ':pk': keys.leadStatusPartition(status) } }),
           ScanIndexForward: false,
           Limit: limit,
-          ...(start.success ? { ExclusiveStartKey: start.data } : {}),
+          ...(start ? { ExclusiveStartKey: start } : {}),
         }),
       )
       return { items: (out.Items ?? []).map(fromItem), nextCursor: out.LastEvaluatedKey ? encodeCursor(out.LastEvaluatedKey) : null }

@@ -4,7 +4,7 @@ import type { AuditEvent } from '../../domain/audit'
 import type { Page } from '../../domain/page'
 import type { SuppressionEntry, SuppressionTarget } from '../../domain/suppression-list'
 import { auditPut } from './audit-store.server'
-import { batchGetAll, decodeCursor, encodeCursor, isConditionFailure, transact, type Db } from './db.server'
+import { batchGetAll, encodeCursor, isConditionFailure, startKeyFrom, transact, type Db } from './db.server'
 import { INDEX, keys } from './keys'
 
 
@@ -87,7 +87,7 @@ export function dynamoSuppression(db: Db) {
     },
     /** The list, newest first, a page at a time. */
     async list(limit: number, cursor?: string | null): Promise<Page<SuppressionEntry>> {
-      const start = z.record(z.string(), z.string()).safeParse(decodeCursor(cursor))
+      const start = startKeyFrom(cursor, ['pk', 'sk', 'gsi1pk', 'gsi1sk'], { name: 'gsi1pk', value: keys.suppressionListPartition })
       const out = await db.doc.send(
         new QueryCommand({
           TableName: table,
@@ -96,7 +96,7 @@ export function dynamoSuppression(db: Db) {
           ExpressionAttributeValues: { ':pk': keys.suppressionListPartition },
           ScanIndexForward: false,
           Limit: limit,
-          ...(start.success ? { ExclusiveStartKey: start.data } : {}),
+          ...(start ? { ExclusiveStartKey: start } : {}),
         }),
       )
       const items: SuppressionEntry[] = []
