@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { canChange, isLockedOut, loginWindow, normaliseLoginEmail, safeRedirectPath, submittedFromThisSite } from './auth'
+import { canChange, isLockedOut, loginWindow, normaliseLoginEmail, safeRedirectPath } from './auth'
 
 describe('loginWindow', () => {
   const at = (iso: string) => new Date(iso)
@@ -92,23 +92,3 @@ describe('safeRedirectPath', () => {
   })
 })
 
-describe('submittedFromThisSite', () => {
-  const h = (values: Record<string, string>) => new Headers(values)
-
-  it.each([
-    ['a form on this origin (Sec-Fetch-Site)', { 'sec-fetch-site': 'same-origin', host: 'drason.example.com' }, true],
-    ['a sibling subdomain', { 'sec-fetch-site': 'same-site', host: 'drason.example.com', origin: 'https://blog.example.com' }, false],
-    ['another site', { 'sec-fetch-site': 'cross-site', host: 'drason.example.com' }, false],
-    ['a POST with no initiator', { 'sec-fetch-site': 'none', host: 'drason.example.com' }, false],
-    ['Sec-Fetch-Site wins over a matching Origin', { 'sec-fetch-site': 'cross-site', origin: 'https://drason.example.com', host: 'drason.example.com' }, false],
-    ['an older browser: Origin is this host', { origin: 'https://drason.example.com', host: 'drason.example.com' }, true],
-    ['an older browser: Origin is this host and port', { origin: 'http://localhost:3333', host: 'localhost:3333' }, true],
-    ['an older browser: Origin is another port', { origin: 'http://localhost:4444', host: 'localhost:3333' }, false],
-    ['an older browser: Origin is a sibling', { origin: 'https://blog.example.com', host: 'drason.example.com' }, false],
-    ['an opaque origin', { origin: 'null', host: 'drason.example.com' }, false],
-    ['an Origin with no Host to compare', { origin: 'https://drason.example.com' }, false],
-    ['a script: neither header', { host: 'drason.example.com' }, true],
-  ])('%s → %s', (_label, headers, expected) => {
-    expect(submittedFromThisSite(h(headers))).toBe(expected)
-  })
-})

@@ -54,22 +54,3 @@ export function safeRedirectPath(to: unknown, fallback = '/'): string {
   return url.pathname + url.search + url.hash
 }
 
-/**
- * Whether a change was submitted from this site's own pages, from the request's headers. SameSite=Lax
- * keeps other sites' forms from carrying the session cookie, but not a sibling subdomain's (a blog or a
- * user-content host under the same domain), so a browser that says where the request came from
- * (Sec-Fetch-Site, else Origin) must name this very origin. Clients that send neither (scripts, tests)
- * are left to the cookie rules.
- */
-export function submittedFromThisSite(headers: { get(name: string): string | null }): boolean {
-  const site = headers.get('sec-fetch-site')
-  if (site) return site === 'same-origin'
-  const origin = headers.get('origin')
-  if (origin === null) return true
-  const host = headers.get('host')
-  try {
-    return host !== null && new URL(origin).host === host
-  } catch {
-    return false
-  }
-}
