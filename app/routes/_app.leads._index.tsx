@@ -90,6 +90,9 @@ export default function Leads() {
           held: no rule matched ({totals.leads_unrouted})
         </Link>
       </nav>
+      {onlyUnrouted && page.items.length === 0 && page.nextCursor ? (
+        <p className="mb-2 text-sm text-slate-600">None among the newest held leads searched so far; More searches further back.</p>
+      ) : null}
       <Table head={['Email', 'Name', 'Greeting', 'Company', 'Persona', 'Score', 'Status', 'Reason']} empty={page.items.length === 0}>
         {page.items.map((l) => (
           <tr key={l.id}>

@@ -21,6 +21,12 @@ function toItem(lead: Lead): Record<string, unknown> {
 }
 const fromItem = (item: Record<string, unknown>): Lead => item.lead as Lead
 
+/** The attributes a page of the by-status index ends on: the table's key and the index's. */
+const LEAD_STATUS_PAGE_KEY = ['pk', 'sk', 'gsi1pk', 'gsi1sk'] as const
+// A filtered listing reads up to FILTERED_READS steps of FILTERED_STEP leads for one page (≤ 1,000 leads).
+const FILTERED_STEP = 200
+const FILTERED_READS = 5
+
 export function dynamoLeads(db: Db) {
   /**
    * Moves a lead from the status it was read with to another, with its counters and audit event, in one
@@ -217,27 +223,44 @@ export function dynamoLeads(db: Db) {
       return null
     },
 
-    /** Newest first within one status; optionally only those held for one reason. */
+    /**
+     * Newest first within one status; optionally only those held for one reason. DynamoDB filters after
+     * its Limit, so a filtered page reads on (in larger steps, at most FILTERED_READS of them) until it
+     * has `limit` matches: a rare reason among many held leads still fills the page, and the work per
+     * page stays bounded. The cursor is the last lead shown, so the next page starts right after it.
+     */
     async listByStatus(status: LeadStatus, limit: number, cursor?: string | null, holdReason?: string): Promise<Page<Lead>> {
-      const start = startKeyFrom(cursor, ['pk', 'sk', 'gsi1pk', 'gsi1sk'], { name: 'gsi1pk', value: keys.leadStatusPartition(status) })
-      const out = await db.doc.send(
-        new QueryCommand({
-          TableName: db.table('leads'),
-          IndexName: INDEX.leadsByStatus,
-          KeyConditionExpression: 'gsi1pk = :pk',
-          ...(holdReason
-            ? {
-                FilterExpression: '#lead.#reason = :reason',
-                ExpressionAttributeNames: { '#lead': 'lead', '#reason': 'holdReason' },
-                ExpressionAttributeValues: { ':pk': keys.leadStatusPartition(status), ':reason': holdReason },
-              }
-            : { ExpressionAttributeValues: { ':pk': keys.leadStatusPartition(status) } }),
-          ScanIndexForward: false,
-          Limit: limit,
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      )
-      return { items: (out.Items ?? []).map(fromItem), nextCursor: out.LastEvaluatedKey ? encodeCursor(out.LastEvaluatedKey) : null }
+      const partition = keys.leadStatusPartition(status)
+      let start: Record<string, unknown> | undefined = startKeyFrom(cursor, LEAD_STATUS_PAGE_KEY, { name: 'gsi1pk', value: partition })
+      const items: Lead[] = []
+      for (let reads = 0; reads < (holdReason ? FILTERED_READS : 1); reads++) {
+        const out = await db.doc.send(
+          new QueryCommand({
+            TableName: db.table('leads'),
+            IndexName: INDEX.leadsByStatus,
+            KeyConditionExpression: 'gsi1pk = :pk',
+            ...(holdReason
+              ? {
+                  FilterExpression: '#lead.#reason = :reason',
+                  ExpressionAttributeNames: { '#lead': 'lead', '#reason': 'holdReason' },
+                  ExpressionAttributeValues: { ':pk': partition, ':reason': holdReason },
+                }
+              : { ExpressionAttributeValues: { ':pk': partition } }),
+            ScanIndexForward: false,
+            Limit: holdReason ? Math.max(limit, FILTERED_STEP) : limit,
+            ...(start ? { ExclusiveStartKey: start } : {}),
+          }),
+        )
+        for (const raw of out.Items ?? []) {
+          items.push(fromItem(raw))
+          if (items.length === limit) {
+            return { items, nextCursor: encodeCursor(Object.fromEntries(LEAD_STATUS_PAGE_KEY.map((k) => [k, raw[k]]))) }
+          }
+        }
+        start = out.LastEvaluatedKey
+        if (!start) break
+      }
+      return { items, nextCursor: start ? encodeCursor(start) : null }
     },
   }
 }
