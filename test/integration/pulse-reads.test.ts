@@ -26,14 +26,14 @@ describe("the send loop's combined reads", () => {
     const chain = await deps.campaigns.chain(campaign.id)
     const verification = { email: 'next@recipient.example.com', verdict: 'valid' as const, status: 'Valid', diagnosis: '', checkedAt: at, raw: { Status: 'Valid' } }
     // The chain expects its first pulse (the chain id stands for its token): another token is refused.
-    expect(await deps.chainCursor.advance(campaign.id, chain.chainId!, null, null, null, { expected: chain.chainId!, next: 'tok-2' }, at)).toBe('moved')
+    expect(await deps.chainCursor.advance(campaign.id, chain.chainId!, { cursor: null, lastMailboxId: null, waitingFor: null, rejectedInRow: 0 }, { expected: chain.chainId!, next: 'tok-2' }, at)).toBe('moved')
     expect(await deps.chainCursor.notePreverified(campaign.id, chain.chainId!, 'tok-other', verification)).toBe('stale')
     expect((await deps.campaigns.withChain(campaign.id)).chain.preverified).toBeNull()
     expect(await deps.chainCursor.notePreverified(campaign.id, chain.chainId!, 'tok-2', verification)).toBe('noted')
     expect((await deps.campaigns.withChain(campaign.id)).chain.preverified).toEqual(verification)
     // A move may carry one too (a throttled lead keeps its own while it waits).
     const own = { ...verification, email: 'own@recipient.example.com' }
-    expect(await deps.chainCursor.advance(campaign.id, chain.chainId!, null, null, null, { expected: 'tok-2', next: 'tok-3' }, at, own)).toBe('moved')
+    expect(await deps.chainCursor.advance(campaign.id, chain.chainId!, { cursor: null, lastMailboxId: null, waitingFor: null, rejectedInRow: 0 }, { expected: 'tok-2', next: 'tok-3' }, at, own)).toBe('moved')
     expect((await deps.campaigns.withChain(campaign.id)).chain).toMatchObject({ pulseToken: 'tok-3', preverified: own })
   })
 

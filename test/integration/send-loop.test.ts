@@ -222,4 +222,97 @@ describe('the send loop', () => {
     expect((await deps.leads.get(late.id))!.status).toBe('active')
     expect(await pulse(deps, pulses.at(-1)!.pulse)).toMatchObject({ kind: 'sent', leadId: late.id })
   })
+
+  it('settles a claim still `sending` from the SES Send event, before the sweep could make it unknown, and counts it once', async () => {
+    const address = `early.${Date.now()}@acme.example.com`
+    const { deps, id, leads } = await runningCampaign([address])
+    // The pulse died after SES took the mail, ten minutes ago: the claim is still `sending`.
+    const claimedAt = new Date(Date.now() - 10 * 60_000).toISOString()
+    await deps.sends.claim({ campaignId: id, leadId: leads[0]!.id, sendId: 'send-early', state: 'sending', mailboxId: 'anita@mail.example.com', claimedAt })
+    const before = (await deps.metrics.days('campaign', id, [dayOf(new Date(claimedAt))]))[0]!.sends
+    const event = { type: 'Send', messageId: 'ses-early', tags: { lead: [leads[0]!.id], campaign: [id], send: ['send-early'], mailbox: ['anita@mail.example.com'] }, snsMessageId: 'sns-early', raw: {} }
+    expect(await confirmFromSendEvent(deps, event)).toBe('confirmed')
+    expect(await confirmFromSendEvent(deps, event)).toBe('not_applicable')
+    // It left the sweep's index: the sweep does not turn it into `unknown`.
+    await sweepStuckSends(deps)
+    expect(await deps.sends.get(id, leads[0]!.id)).toMatchObject({ state: 'sent', messageId: 'ses-early' })
+    expect((await deps.metrics.days('campaign', id, [dayOf(new Date(claimedAt))]))[0]!.sends).toBe(before + 1)
+  })
+
+  it('counts a send once when its Send event is processed before the pulse records it', async () => {
+    const address = `race.${Date.now()}@acme.example.com`
+    const { deps, id, leads, pulses } = await runningCampaign([address])
+    const racing = {
+      ...deps,
+      sender: {
+        send: async (message: Parameters<typeof deps.sender.send>[0]) => {
+          const outcome = await deps.sender.send(message)
+          if (outcome.kind === 'sent') {
+            const event = { type: 'Send', messageId: outcome.messageId, tags: { lead: [message.tags.lead], campaign: [message.tags.campaign], send: [message.tags.send], mailbox: [message.tags.mailbox] }, snsMessageId: 'sns-race', raw: {} }
+            expect(await confirmFromSendEvent(deps, event)).toBe('confirmed')
+          }
+          return outcome
+        },
+      },
+    }
+    expect(await pulse(racing, pulses.at(-1)!.pulse)).toMatchObject({ kind: 'sent' })
+    expect(await deps.sends.get(id, leads[0]!.id)).toMatchObject({ state: 'sent' })
+    expect((await deps.metrics.days('campaign', id, [dayOf(new Date())]))[0]!.sends).toBe(1)
+    // The Send event's record of it, and the pulse's own (the variant sent): one each.
+    const actions = (await deps.audit.forEntity('lead', leads[0]!.id, 10)).items.map((e) => e.action).filter((a) => a.startsWith('sen'))
+    expect(actions.sort()).toEqual(['send_confirmed', 'sent'])
+  })
+
+  it('pauses the campaign, with the error in plain words, when SES refuses the setup; the lead stays unsent', async () => {
+    const tag = Date.now()
+    const { deps, id, leads, pulses } = await runningCampaign([`cfg1.${tag}@acme.example.com`, `cfg2.${tag}@acme.example.com`])
+    const broken = {
+      ...deps,
+      sender: { send: async () => ({ kind: 'misconfigured' as const, code: 'NotFoundException', message: 'Configuration set <drason> does not exist.', explanation: 'SES cannot find the configuration set' }) },
+    }
+    expect(await pulse(broken, pulses.at(-1)!.pulse)).toEqual({ kind: 'stopped', reason: 'NotFoundException' })
+    const campaign = (await deps.campaigns.get(id))!.value
+    expect(campaign).toMatchObject({ status: 'paused', pausedBy: 'send-loop', pauseReason: expect.stringContaining('SES cannot find the configuration set (NotFoundException') })
+    expect((await deps.audit.forEntity('campaign', id, 1)).items[0]).toMatchObject({ action: 'paused', sentence: expect.stringContaining('a setup problem, not because of this email') })
+    for (const lead of leads) {
+      expect(await deps.sends.get(id, lead.id)).toBeNull()
+      expect((await deps.leads.get(lead.id))!.status).toBe('paused')
+    }
+    expect(await pulse(deps, pulses.at(-1)!.pulse)).toEqual({ kind: 'stale' })
+  })
+
+  it('pauses the campaign at the third rejection in a row, kept on the chain between pulses; Resume counts afresh', async () => {
+    const tag = Date.now()
+    const { deps, id, leads, pulses } = await runningCampaign([1, 2, 3, 4].map((i) => `rj${i}.${tag}@acme.example.com`))
+    const rejecting = { ...deps, sender: { send: async () => ({ kind: 'rejected' as const, code: 'BadRequestException', message: 'Invalid.' }) } }
+    expect((await pulse(rejecting, pulses.at(-1)!.pulse)).kind).toBe('failed')
+    expect(await deps.campaigns.chain(id)).toMatchObject({ rejectedInRow: 1 })
+    expect((await pulse(rejecting, pulses.at(-1)!.pulse)).kind).toBe('failed')
+    expect(await pulse(rejecting, pulses.at(-1)!.pulse)).toEqual({ kind: 'stopped', reason: '3 rejected in a row' })
+    expect((await deps.campaigns.get(id))!.value.status).toBe('paused')
+    const states = await Promise.all(leads.map(async (l) => (await deps.sends.get(id, l.id))?.state ?? null))
+    expect(states).toEqual(['failed', 'failed', null, null])
+    expect(await controlCampaign(deps, actor, id, 'resume')).toMatchObject({ ok: true })
+    expect(await deps.campaigns.chain(id)).not.toHaveProperty('rejectedInRow')
+    // The lead whose claim was given back is the next one sent.
+    expect(await pulse(deps, pulses.at(-1)!.pulse)).toMatchObject({ kind: 'sent', leadId: leads[2]!.id })
+  })
+
+  it.each(['pause', 'abort'] as const)('a %s that returns while the pulse verifies inline stops it before the claim: nothing is sent', async (control) => {
+    const address = `${control}-mid.${Date.now()}@acme.example.com`
+    const { deps, id, leads, pulses } = await runningCampaign([address])
+    const slow = {
+      ...deps,
+      verifier: {
+        verify: async (email: string) => {
+          expect(await controlCampaign(deps, actor, id, control)).toMatchObject({ ok: true })
+          return deps.verifier.verify(email)
+        },
+      },
+    }
+    expect(await pulse(slow, pulses.at(-1)!.pulse)).toEqual({ kind: 'stale' })
+    expect(await deps.sends.get(id, leads[0]!.id)).toBeNull()
+    expect(await mailsTo(address)).toHaveLength(0)
+    expect((await deps.leads.get(leads[0]!.id))!.status).toBe(control === 'pause' ? 'paused' : 'held')
+  })
 })

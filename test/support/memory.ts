@@ -18,6 +18,7 @@ import type { IntakeLeadStore, RuleSource } from '../../src/shared/services/inta
 import type { ImportQueue, ImportStore } from '../../src/shared/services/lead-import'
 import type { Clock, IdSource } from '../../src/shared/services/ports'
 import type { ChainView, OutgoingEmail, PulseDeps, SendOutcome, SendRecord } from '../../src/shared/services/pulse'
+import type { ConfirmDeps } from '../../src/shared/services/send-confirmation'
 import { testLead } from './factories'
 import type { RuleStore } from '../../src/shared/services/routing-rules'
 import type { SettingsStore } from '../../src/shared/services/settings'
@@ -500,19 +501,24 @@ export function memoryCampaignStore(initial: Campaign[] = [], chains: Record<str
       if (!stored || stored.version !== expectedVersion) return 'conflict'
       if ('startChain' in chain && current.running) return 'conflict'
       campaigns.set(campaign.id, { value: structuredClone(campaign), version: stored.version + 1 })
-      chainMap.set(campaign.id, 'startChain' in chain ? { ...current, running: true, chainId: chain.startChain, pulseToken: null, movedAt: event.at } : { ...current, running: false })
+      const { rejectedInRow: _count, ...fresh } = current
+      // A new chain counts SES rejections in a row afresh, as the DynamoDB update does.
+      chainMap.set(campaign.id, 'startChain' in chain ? { ...fresh, running: true, chainId: chain.startChain, pulseToken: null, movedAt: event.at } : { ...current, running: false })
       store.events.push(structuredClone(event))
       store.transitions += 1
       return 'saved'
     },
     cursor: {
-      async advance(campaignId, chainId, cursor, lastMailboxId, waitingFor, token, at, preverified) {
+      async advance(campaignId, chainId, { cursor, lastMailboxId, waitingFor, rejectedInRow }, token, at, preverified) {
         const current = chainMap.get(campaignId)
         if (!current || current.chainId !== chainId || !current.running) return 'stale'
         // Like the DynamoDB update: only the pulse the chain expects may move it (the chain id stands for the first).
         if (token && (current.pulseToken ?? current.chainId) !== token.expected) return 'stale'
+        // Like the DynamoDB update: no rejections in a row are stored as absent.
+        const { rejectedInRow: _previous, ...rest } = current
         chainMap.set(campaignId, {
-          ...current,
+          ...rest,
+          ...(rejectedInRow > 0 ? { rejectedInRow } : {}),
           cursor,
           lastMailboxId,
           waitingFor,
@@ -524,7 +530,8 @@ export function memoryCampaignStore(initial: Campaign[] = [], chains: Record<str
       },
       async notePreverified(campaignId, chainId, token, verification) {
         const current = chainMap.get(campaignId)
-        if (!current || current.chainId !== chainId || !current.running || current.pulseToken !== token) return 'stale'
+        // The chain id stands for a chain's first pulse, as in the DynamoDB condition.
+        if (!current || current.chainId !== chainId || !current.running || (current.pulseToken ?? current.chainId) !== token) return 'stale'
         chainMap.set(campaignId, { ...current, preverified: structuredClone(verification) })
         return 'noted'
       },
@@ -580,7 +587,8 @@ export function memoryCampaignLeads(initial: Lead[] = []): MemoryCampaignLeads {
     async admit(lead, event) {
       const stored = leads.get(lead.id)
       if (!stored || stored.status !== 'held') return 'changed'
-      leads.set(lead.id, { ...stored, status: 'active', holdReason: null })
+      // Like the DynamoDB store: entering the queue takes its place at the admission's time.
+      leads.set(lead.id, { ...stored, status: 'active', holdReason: null, queuedAt: event.at })
       store.events.push(structuredClone(event))
       return 'admitted'
     },
@@ -675,6 +683,8 @@ export interface MemorySends {
   claim: PulseDeps['sends']['claim']
   release: PulseDeps['sends']['release']
   settle: PulseDeps['sends']['settle']
+  /** The SES Send event's settle (`ConfirmDeps['sends']['confirm']`): from `sending` or `unknown`, same send id. */
+  confirm: ConfirmDeps['sends']['confirm']
   skip: PulseDeps['sends']['skip']
 }
 
@@ -731,6 +741,14 @@ export function memorySends(): MemorySends {
       store.events.push(structuredClone(event))
       for (const c of counters) day(c.scope, c.id, c.day).sends += 1
       return 'settled'
+    },
+    async confirm(record, event, counters) {
+      const stored = records.get(key(record.campaignId, record.leadId))
+      if (!stored || stored.sendId !== record.sendId || (stored.state !== 'sending' && stored.state !== 'unknown')) return 'changed'
+      records.set(key(record.campaignId, record.leadId), structuredClone(record))
+      store.events.push(structuredClone(event))
+      for (const c of counters) day(c.scope, c.id, c.day).sends += 1
+      return 'confirmed'
     },
     async skip(record, event, counters) {
       if (records.has(key(record.campaignId, record.leadId))) return 'exists'

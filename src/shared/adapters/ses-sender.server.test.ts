@@ -124,24 +124,34 @@ describe('createSesSender: the request', () => {
     ])
   })
 
+  // The message's own problems: this lead's email fails, the campaign goes on.
   it.each([
     ['a line break in the subject', { subject: 'Hello\r\nBcc: victim@example.com' }, 'The subject contains a line break'],
     ['a bare LF in the subject', { subject: 'Hello\nX-Evil: 1' }, 'The subject contains a line break'],
-    ['a line break in the sender name', { from: { name: 'Anita\r\nBcc: x@example.com', address: 'anita@mail.example.com' } }, 'The sender name contains a line break'],
     ['a control character in the subject', { subject: 'Hello\x00' }, 'The subject contains a control character'],
     ['a recipient with a line break', { to: 'jane@acme.example.com\r\nBcc: x@example.com' }, 'The recipient address is not a valid address'],
     ['two recipients', { to: 'jane@acme.example.com, x@example.com' }, 'The recipient address is not a valid address'],
     ['a recipient with a display name', { to: 'Jane <jane@acme.example.com>' }, 'The recipient address is not a valid address'],
+  ])('refuses %s before sending anything', async (_label, overrides, problem) => {
+    const outcome = await withSender((send) => send(message(overrides as Partial<OutgoingMessage>)))
+    expect(outcome).toEqual({ kind: 'rejected', code: 'InvalidMessage', message: `${problem}; nothing was sent.` })
+    expect(requests).toHaveLength(0)
+  })
+
+  // The setup's problems (the mailbox, the unsubscribe URL every message carries): every message would fail.
+  it.each([
+    ['a line break in the sender name', { from: { name: 'Anita\r\nBcc: x@example.com', address: 'anita@mail.example.com' } }, 'The sender name contains a line break'],
     ['a sender address with a display name', { from: { name: 'A', address: 'A <a@mail.example.com>' } }, 'The sender address is not a valid address'],
+    ['a sender name problem before a recipient problem', { from: { name: 'A\x01', address: 'a@mail.example.com' }, to: 'not an address' }, 'The sender name contains a control character'],
     ['an unsubscribe URL with a line break', { unsubscribeUrl: 'https://drason.example.com/u/1\r\nBcc: x' }, 'The unsubscribe URL is not an absolute http(s) URL of printable ASCII'],
     ['an unsubscribe URL with >', { unsubscribeUrl: 'https://drason.example.com/u/1>, <mailto:x@example.com' }, 'The unsubscribe URL is not an absolute http(s) URL of printable ASCII'],
     ['a relative unsubscribe URL', { unsubscribeUrl: '/u/1' }, 'The unsubscribe URL is not an absolute http(s) URL of printable ASCII'],
     ['a javascript: unsubscribe URL', { unsubscribeUrl: 'javascript:alert(1)' }, 'The unsubscribe URL is not an absolute http(s) URL of printable ASCII'],
     ['a non-ASCII unsubscribe URL', { unsubscribeUrl: 'https://drason.example.com/u/é' }, 'The unsubscribe URL is not an absolute http(s) URL of printable ASCII'],
     ['an unsubscribe URL too long for a header', { unsubscribeUrl: `https://drason.example.com/u/${'a'.repeat(900)}` }, 'The unsubscribe URL is longer than 868 characters'],
-  ])('refuses %s before sending anything', async (_label, overrides, problem) => {
+  ])('refuses %s before sending anything, as a setup problem', async (_label, overrides, problem) => {
     const outcome = await withSender((send) => send(message(overrides as Partial<OutgoingMessage>)))
-    expect(outcome).toEqual({ kind: 'rejected', code: 'InvalidMessage', message: `${problem}; nothing was sent.` })
+    expect(outcome).toEqual({ kind: 'misconfigured', code: 'InvalidSetup', message: `${problem}; nothing was sent.`, explanation: problem.replace(/^The /, 'the ') })
     expect(requests).toHaveLength(0)
   })
 
@@ -193,14 +203,24 @@ describe('createSesSender: errors (contract fixtures replayed over HTTP)', () =>
     'bad-request.json': { kind: 'rejected', code: 'BadRequestException', message: "1 validation error detected: Value at 'content.simple.headers.1.member.name' failed to satisfy constraint" },
     'internal-error.json': { kind: 'unknown', reason: 'SES answered HTTP 500 (InternalServiceErrorException): Internal service error.' },
     'limit-exceeded-daily-quota.json': { kind: 'throttled', code: 'LimitExceededException' },
-    'mail-from-not-verified.json': { kind: 'rejected', code: 'MailFromDomainNotVerifiedException', message: 'Mail FROM domain is not verified.' },
+    'mail-from-not-verified.json': {
+      kind: 'misconfigured',
+      code: 'MailFromDomainNotVerifiedException',
+      message: 'Mail FROM domain is not verified.',
+      explanation: "the sending domain's custom MAIL FROM domain is not verified at SES (its MX record cannot be read)",
+    },
     'message-rejected-content.json': { kind: 'rejected', code: 'MessageRejected', message: "Message rejected: Illegal header 'X-SES-TEST'" },
     'message-rejected-unverified.json': {
       kind: 'rejected',
       code: 'MessageRejected',
       message: 'Email address is not verified. The following identities failed the check in region US-EAST-1: jane.doe@acme-corp.example.com',
     },
-    'not-found-config-set.json': { kind: 'rejected', code: 'NotFoundException', message: 'Configuration set <outbound-prod> does not exist.' },
+    'not-found-config-set.json': {
+      kind: 'misconfigured',
+      code: 'NotFoundException',
+      message: 'Configuration set <outbound-prod> does not exist.',
+      explanation: 'SES cannot find something the send names, most likely the configuration set (deleted or renamed)',
+    },
     'sending-paused.json': { kind: 'paused', code: 'SendingPausedException' },
     'too-many-requests.json': { kind: 'throttled', code: 'TooManyRequestsException' },
   }
@@ -233,12 +253,17 @@ describe('createSesSender: errors (contract fixtures replayed over HTTP)', () =>
     expect(requests).toHaveLength(1)
   })
 
-  it('HTTP 403 (refused credentials) → rejected: nothing went out', async () => {
+  it('HTTP 403 (refused credentials) → misconfigured: nothing went out, and no message would', async () => {
     answer = (res) => {
       res.writeHead(403, { 'content-type': 'application/json', 'x-amzn-ErrorType': 'UnrecognizedClientException' })
       res.end(JSON.stringify({ message: 'The security token included in the request is invalid.' }))
     }
-    expect(await withSender((send) => send(message()))).toEqual({ kind: 'rejected', code: 'UnrecognizedClientException', message: 'The security token included in the request is invalid.' })
+    expect(await withSender((send) => send(message()))).toEqual({
+      kind: 'misconfigured',
+      code: 'UnrecognizedClientException',
+      message: 'The security token included in the request is invalid.',
+      explanation: "SES does not accept Drason's AWS credentials (invalid or from another account)",
+    })
   })
 
   it('a 200 without a MessageId → unknown (probably accepted, but nothing to follow)', async () => {
@@ -291,8 +316,14 @@ describe('classifySendError', () => {
     [sdkError('SendingPausedException', 400), { kind: 'paused', code: 'SendingPausedException' }],
     [sdkError('AccountSuspendedException', 400), { kind: 'suspended', code: 'AccountSuspendedException' }],
     [sdkError('MessageRejected', 400), { kind: 'rejected', code: 'MessageRejected', message: 'MessageRejected happened' }],
-    [sdkError('NotFoundException', 404), { kind: 'rejected', code: 'NotFoundException', message: 'NotFoundException happened' }],
-    [sdkError('CredentialsProviderError'), { kind: 'rejected', code: 'CredentialsProviderError', message: 'CredentialsProviderError happened' }],
+    [sdkError('BadRequestException', 400), { kind: 'rejected', code: 'BadRequestException', message: 'BadRequestException happened' }],
+    [sdkError('NotFoundException', 404), { kind: 'misconfigured', code: 'NotFoundException', message: 'NotFoundException happened', explanation: expect.stringContaining('configuration set') }],
+    [sdkError('MailFromDomainNotVerifiedException', 400), { kind: 'misconfigured', code: 'MailFromDomainNotVerifiedException', message: expect.any(String), explanation: expect.stringContaining('MAIL FROM') }],
+    [sdkError('AccessDeniedException', 403), { kind: 'misconfigured', code: 'AccessDeniedException', message: expect.any(String), explanation: expect.stringContaining('ses:SendEmail') }],
+    // A 403 of a name not in the table is still about who is asking.
+    [sdkError('SomethingForbidden', 403), { kind: 'misconfigured', code: 'SomethingForbidden', message: expect.any(String), explanation: expect.stringContaining('ses:SendEmail') }],
+    [sdkError('ExpiredTokenException', 400), { kind: 'misconfigured', code: 'ExpiredTokenException', message: expect.any(String), explanation: "Drason's AWS credentials have expired" }],
+    [sdkError('CredentialsProviderError'), { kind: 'misconfigured', code: 'CredentialsProviderError', message: 'CredentialsProviderError happened', explanation: 'Drason has no AWS credentials to send with' }],
     [sdkError('InternalFailure', 503), { kind: 'unknown', reason: 'SES answered HTTP 503 (InternalFailure): InternalFailure happened' }],
     [sdkError('TimeoutError'), { kind: 'unknown', reason: 'SES did not answer in time: TimeoutError happened' }],
     [Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), { kind: 'unknown', reason: 'SES could not be reached or its answer could not be read (Error ECONNRESET): socket hang up' }],

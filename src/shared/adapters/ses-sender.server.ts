@@ -32,12 +32,18 @@ export type SendOutcome =
   /** Not sent. The account may no longer send. */
   | { kind: 'suspended'; code: 'AccountSuspendedException' }
   /**
-   * Not sent, and sending it again unchanged will not help: the message (`MessageRejected`,
-   * `BadRequestException`) or the configuration (`MailFromDomainNotVerifiedException`,
-   * `NotFoundException`, any other 4xx such as refused credentials). `InvalidMessage` is found here
-   * before anything is sent (a line break in a header, an address that is not one).
+   * Not sent, and sending this message again unchanged will not help (`MessageRejected`,
+   * `BadRequestException`, any 4xx not known to be about the setup). `InvalidMessage` is found here
+   * before anything is sent (a subject with a control character, a recipient that is not an address).
    */
   | { kind: 'rejected'; code: string; message: string }
+  /**
+   * Not sent, because of how the account or Drason is set up, not because of this message: every other
+   * message would fail the same way until a person fixes it (a configuration set that is gone, a MAIL FROM
+   * domain not verified, no permission or no credentials, a mailbox address or unsubscribe URL SES cannot
+   * take). `explanation` says it in plain words for the audit log.
+   */
+  | { kind: 'misconfigured'; code: string; message: string; explanation: string }
   /** Maybe sent (timeout, network error, 5xx): never send again without finding out first. */
   | { kind: 'unknown'; reason: string }
 
@@ -109,18 +115,24 @@ function encodedWords(text: string): string {
   return words.map((w) => `=?UTF-8?B?${Buffer.from(w, 'utf8').toString('base64')}?=`).join(' ')
 }
 
-/** Pure: the problem that keeps a message from being sent, or null. */
-export function messageProblem(m: OutgoingMessage): string | null {
-  const problem =
+/**
+ * Pure: the problem that keeps a message from being sent, or null. `setup`: the problem is in the mailbox
+ * (its name or address) or the unsubscribe URL (built from DRASON_PUBLIC_URL), which every message of the
+ * campaign shares; otherwise it is this message's own (its subject, its recipient).
+ */
+export function messageProblem(m: OutgoingMessage): { problem: string; setup: boolean } | null {
+  const setup =
     headerProblem('The sender name', m.from.name) ??
-    headerProblem('The subject', m.subject) ??
     (ADDRESS.test(m.from.address) ? null : 'The sender address is not a valid address') ??
-    (ADDRESS.test(m.to) ? null : 'The recipient address is not a valid address')
-  if (problem) return problem
-  if (!/^[!-~]+$/.test(m.unsubscribeUrl) || /[<>]/.test(m.unsubscribeUrl) || !/^https?:$/.test(safeProtocol(m.unsubscribeUrl))) {
-    return 'The unsubscribe URL is not an absolute http(s) URL of printable ASCII'
-  }
-  if (m.unsubscribeUrl.length + 2 > HEADER_VALUE_MAX) return `The unsubscribe URL is longer than ${HEADER_VALUE_MAX - 2} characters`
+    unsubscribeUrlProblem(m.unsubscribeUrl)
+  if (setup) return { problem: setup, setup: true }
+  const own = headerProblem('The subject', m.subject) ?? (ADDRESS.test(m.to) ? null : 'The recipient address is not a valid address')
+  return own ? { problem: own, setup: false } : null
+}
+
+function unsubscribeUrlProblem(url: string): string | null {
+  if (!/^[!-~]+$/.test(url) || /[<>]/.test(url) || !/^https?:$/.test(safeProtocol(url))) return 'The unsubscribe URL is not an absolute http(s) URL of printable ASCII'
+  if (url.length + 2 > HEADER_VALUE_MAX) return `The unsubscribe URL is longer than ${HEADER_VALUE_MAX - 2} characters`
   return null
 }
 
@@ -160,6 +172,27 @@ type SdkError = {
   $response?: { headers?: Record<string, string | undefined> }
 }
 
+/**
+ * SES errors that are about the setup, not the message, in plain words (policy as data). Each would fail
+ * every message of the campaign, so the send loop pauses the campaign instead of failing lead after lead.
+ */
+const SETUP_ERRORS: Record<string, string> = {
+  NotFoundException: 'SES cannot find something the send names, most likely the configuration set (deleted or renamed)',
+  MailFromDomainNotVerifiedException: "the sending domain's custom MAIL FROM domain is not verified at SES (its MX record cannot be read)",
+  AccessDeniedException: 'the AWS role Drason sends with is not allowed to send (it lacks the ses:SendEmail permission for this identity or configuration set)',
+  AccessDenied: 'the AWS role Drason sends with is not allowed to send (it lacks the ses:SendEmail permission for this identity or configuration set)',
+  UnrecognizedClientException: "SES does not accept Drason's AWS credentials (invalid or from another account)",
+  InvalidClientTokenId: "SES does not accept Drason's AWS credentials (invalid or from another account)",
+  InvalidSignatureException: "SES does not accept the signature of Drason's requests (wrong secret key or clock)",
+  SignatureDoesNotMatch: "SES does not accept the signature of Drason's requests (wrong secret key or clock)",
+  ExpiredTokenException: "Drason's AWS credentials have expired",
+  ExpiredToken: "Drason's AWS credentials have expired",
+  MissingAuthenticationTokenException: 'Drason sent no AWS credentials',
+  CredentialsProviderError: 'Drason has no AWS credentials to send with',
+}
+// 401 and 403 are always about who is asking, never about the message.
+const AUTH_STATUSES = new Set([401, 403])
+
 /** Pure: what a failed SendEmail means, from the error's `name` and HTTP status (contract table). */
 export function classifySendError(err: unknown): Exclude<SendOutcome, { kind: 'sent' }> {
   const e = (typeof err === 'object' && err !== null ? err : {}) as SdkError
@@ -173,10 +206,11 @@ export function classifySendError(err: unknown): Exclude<SendOutcome, { kind: 's
   }
   if (name === 'SendingPausedException') return { kind: 'paused', code: 'SendingPausedException' }
   if (name === 'AccountSuspendedException') return { kind: 'suspended', code: 'AccountSuspendedException' }
-  // A 4xx answer means SES refused the request: nothing went out.
+  // A setup error (no credentials at all: the request was never made) or a 4xx: SES refused the request,
+  // nothing went out. Only what is known to concern the message is the message's fault.
+  const setup = SETUP_ERRORS[name] ?? (status !== undefined && AUTH_STATUSES.has(status) ? SETUP_ERRORS.AccessDenied! : undefined)
+  if (setup && (status === undefined || status < 500)) return { kind: 'misconfigured', code: name, message, explanation: setup }
   if (status !== undefined && status >= 400 && status < 500) return { kind: 'rejected', code: name, message }
-  // No credentials: the request was never made.
-  if (name === 'CredentialsProviderError') return { kind: 'rejected', code: name, message }
   if (status !== undefined && status >= 500) return { kind: 'unknown', reason: `SES answered HTTP ${status} (${name}): ${message}` }
   if (name === 'TimeoutError' || name === 'AbortError') return { kind: 'unknown', reason: `SES did not answer in time: ${message}` }
   const code = typeof e.code === 'string' ? ` ${e.code}` : ''
@@ -202,8 +236,9 @@ export function createSesSender(options: SesSenderOptions): EmailSender & { dest
 
   return {
     async send(message) {
-      const problem = messageProblem(message)
-      if (problem) return { kind: 'rejected', code: 'InvalidMessage', message: `${problem}; nothing was sent.` }
+      const found = messageProblem(message)
+      if (found?.setup) return { kind: 'misconfigured', code: 'InvalidSetup', message: `${found.problem}; nothing was sent.`, explanation: found.problem.replace(/^The /, 'the ') }
+      if (found) return { kind: 'rejected', code: 'InvalidMessage', message: `${found.problem}; nothing was sent.` }
       let output: unknown
       try {
         output = await client.send(new SendEmailCommand(sendEmailInput(message, options.configurationSet)))

@@ -63,7 +63,8 @@ describe('evaluateHeldLeads: the gate passes', () => {
     expect(w.leads.events).toEqual(
       [1, 2].map((n) => ({
         id: `id-${n}`,
-        at: NOW,
+        // Each admission takes its own place in the queue, strictly after the one before (the clock is frozen).
+        at: new Date(Date.parse(NOW) + n - 1).toISOString(),
         actor: GATE,
         entityType: 'lead',
         entityId: `L${n}`,

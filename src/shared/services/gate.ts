@@ -75,6 +75,16 @@ export async function evaluateHeldLeads(deps: GateDeps, campaignId: string, only
   const facts = await campaignFacts(deps, campaign, now)
   let admitted = 0
   let held = 0
+  // A lead's place in the queue is the time of its admission (its event's `at`, see Lead.queuedAt). Each
+  // takes its own, at its own write and strictly after the one before, never the run's start: the send loop
+  // reads only places after its cursor, and may send a lead admitted a moment ago while this run goes on.
+  // With one time for the whole run, places would tie and sort by lead id (a hash), so a lead admitted
+  // later could sort before one already sent and stay queued forever (decision 018).
+  let lastPlace = 0
+  const nextPlace = (): Date => {
+    lastPlace = Math.max(deps.clock.now().getTime(), lastPlace + 1)
+    return new Date(lastPlace)
+  }
   for (const lead of leads) {
     const decision = evaluateGate({ ...facts, suppressed: await deps.suppression.isSuppressed(lead.email) })
     if (decision.allow) {
@@ -88,7 +98,7 @@ export async function evaluateHeldLeads(deps: GateDeps, campaignId: string, only
           details: { campaignId, mailboxAvailable: decision.mailboxId },
         },
         deps.ids.next(),
-        now,
+        nextPlace(),
       )
       if ((await deps.leads.admit(lead, event)) === 'admitted') admitted++
       continue

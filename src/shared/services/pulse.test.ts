@@ -28,8 +28,12 @@ import {
   memoryAccount,
 } from '../../../test/support/memory'
 import { engageAccountBrake, releaseAccountBrake } from './account-brake'
+import { evaluateHeldLeads, type GateDeps } from './gate'
+import { confirmFromSendEvent, type ConfirmDeps } from './send-confirmation'
+import type { SesEvent } from '../domain/ses-event'
+import { VerifierConfigError } from '../adapters/myemailverifier.server'
 import { controlCampaign, type Control, type ControlDeps } from './campaign-controls'
-import { MAX_PULSE_RETRIES, pulse, type PulseDeps, type PulseResult, type SendOutcome } from './pulse'
+import { MAX_PULSE_RETRIES, pulse, REJECTED_IN_ROW_LIMIT, type PulseDeps, type PulseResult, type SendOutcome } from './pulse'
 
 // Monday 20:00 UTC is already Tuesday 01:30 in Kolkata: the campaign's cap counts its local day
 // (2026-11-24) while the account, mailbox and domain counters count the UTC day (2026-11-23).
@@ -453,16 +457,200 @@ describe('pulse: leads that are passed over', () => {
     expect(w.queue.messages[1]!.pulse).toEqual(await handedOver(w, {}, retry.token))
   })
 
-  it.each<[string, ScriptedVerdict, number]>([
-    ['is still down after five retries', 'unavailable', 5],
-    ['refuses the API key (retrying will not help)', 'misconfigured', 0],
-  ])('throws when the verifier %s (SQS retries, then dead-letters), having claimed nothing', async (_label, verdict, attempt) => {
-    const w = world({ verdicts: { 'lead1@acme.example': verdict } })
+  it('throws when the verifier is still down after five retries (SQS retries, then dead-letters), having claimed nothing', async () => {
+    const w = world({ verdicts: { 'lead1@acme.example': 'unavailable' } })
     const before = await w.chain()
-    await expect(pulse(w.deps, { ...MESSAGE, attempt })).rejects.toThrow(/verifier/)
+    await expect(pulse(w.deps, { ...MESSAGE, attempt: 5 })).rejects.toThrow(/verifier/)
     expectNothingSent(w)
     expect(w.queue.messages).toEqual([])
     expect(await w.chain()).toEqual(before)
+  })
+
+  it('pauses the campaign, saying why, when the verifier refuses its API key (retrying will not help), having claimed nothing', async () => {
+    const w = world({ verdicts: { 'lead1@acme.example': 'misconfigured' } })
+    const before = await w.chain()
+    expect(await pulse(w.deps, MESSAGE)).toEqual({ kind: 'stopped', reason: 'the verifier refused to work' })
+    expect(w.paused).toEqual([
+      {
+        campaignId: 'c1',
+        reason: 'The email verifier cannot verify addresses: verifier refused the API key. No lead was sent or skipped; fix the verifier account (its API key or its credits), then resume the campaign.',
+      },
+    ])
+    expectNothingSent(w)
+    expect(w.sends.events).toEqual([])
+    // The chain ends cleanly: no next pulse, no retry, the cursor still before the lead.
+    expect(w.queue.messages).toEqual([])
+    expect(await w.chain()).toEqual(before)
+  })
+
+  it('pauses the campaign when the verifier runs out of credits on the real adapter error', async () => {
+    const w = world()
+    w.deps.verifier = { verify: async () => Promise.reject(new VerifierConfigError('insufficient_credits', 'MyEmailVerifier has no credits left (INSUFFICIENT_CREDITS).', 200)) }
+    expect(await pulse(w.deps, MESSAGE)).toMatchObject({ kind: 'stopped' })
+    expect(w.paused[0]!.reason).toMatch(/^The email verifier cannot verify addresses: MyEmailVerifier has no credits left \(INSUFFICIENT_CREDITS\)\. No lead/)
+  })
+})
+
+describe('pulse: Pause and Abort while a pulse is under way', () => {
+  /** The verifier answers only after a person's control went through (an inline verification takes up to 10 s). */
+  function controlDuringVerification(w: World, control: Control): () => void {
+    const verify = w.deps.verifier.verify
+    w.deps.verifier.verify = async (email) => {
+      await w.control(control)
+      return verify(email)
+    }
+    return () => (w.deps.verifier.verify = verify)
+  }
+  function countChainReads(w: World) {
+    const reads = { n: 0 }
+    const withChain = w.deps.campaigns.withChain
+    w.deps.campaigns.withChain = async (id) => {
+      reads.n++
+      return withChain(id)
+    }
+    return reads
+  }
+
+  it('a Pause that returns while the pulse verifies inline stops it before the claim: nothing is sent until Resume', async () => {
+    const w = world({ leads: [lead(1), lead(2)] })
+    const restore = controlDuringVerification(w, 'pause')
+    expect(await pulse(w.deps, MESSAGE)).toEqual({ kind: 'stale' })
+    expectNothingSent(w)
+    expect(w.queue.messages).toEqual([])
+    expect(w.leads.leads.get('L1')!.status).toBe('paused')
+    restore()
+    await w.control('resume')
+    expect(await pulse(w.deps, latest(w))).toMatchObject({ kind: 'sent', leadId: 'L1' })
+  })
+
+  it('an Abort that returns while the pulse verifies inline: the lead it returned to held as unsent is never sent', async () => {
+    const w = world({ leads: [lead(1), lead(2)] })
+    controlDuringVerification(w, 'abort')
+    expect(await pulse(w.deps, MESSAGE)).toEqual({ kind: 'stale' })
+    expectNothingSent(w)
+    expect(w.leads.leads.get('L1')).toMatchObject({ status: 'held', holdReason: expect.stringContaining('was aborted') })
+    expect(w.leads.events.find((e) => e.entityId === 'L1')).toMatchObject({ action: 'returned_to_held', sentence: expect.stringContaining('it was not sent') })
+  })
+
+  it('checks again with a conditional write, never a read, and only on a pulse that verified inline', async () => {
+    const w = world({ leads: [lead(1), lead(2), lead(3)] })
+    const reads = countChainReads(w)
+    const notes = injectFaults(w.campaigns.cursor, 'notePreverified', () => null)
+    // L1 is the chain's first lead, verified inline: one read, and the check before its claim (then L2's pre-verification).
+    expect(await pulse(w.deps, MESSAGE)).toMatchObject({ kind: 'sent', leadId: 'L1' })
+    expect([reads.n, notes.calls]).toEqual([1, 2])
+    // L2 was pre-verified during L1's delay: one read, and only L3's pre-verification written.
+    expect(await pulse(w.deps, latest(w))).toMatchObject({ kind: 'sent', leadId: 'L2' })
+    expect([reads.n, notes.calls]).toEqual([2, 3])
+  })
+
+  it('a pre-verified pulse slowed past a second by its reads checks the chain again, and a Pause meanwhile stops it', async () => {
+    const w = world({ leads: [lead(1)], chain: { preverified: { email: 'lead1@acme.example', verdict: 'valid', status: 'Valid', diagnosis: '', checkedAt: NOW, raw: {} } } })
+    const reads = countChainReads(w)
+    const suppression = w.deps.suppression.isSuppressed
+    w.deps.suppression.isSuppressed = async (email) => {
+      w.clock.advance(1000)
+      await w.control('pause')
+      return suppression(email)
+    }
+    expect(await pulse(w.deps, MESSAGE)).toEqual({ kind: 'stale' })
+    expect(reads.n).toBe(1)
+    expect(w.verifier.calls).toEqual([])
+    expectNothingSent(w)
+  })
+})
+
+describe('pulse and the SES Send event: a send is counted once, whichever records it first', () => {
+  /** The Send event SES publishes for the message the pulse handed it (its tags name the claim). */
+  const sendEventFor = (w: World, messageId = 'ses-1'): SesEvent => {
+    const { tags } = w.sender.calls[0]!.message
+    return { type: 'Send', messageId, tags: { lead: [tags.lead], campaign: [tags.campaign], mailbox: [tags.mailbox], send: [tags.send] }, snsMessageId: 'sns-1', raw: {} }
+  }
+  const confirmDeps = (w: World): ConfirmDeps => ({ sends: w.sends, campaigns: w.campaigns, senders: w.senders, clock: w.clock, ids: sequentialIds('ses') })
+  const counted = (w: World) => Object.fromEntries([...w.sends.days].map(([k, d]) => [k, d.sends]))
+  const ONE_EACH = { [`overall|all|${UTC_DAY}`]: 1, [`campaign|c1|${LOCAL_DAY}`]: 1, [`mailbox|mb-a|${UTC_DAY}`]: 1, [`domain|d1|${UTC_DAY}`]: 1 }
+
+  it('the pulse records it first: the Send event then changes nothing', async () => {
+    const w = world({ leads: [lead(1)] })
+    expect(await pulse(w.deps, MESSAGE)).toMatchObject({ kind: 'sent' })
+    expect(await confirmFromSendEvent(confirmDeps(w), sendEventFor(w))).toBe('not_applicable')
+    expect(counted(w)).toEqual(ONE_EACH)
+    expect(w.sends.events.map((e) => e.action)).toEqual(['sent'])
+  })
+
+  it('the Send event comes while the pulse is still with SES: it settles the claim, and the pulse counts nothing more but keeps the variant', async () => {
+    const w = world({ leads: [lead(1), lead(2)] })
+    const send = w.deps.sender.send
+    let confirmed: string | null = null
+    w.deps.sender.send = async (message) => {
+      const outcome = await send(message)
+      confirmed = await confirmFromSendEvent(confirmDeps(w), sendEventFor(w))
+      return outcome
+    }
+    expect(await pulse(w.deps, MESSAGE)).toMatchObject({ kind: 'sent', leadId: 'L1' })
+    expect(confirmed).toBe('confirmed')
+    expect(await w.record('L1')).toMatchObject({ state: 'sent', messageId: 'ses-1', sendId: 'id-1' })
+    expect(counted(w)).toEqual(ONE_EACH)
+    expect(w.sends.events).toEqual([expect.objectContaining({ action: 'send_confirmed', details: expect.objectContaining({ was: 'sending' }) })])
+    // The pulse's own event, with the variant actually sent, is kept all the same.
+    expect(w.audit.events).toEqual([expect.objectContaining({ action: 'sent', entityId: 'L1', details: expect.objectContaining({ variant: expect.objectContaining({ subject: 'Quick question for Acme' }) }) })])
+    // And the chain carries on as after any send.
+    expect(await pulse(w.deps, latest(w))).toMatchObject({ kind: 'sent', leadId: 'L2' })
+  })
+
+  it('the pulse died after SES took the mail: the Send event settles the claim still `sending`, before any sweep', async () => {
+    const w = world({ leads: [lead(1)] })
+    injectFaults(w.sends, 'settle', () => 'before')
+    await expect(pulse(w.deps, MESSAGE)).rejects.toThrow(/settle/)
+    expect(await w.record('L1')).toMatchObject({ state: 'sending' })
+    expect(await confirmFromSendEvent(confirmDeps(w), sendEventFor(w))).toBe('confirmed')
+    expect(await w.record('L1')).toMatchObject({ state: 'sent', messageId: 'ses-1' })
+    expect(counted(w)).toEqual(ONE_EACH)
+    // Delivered again (SNS/SQS at least once): nothing changes.
+    expect(await confirmFromSendEvent(confirmDeps(w), sendEventFor(w))).toBe('not_applicable')
+    expect(counted(w)).toEqual(ONE_EACH)
+  })
+
+  it('a Send event whose send id is not the claim\'s settles nothing', async () => {
+    const w = world({ leads: [lead(1)] })
+    injectFaults(w.sends, 'settle', () => 'before')
+    await expect(pulse(w.deps, MESSAGE)).rejects.toThrow(/settle/)
+    const event = sendEventFor(w)
+    expect(await confirmFromSendEvent(confirmDeps(w), { ...event, tags: { ...event.tags, send: ['another-send'] } })).toBe('not_applicable')
+    expect(await w.record('L1')).toMatchObject({ state: 'sending' })
+    expect(w.sends.days.size).toBe(0)
+  })
+})
+
+describe('pulse: leads the gate admits while the chain runs', () => {
+  it('sends a lead admitted after a pulse moved the cursor, even when its id sorts before the one sent', async () => {
+    // Two held leads: L2 is older, so the gate admits it first; L1's id sorts before L2's.
+    const w = world({ leads: [lead(2, { status: 'held', holdReason: 'awaiting gate' }), lead(1, { status: 'held', holdReason: 'awaiting gate', createdAt: '2026-11-02T00:00:00.000Z' })] })
+    const gate: GateDeps = {
+      campaigns: w.campaigns,
+      senders: w.senders,
+      leads: w.leads,
+      sendsOn: w.sends.sendsOn,
+      suppression: w.suppression,
+      account: w.account,
+      settings: async () => DEFAULT_SETTINGS,
+      clock: w.clock,
+      ids: sequentialIds('gate'),
+    }
+    // A pulse fires midway through the gate's run, right after its first admission (the clock does not move).
+    const admit = w.leads.admit
+    let pulses = 0
+    w.leads.admit = async (l, event) => {
+      const result = await admit(l, event)
+      if (pulses++ === 0) expect(await pulse(w.deps, MESSAGE)).toMatchObject({ kind: 'sent', leadId: 'L2' })
+      return result
+    }
+    expect(await evaluateHeldLeads(gate, 'c1')).toEqual({ admitted: 2, held: 0 })
+    expect(await w.chain()).toMatchObject({ cursor: cursorOf(w.leads.leads.get('L2')!) })
+    // L1 was admitted after that send: its place is after the cursor, so the next pulse finds and sends it.
+    expect(cursorOf(w.leads.leads.get('L1')!) > (await w.chain()).cursor!).toBe(true)
+    expect(await pulse(w.deps, latest(w))).toMatchObject({ kind: 'sent', leadId: 'L1' })
+    expect(w.sender.calls.map((c) => c.message.to)).toEqual(['lead2@acme.example', 'lead1@acme.example'])
   })
 })
 
@@ -660,6 +848,79 @@ describe('pulse: what SES answers', () => {
     expect(await pulse(w.deps, latest(w))).toMatchObject({ kind: 'sent', leadId: 'L2' })
     expect(await pulse(w.deps, latest(w))).toEqual({ kind: 'idle' })
     expect(w.sender.callsTo('lead1@acme.example')).toBe(1)
+  })
+
+  it.each<[string, SendOutcome, string]>([
+    [
+      'the configuration set is gone',
+      { kind: 'misconfigured', code: 'NotFoundException', message: 'Configuration set <outbound-prod> does not exist.', explanation: 'SES cannot find something the send names, most likely the configuration set (deleted or renamed)' },
+      'SES refused to send because of a setup problem, not because of this email: SES cannot find something the send names, most likely the configuration set (deleted or renamed) (NotFoundException: Configuration set <outbound-prod> does not exist). Nothing was sent and no lead was failed; fix the setup, then resume the campaign.',
+    ],
+    [
+      'the role may not send',
+      { kind: 'misconfigured', code: 'AccessDeniedException', message: 'not authorized to perform ses:SendEmail', explanation: 'the AWS role Drason sends with is not allowed to send' },
+      'SES refused to send because of a setup problem, not because of this email: the AWS role Drason sends with is not allowed to send (AccessDeniedException: not authorized to perform ses:SendEmail). Nothing was sent and no lead was failed; fix the setup, then resume the campaign.',
+    ],
+  ])('pauses the campaign, fails no lead and gives the claim back when %s', async (_label, outcome, reason) => {
+    const w = world({ leads: [lead(1), lead(2), lead(3)], outcomes: [outcome] })
+    expect(await pulse(w.deps, MESSAGE)).toEqual({ kind: 'stopped', reason: (outcome as { code: string }).code })
+    expect(w.paused).toEqual([{ campaignId: 'c1', reason }])
+    // The lead stays queued and unsent: no record, no failure event, nothing counted, the cursor still before it.
+    expect(await w.record('L1')).toBeNull()
+    expect(w.sends.events).toEqual([])
+    expect(w.sends.days.size).toBe(0)
+    expect(await w.chain()).toMatchObject({ cursor: null })
+    // The chain ends here: the rest of the queue is not run through.
+    expect(w.queue.messages).toEqual([])
+    expect(w.sender.calls).toHaveLength(1)
+  })
+
+  it(`pauses the campaign after ${REJECTED_IN_ROW_LIMIT} rejections in a row instead of failing the whole queue`, async () => {
+    const rejected: SendOutcome = { kind: 'rejected', code: 'BadRequestException', message: 'Invalid parameter.' }
+    const w = world({ leads: [lead(1), lead(2), lead(3), lead(4)], outcomes: [rejected, rejected, rejected] })
+    expect(await pulse(w.deps, MESSAGE)).toMatchObject({ kind: 'failed', leadId: 'L1' })
+    expect(await w.chain()).toMatchObject({ rejectedInRow: 1 })
+    expect(await pulse(w.deps, latest(w))).toMatchObject({ kind: 'failed', leadId: 'L2' })
+    expect(await w.chain()).toMatchObject({ rejectedInRow: 2 })
+    const queued = w.queue.messages.length
+    expect(await pulse(w.deps, latest(w))).toEqual({ kind: 'stopped', reason: '3 rejected in a row' })
+    expect(w.paused).toEqual([
+      {
+        campaignId: 'c1',
+        reason:
+          'SES rejected 3 emails in a row with nothing sent between (the last: BadRequestException: Invalid parameter). That points to the campaign or the account rather than to each lead, so the campaign is paused instead of failing more leads; lead3@acme.example was not sent and stays queued.',
+      },
+    ])
+    // Two leads failed; the third's claim is given back and the fourth was never tried.
+    expect((await w.record('L2'))!.state).toBe('failed')
+    expect(await w.record('L3')).toBeNull()
+    expect(await w.record('L4')).toBeNull()
+    expect(w.queue.messages).toHaveLength(queued)
+    expect(await w.chain()).toMatchObject({ cursor: cursorOf(lead(2)) })
+  })
+
+  it('counts rejections in a row only: a send between starts the count again, and so does a new chain', async () => {
+    const rejected: SendOutcome = { kind: 'rejected', code: 'MessageRejected', message: 'Message rejected.' }
+    const sent: SendOutcome = { kind: 'sent', messageId: 'ses-ok' }
+    const w = world({ leads: [1, 2, 3, 4, 5, 6].map((n) => lead(n)), outcomes: [rejected, rejected, sent, rejected, rejected], campaign: { status: 'draft' }, chain: null })
+    await w.control('start')
+    const kinds: string[] = []
+    for (let i = 0; i < 5; i++) kinds.push((await pulse(w.deps, latest(w))).kind)
+    expect(kinds).toEqual(['failed', 'failed', 'sent', 'failed', 'failed'])
+    expect(w.paused).toEqual([])
+    expect(await w.chain()).toMatchObject({ rejectedInRow: 2 })
+    // Pause and Resume: the new chain starts from none.
+    await w.control('pause')
+    await w.control('resume')
+    expect((await w.chain()).rejectedInRow).toBeUndefined()
+  })
+
+  it('records a rejection of the message itself as a failed lead, and the chain goes on', async () => {
+    const w = world({ outcomes: [{ kind: 'rejected', code: 'InvalidMessage', message: 'The recipient address is not a valid address; nothing was sent.' }] })
+    expect(await pulse(w.deps, MESSAGE)).toEqual({ kind: 'failed', leadId: 'L1', reason: 'InvalidMessage' })
+    expect(w.paused).toEqual([])
+    expect(await pulse(w.deps, latest(w))).toMatchObject({ kind: 'sent', leadId: 'L2' })
+    expect(await w.chain()).not.toHaveProperty('rejectedInRow')
   })
 
   it('records an unknown outcome and never sends that lead again, even from a chain that starts over', async () => {
@@ -1002,16 +1263,19 @@ async function expectPromisesKept(w: World, leads: Lead[]) {
 describe('pulse: a fault at any step, then the same message again', () => {
   const leads = [lead(1), lead(2), lead(3), lead(4)]
 
-  // The fault hits the first call of the step, i.e. while the chain handles L1 (notePreverified keeps
-  // L2's pre-verification, whose failure the pulse ignores). The fourth column says
+  // The fault hits the first call of the step (for notePreverified the first call is L1's own check
+  // before its claim, L1 being verified inline; the second keeps L2's pre-verification, whose failure the
+  // pulse ignores), i.e. while the chain handles L1. The fourth column says
   // what the fault stands for in production; the last is where L1 ends up (its record's state, how many
   // times SES was handed it, how many times the verifier was asked about it) and how many times the
   // chain stalled until a person paused and resumed it.
   it.each<[Step, FaultMode, number, string, { state: string; toSes: number; verified: number; stalls: number }]>([
-    ['notePreverified', 'before', 1, "keeping L2's verification on the chain failed, which does not fail L1's pulse (L2 is verified again, just in time)", { state: 'sent', toSes: 1, verified: 1, stalls: 0 }],
-    ['notePreverified', 'after', 1, "L2's verification was kept but the answer lost, which does not fail L1's pulse", { state: 'sent', toSes: 1, verified: 1, stalls: 0 }],
-    // L1 is the chain's first lead, verified on its own path: a pulse that dies keeps no verification, so its retry asks again.
-    ['claim', 'before', 1, 'the conditional put never reached DynamoDB, so the retry verifies again, claims and sends', { state: 'sent', toSes: 1, verified: 2, stalls: 0 }],
+    ['notePreverified', 'before', 1, "the check before L1's claim failed, so nothing is claimed and the retry verifies again, claims and sends", { state: 'sent', toSes: 1, verified: 2, stalls: 0 }],
+    ['notePreverified', 'after', 1, "L1's verification was kept on the chain by the check before its claim, the answer lost: the retry uses it, claims and sends", { state: 'sent', toSes: 1, verified: 1, stalls: 0 }],
+    ['notePreverified', 'before', 2, "keeping L2's verification on the chain failed, which does not fail L1's pulse (L2 is verified again, just in time)", { state: 'sent', toSes: 1, verified: 1, stalls: 0 }],
+    ['notePreverified', 'after', 2, "L2's verification was kept but the answer lost, which does not fail L1's pulse", { state: 'sent', toSes: 1, verified: 1, stalls: 0 }],
+    // L1 is the chain's first lead, verified on its own path and kept on the chain by the check before its claim: the retry uses it.
+    ['claim', 'before', 1, 'the conditional put never reached DynamoDB, so the retry claims and sends, with the verification kept on the chain', { state: 'sent', toSes: 1, verified: 1, stalls: 0 }],
     ['claim', 'after', 1, 'the claim was written but its answer lost, so the retry finds it and passes L1 over unsent', { state: 'sending', toSes: 0, verified: 1, stalls: 0 }],
     ['send', 'before', 1, 'the Lambda died before SES got the message; maybe sent as far as Drason knows, so never resent', { state: 'sending', toSes: 0, verified: 1, stalls: 0 }],
     ['send', 'after', 1, 'SES took the message and the Lambda died before recording it; the claim keeps the send id for SES events', { state: 'sending', toSes: 1, verified: 1, stalls: 0 }],
@@ -1025,7 +1289,8 @@ describe('pulse: a fault at any step, then the same message again', () => {
     const w = world({ leads })
     faultAt(w, step, (call) => (call === nth ? mode : null))
     const { results, retries, stalls } = await drive(w)
-    expect(retries).toBe(step === 'notePreverified' ? 0 : 1)
+    // Only L2's pre-verification may fail without failing its pulse.
+    expect(retries).toBe(step === 'notePreverified' && nth === 2 ? 0 : 1)
     expect(stalls).toBe(l1.stalls)
     // A retry whose hand-over took effect is stale; any other retry acts again.
     const handedOver = (step === 'advance' && mode === 'after') || step === 'enqueue'

@@ -48,6 +48,8 @@ export interface ChainView {
   movedAt?: string | null
   /** The next lead's address verified while this pulse's delay runs, for the pulse the chain expects. */
   preverified?: PreVerification | null
+  /** SES rejections in a row on this chain (absent: none); a send that goes out clears it. */
+  rejectedInRow?: number
 }
 
 /** A verification kept on the chain for the next pulse (it reads the chain anyway: no read of its own). */
@@ -64,15 +66,16 @@ export interface PulseDeps {
     advance(
       campaignId: string,
       chainId: string,
-      cursor: string | null,
-      lastMailboxId: string | null,
-      waitingFor: string | null,
+      position: ChainPosition,
       token?: { expected: string; next: string },
       at?: string,
       /** A verification to keep on the chain with the move (the lead it is for is retried later). */
       preverified?: PreVerification,
     ): Promise<'moved' | 'stale'>
-    /** Keeps the next lead's verification on the chain, only while the chain still expects pulse `token`. */
+    /**
+     * Keeps a verification on the chain, only while the chain still runs and expects pulse `token` (the chain
+     * id stands for a chain's first pulse): `stale` also tells a pulse that a Pause or Abort came meanwhile.
+     */
     notePreverified(campaignId: string, chainId: string, token: string, verification: PreVerification): Promise<'noted' | 'stale'>
   }
   leads: {
@@ -123,6 +126,7 @@ export type SendOutcome =
   | { kind: 'paused'; code: string }
   | { kind: 'suspended'; code: string }
   | { kind: 'rejected'; code: string; message: string }
+  | { kind: 'misconfigured'; code: string; message: string; explanation: string }
   | { kind: 'unknown'; reason: string }
 
 export type PulseResult =
@@ -141,6 +145,15 @@ export type PulseResult =
 const IDLE_SECONDS = 300
 // A cap, a paused domain or no free mailbox is re-checked every 15 minutes (the SQS maximum delay).
 const BLOCKED_SECONDS = 900
+// A pulse that reaches its claim this long after its first look at the chain looks again (one conditional
+// write): a pre-verified lead gets there in tens of milliseconds, so only a pulse slowed by something (an
+// inline verification is always re-checked) pays for it.
+const RECHECK_AFTER_MS = 1000
+// SES rejections in a row that stop the chain: one rejected email is that email's problem, three in a row
+// with nothing sent between are most likely the campaign's or the account's (a setup error SES reports with
+// a code not known to be one), and failing the whole queue for it would lose every lead. Two leads at most
+// are failed before a person looks.
+export const REJECTED_IN_ROW_LIMIT = 3
 // A verification stays good for a day: long enough to pre-verify the next lead, short enough that a
 // mailbox that closed since is caught before a send.
 const VERIFICATION_FRESH_MS = 24 * 3_600_000
@@ -163,11 +176,15 @@ interface ChainContext {
   /** This pulse's token: only the one pulse the chain expects may move it on. */
   token: string
 }
-interface Position {
+/** Where a chain stands: what each move of the cursor writes. */
+export interface ChainPosition {
   cursor: string | null
   lastMailboxId: string | null
   waitingFor: string | null
+  /** SES rejections in a row; 0 is stored as absent. */
+  rejectedInRow: number
 }
+type Position = ChainPosition
 
 /**
  * Records where the chain stands and hands over to the next pulse. The cursor update carries a fresh
@@ -177,7 +194,7 @@ interface Position {
  */
 async function moveOn(ctx: ChainContext, position: Position, delaySeconds: number, attempt = 0, keep?: PreVerification): Promise<string | null> {
   const next = ctx.deps.ids.next()
-  const moved = await ctx.deps.chainCursor.advance(ctx.campaignId, ctx.chainId, position.cursor, position.lastMailboxId, position.waitingFor, { expected: ctx.token, next }, ctx.deps.clock.now().toISOString(), keep)
+  const moved = await ctx.deps.chainCursor.advance(ctx.campaignId, ctx.chainId, position, { expected: ctx.token, next }, ctx.deps.clock.now().toISOString(), keep)
   if (moved === 'stale') return null
   // Longer waits hop: each hop is a pulse that finds nothing due yet and waits again.
   await ctx.deps.pulseQueue.enqueue({ campaignId: ctx.campaignId, chainId: ctx.chainId, token: next, ...(attempt > 0 ? { attempt } : {}) }, splitIntoHops(delaySeconds)[0] ?? 0)
@@ -194,6 +211,11 @@ export function backoffSeconds(attempt: number): number {
   return Math.min(900, BACKOFF_BASE_SECONDS * 2 ** attempt)
 }
 
+/** The chain still runs as this pulse's, expecting this very pulse (a Pause, an Abort or a move ends that). */
+function isCurrent(chain: ChainView, ctx: ChainContext): boolean {
+  return chain.running && chain.chainId === ctx.chainId && (chain.pulseToken ?? ctx.chainId) === ctx.token
+}
+
 /** A send that went out, or may have, less than the campaign's longest delay ago: the pace counts from it. */
 function isRecentSend(send: SendRecord, now: Date, campaign: Campaign): boolean {
   const maybeSent = send.state === 'sending' || send.state === 'sent' || send.state === 'unknown'
@@ -203,6 +225,10 @@ function isRecentSend(send: SendRecord, now: Date, campaign: Campaign): boolean 
 /** A dependency that may come back (the verifier's `retryable` errors). */
 function isRetryable(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { retryable?: unknown }).retryable === true
+}
+/** An error the verifier marks as one only a person can fix (`retryable: false`); anything else unknown is thrown. */
+function isUnfixableByWaiting(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { retryable?: unknown }).retryable === false
 }
 
 /**
@@ -215,10 +241,10 @@ export async function pulse(deps: PulseDeps, message: { campaignId: string; chai
   const attempt = message.attempt ?? 0
   // The first pulse of a chain carries no token: the chain id stands for it.
   const ctx: ChainContext = { deps, campaignId, chainId, token: message.token ?? chainId }
+  const checkedAt = deps.clock.now().getTime()
   const { campaign: found, chain } = await deps.campaigns.withChain(campaignId)
-  if (!chain.running || chain.chainId !== chainId) return { kind: 'stale' }
-  if ((chain.pulseToken ?? chainId) !== ctx.token) return { kind: 'stale' }
-  const here: Position = { cursor: chain.cursor, lastMailboxId: chain.lastMailboxId, waitingFor: chain.waitingFor }
+  if (!isCurrent(chain, ctx)) return { kind: 'stale' }
+  const here: Position = { cursor: chain.cursor, lastMailboxId: chain.lastMailboxId, waitingFor: chain.waitingFor, rejectedInRow: chain.rejectedInRow ?? 0 }
   if (!found || found.value.status !== 'active') return { kind: 'stopped', reason: `campaign is ${found?.value.status ?? 'missing'}` }
   const campaign = found.value
   // Smartlead sends for its campaigns: a pulse (a Start enqueues one) never sends them through SES.
@@ -293,12 +319,25 @@ export async function pulse(deps: PulseDeps, message: { campaignId: string; chai
 
   // Just-in-time verification (the result is kept for a day; the next lead is verified after this send).
   let verification: StoredVerification
+  let askedNow = false
   try {
     // Pre-verified by the previous pulse (or kept by this lead's own throttled attempt) and still fresh;
     // else asked now, on the send path (the first lead of a chain, a lead after a skip).
     const kept = chain.preverified
-    verification = kept && kept.email === lead.email && isFresh(deps, kept) ? kept : await ask(deps, lead.email)
+    if (kept && kept.email === lead.email && isFresh(deps, kept)) verification = kept
+    else {
+      askedNow = true
+      verification = await ask(deps, lead.email)
+    }
   } catch (err) {
+    if (isUnfixableByWaiting(err)) {
+      // A refused API key or no credits: every lead would fail the same way and retrying will not help.
+      // Thrown, the pulse would dead-letter unexplained and the watchdog would restart it again and again;
+      // instead the campaign pauses, saying why, and the chain ends here. Nothing was claimed.
+      const why = err instanceof Error ? err.message.replace(/\.$/, '') : String(err)
+      await deps.pauseCampaign(campaignId, `The email verifier cannot verify addresses: ${why}. No lead was sent or skipped; fix the verifier account (its API key or its credits), then resume the campaign.`)
+      return { kind: 'stopped', reason: 'the verifier refused to work' }
+    }
     if (!isRetryable(err) || attempt >= MAX_PULSE_RETRIES) throw err
     const delay = backoffSeconds(attempt)
     await moveOn(ctx, here, delay, attempt + 1)
@@ -321,11 +360,23 @@ export async function pulse(deps: PulseDeps, message: { campaignId: string; chai
   // A subject is one line: a line break from a lead's data must not reach the header.
   const subjectLine = subject.text.replace(/[\r\n]+/g, ' ').trim()
 
+  // Pause and Abort take effect before the next send. The chain was checked at this pulse's start; a pulse
+  // that has since waited on the verifier (up to 10 s) or on slow reads checks it again before it claims,
+  // so a Pause that returned meanwhile stops it, and an Abort's clean-up never returns a lead to held that
+  // this pulse then sends. The check is a write, not a read: the verification is kept on the chain,
+  // conditional on the chain still running and expecting this pulse (one write unit, and the reads per
+  // sent email stay at their target). A retry of this pulse then reuses it instead of asking again. A
+  // pre-verified lead (the common path) reaches here within milliseconds and pays nothing; the window
+  // that remains is decision 018's.
+  if (askedNow || deps.clock.now().getTime() - checkedAt >= RECHECK_AFTER_MS) {
+    if ((await deps.chainCursor.notePreverified(campaignId, chainId, ctx.token, { ...verification, email: lead.email })) === 'stale') return { kind: 'stale' }
+  }
+
   const record: SendRecord = { campaignId, leadId: lead.id, sendId: deps.ids.next(), state: 'sending', mailboxId: mailbox.id, claimedAt: now.toISOString() }
   if ((await deps.sends.claim(record)) === 'exists') {
     // Another delivery of this pulse claimed the lead a moment ago and is sending it: if this one moves the
     // chain first, the next pulse still comes a send's delay later (the other's move is then refused).
-    await moveOn(ctx, { cursor: next.cursor, lastMailboxId: mailbox.id, waitingFor: null }, gaussianDelaySeconds(campaign.delay, deps.random))
+    await moveOn(ctx, { ...here, cursor: next.cursor, lastMailboxId: mailbox.id, waitingFor: null }, gaussianDelaySeconds(campaign.delay, deps.random))
     return { kind: 'skipped', leadId: lead.id, reason: 'already claimed' }
   }
   const started = deps.clock.now().getTime()
@@ -351,14 +402,17 @@ export async function pulse(deps: PulseDeps, message: { campaignId: string; chai
         sentence: `Sent "${subjectLine}" to ${lead.email} from ${mailbox.address} for campaign "${campaign.name}".`,
         details: { campaignId, mailboxId: mailbox.id, sendId: record.sendId, messageId: outcome.messageId, variant, verifier: verification.raw, processingMs: deps.clock.now().getTime() - started },
       })
-      await deps.sends.settle(sent, event, [
+      const settled = await deps.sends.settle(sent, event, [
         { scope: 'overall', id: 'all', day: today },
         { scope: 'campaign', id: campaignId, day: campaignDay },
         { scope: 'mailbox', id: mailbox.id, day: today },
         { scope: 'domain', id: mailbox.domainId, day: today },
       ])
+      // SES's Send event settled (and counted) it first: it is not counted again, but its audit event, the
+      // only record of the variant sent, is still kept (one write, on this rare path only).
+      if (settled === 'changed') await deps.audit.append(event)
       const delay = gaussianDelaySeconds(campaign.delay, deps.random)
-      const handedTo = await moveOn(ctx, { cursor: next.cursor, lastMailboxId: mailbox.id, waitingFor: null }, delay)
+      const handedTo = await moveOn(ctx, { cursor: next.cursor, lastMailboxId: mailbox.id, waitingFor: null, rejectedInRow: 0 }, delay)
       // After the move: a failure here leaves a sent lead `active` (the cursor is past it), never unsent.
       await deps.leads.complete(lead)
       // Pre-verify the next lead while this delay runs, so the verifier's latency never adds to the gap. The
@@ -388,7 +442,27 @@ export async function pulse(deps: PulseDeps, message: { campaignId: string; chai
       await deps.pauseCampaign(campaignId, `SES refused to send (${outcome.code}): sending is ${outcome.kind === 'paused' ? 'paused' : 'suspended'} for the account or configuration set.`)
       return { kind: 'stopped', reason: outcome.code }
     }
+    case 'misconfigured': {
+      // Nothing went out, and nothing would: the claim is given back (the lead stays queued, unsent) and the
+      // campaign pauses until a person fixes the setup and resumes it.
+      await deps.sends.release(record)
+      await deps.pauseCampaign(
+        campaignId,
+        `SES refused to send because of a setup problem, not because of this email: ${outcome.explanation} (${outcome.code}: ${outcome.message.replace(/\.$/, '')}). Nothing was sent and no lead was failed; fix the setup, then resume the campaign.`,
+      )
+      return { kind: 'stopped', reason: outcome.code }
+    }
     case 'rejected': {
+      const rejectedInRow = here.rejectedInRow + 1
+      if (rejectedInRow >= REJECTED_IN_ROW_LIMIT) {
+        // The breaker: this lead's claim is given back (it stays queued) and the campaign pauses.
+        await deps.sends.release(record)
+        await deps.pauseCampaign(
+          campaignId,
+          `SES rejected ${rejectedInRow} emails in a row with nothing sent between (the last: ${outcome.code}: ${outcome.message.replace(/\.$/, '')}). That points to the campaign or the account rather than to each lead, so the campaign is paused instead of failing more leads; ${lead.email} was not sent and stays queued.`,
+        )
+        return { kind: 'stopped', reason: `${rejectedInRow} rejected in a row` }
+      }
       const failed: SendRecord = { ...record, state: 'failed', reason: `${outcome.code}: ${outcome.message}` }
       const event = stamp(deps, {
         actor: { type: 'system', id: 'send-loop' },
@@ -399,7 +473,7 @@ export async function pulse(deps: PulseDeps, message: { campaignId: string; chai
         details: { campaignId, sendId: record.sendId, code: outcome.code, variant },
       })
       await deps.sends.settle(failed, event, [])
-      await moveOn(ctx, { cursor: next.cursor, lastMailboxId: mailbox.id, waitingFor: null }, 0)
+      await moveOn(ctx, { cursor: next.cursor, lastMailboxId: mailbox.id, waitingFor: null, rejectedInRow }, 0)
       return { kind: 'failed', leadId: lead.id, reason: outcome.code }
     }
     case 'unknown': {
@@ -414,7 +488,8 @@ export async function pulse(deps: PulseDeps, message: { campaignId: string; chai
         details: { campaignId, sendId: record.sendId, variant },
       })
       await deps.sends.settle(unknown, event, [])
-      await moveOn(ctx, { cursor: next.cursor, lastMailboxId: mailbox.id, waitingFor: null }, gaussianDelaySeconds(campaign.delay, deps.random))
+      // Maybe sent: not a rejection, so the count of rejections in a row starts again.
+      await moveOn(ctx, { cursor: next.cursor, lastMailboxId: mailbox.id, waitingFor: null, rejectedInRow: 0 }, gaussianDelaySeconds(campaign.delay, deps.random))
       return { kind: 'unknown', leadId: lead.id }
     }
   }

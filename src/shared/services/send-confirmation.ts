@@ -18,16 +18,18 @@ export interface ConfirmDeps {
 }
 
 /**
- * The SES `Send` event settles a send whose outcome was unknown (the process died between SES taking
- * the mail and Drason recording it): the send id tag says which claim it was, so it becomes `sent`
- * with its MessageId and is counted. Every other case is a no-op: processing is idempotent.
+ * The SES `Send` event settles a send Drason has not recorded as sent: `unknown` (the sweep found it
+ * interrupted) or still `sending` (the pulse died, or has not yet recorded it, after SES took the mail;
+ * the event comes within seconds, before the sweep's 5 minutes). The send id tag says which claim it was,
+ * so it becomes `sent` with its MessageId and is counted. Every other case is a no-op: processing is
+ * idempotent, and a pulse that records the send after this finds it settled and counts nothing.
  */
 export async function confirmFromSendEvent(deps: ConfirmDeps, event: SesEvent): Promise<'confirmed' | 'not_applicable'> {
   if (event.type !== 'Send') return 'not_applicable'
   const tags = drasonTags(event)
   if (!tags) return 'not_applicable'
   const record = await deps.sends.get(tags.campaignId, tags.leadId)
-  if (!record || record.state !== 'unknown' || record.sendId !== tags.sendId) return 'not_applicable'
+  if (!record || (record.state !== 'unknown' && record.state !== 'sending') || record.sendId !== tags.sendId) return 'not_applicable'
   const [campaign, mailbox] = await Promise.all([deps.campaigns.get(tags.campaignId), record.mailboxId ? deps.senders.getMailbox(record.mailboxId) : null])
   const now = deps.clock.now()
   const day = dayOf(new Date(record.claimedAt))
@@ -40,8 +42,11 @@ export async function confirmFromSendEvent(deps: ConfirmDeps, event: SesEvent): 
       entityType: 'lead',
       entityId: tags.leadId,
       action: 'send_confirmed',
-      sentence: `SES confirmed that the interrupted send to lead ${tags.leadId} went out (MessageId ${event.messageId}); it is now recorded as sent.`,
-      details: { campaignId: tags.campaignId, sendId: tags.sendId, messageId: event.messageId },
+      sentence:
+        record.state === 'unknown'
+          ? `SES confirmed that the interrupted send to lead ${tags.leadId} went out (MessageId ${event.messageId}); it is now recorded as sent.`
+          : `SES confirmed that the send to lead ${tags.leadId} went out (MessageId ${event.messageId}) before Drason had recorded it; it is now recorded as sent.`,
+      details: { campaignId: tags.campaignId, sendId: tags.sendId, messageId: event.messageId, was: record.state },
     },
     deps.ids.next(),
     now,

@@ -62,6 +62,7 @@ function chainOf(item: Record<string, unknown> | undefined): ChainView & { pulse
     // A new chain has not moved yet: its start stands for its last move.
     movedAt: text(item?.movedAt) ?? text(item?.startedAt),
     preverified: (item?.preverified as PreVerification | undefined) ?? null,
+    ...(typeof item?.rejectedInRow === 'number' ? { rejectedInRow: item.rejectedInRow } : {}),
   }
 }
 
@@ -95,7 +96,8 @@ export function dynamoCampaigns(db: Db) {
               TableName: db.table('campaigns'),
               Key: keys.campaignChain(campaign.id),
               // A new chain's first pulse carries no token; the chain id stands for it until the first move.
-              UpdateExpression: 'SET running = :true, chainId = :chain, startedAt = :at, movedAt = :at REMOVE pulseToken',
+              // It counts SES rejections in a row afresh: a person resumed after looking at why it paused.
+              UpdateExpression: 'SET running = :true, chainId = :chain, startedAt = :at, movedAt = :at REMOVE pulseToken, rejectedInRow',
               ConditionExpression: 'attribute_not_exists(running) OR running = :false',
               ExpressionAttributeValues: { ':true': true, ':false': false, ':chain': chain.startChain, ':at': event.at },
             },

@@ -1,6 +1,6 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb'
 import type { AuditEvent } from '../../domain/audit'
-import type { PreVerification, SendRecord } from '../../services/pulse'
+import type { ChainPosition, PreVerification, SendRecord } from '../../services/pulse'
 import { auditPut } from './audit-store.server'
 import { isConditionFailure, transact, type Db, type TransactItem } from './db.server'
 import { INDEX, keys } from './keys'
@@ -31,19 +31,19 @@ export function dynamoSends(db: Db) {
   const table = db.table('sendclaims')
   /**
    * A send from one state to its next, with its audit event and counters, in one transaction conditional
-   * on the same send id still being in `from`. A send that went out counts in its mailbox's signal window.
-   * False when it had moved already.
+   * on the same send id still being in one of `from`. A send that went out counts in its mailbox's signal
+   * window. False when it had moved already.
    */
-  const moveSend = async (record: SendRecord, from: 'sending' | 'unknown', event: AuditEvent, counters: DayCounters): Promise<boolean> => {
+  const moveSend = async (record: SendRecord, from: readonly ('sending' | 'unknown')[], event: AuditEvent, counters: DayCounters): Promise<boolean> => {
     try {
       await transact(db, [
         {
           Put: {
             TableName: table,
             Item: { ...keys.send(record.campaignId, record.leadId), ...keys.sendByState(record.state, record.claimedAt), send: record },
-            ConditionExpression: '#send.#sendId = :id AND #send.#state = :from',
+            ConditionExpression: `#send.#sendId = :id AND #send.#state IN (${from.map((_, i) => `:from${i}`).join(', ')})`,
             ExpressionAttributeNames: { '#send': 'send', '#sendId': 'sendId', '#state': 'state' },
-            ExpressionAttributeValues: { ':id': record.sendId, ':from': from },
+            ExpressionAttributeValues: { ':id': record.sendId, ...Object.fromEntries(from.map((state, i) => [`:from${i}`, state])) },
           },
         },
         auditPut(db, event),
@@ -111,12 +111,17 @@ export function dynamoSends(db: Db) {
      * Conditional on the same send id still being `sending`.
      */
     async settle(record: SendRecord, event: AuditEvent, counters: DayCounters): Promise<'settled' | 'changed'> {
-      return (await moveSend(record, 'sending', event, counters)) ? 'settled' : 'changed'
+      return (await moveSend(record, ['sending'], event, counters)) ? 'settled' : 'changed'
     },
 
-    /** `unknown` -> `sent` from the SES Send event, counted then (it was not counted when it went unknown). */
+    /**
+     * `sending` or `unknown` -> `sent` from the SES Send event, counted then (neither state was counted).
+     * A send still `sending` is one whose pulse died (or has not yet recorded it) after SES took the mail:
+     * the event comes within seconds, long before the sweep would make it `unknown`. Whichever of this and
+     * the pulse's own settle comes second finds the state moved and writes nothing, so it counts once.
+     */
     async confirm(record: SendRecord, event: AuditEvent, counters: DayCounters): Promise<'confirmed' | 'changed'> {
-      return (await moveSend(record, 'unknown', event, counters)) ? 'confirmed' : 'changed'
+      return (await moveSend(record, ['sending', 'unknown'], event, counters)) ? 'confirmed' : 'changed'
     },
 
     /** Records a lead that will not be sent (invalid address, render failure) with its audit event. */
@@ -162,32 +167,33 @@ export function dynamoChainCursor(db: Db) {
     async advance(
       campaignId: string,
       chainId: string,
-      cursor: string | null,
-      lastMailboxId: string | null,
-      waitingFor: string | null,
+      position: ChainPosition,
       token?: { expected: string; next: string },
       at?: string,
       preverified?: PreVerification,
     ): Promise<'moved' | 'stale'> {
       // The first pulse of a chain has no stored token yet: the chain id stands for it.
       const tokenCondition = token ? ' AND (pulseToken = :expected OR (attribute_not_exists(pulseToken) AND chainId = :expected))' : ''
+      // Rejections in a row ride on the move the pulse makes anyway (same item, same unit); none is stored as absent.
+      const rejected = position.rejectedInRow > 0
       try {
         await db.doc.send(
           new UpdateCommand({
             TableName: db.table('campaigns'),
             Key: keys.campaignChain(campaignId),
-            UpdateExpression: `SET #cursor = :cursor, lastMailboxId = :mailbox, waitingFor = :waiting${token ? ', pulseToken = :next' : ''}${at ? ', movedAt = :at' : ''}${preverified ? ', preverified = :pre' : ''}`,
+            UpdateExpression: `SET #cursor = :cursor, lastMailboxId = :mailbox, waitingFor = :waiting${token ? ', pulseToken = :next' : ''}${at ? ', movedAt = :at' : ''}${preverified ? ', preverified = :pre' : ''}${rejected ? ', rejectedInRow = :rejected' : ' REMOVE rejectedInRow'}`,
             ConditionExpression: `chainId = :chain AND running = :true${tokenCondition}`,
             ExpressionAttributeNames: { '#cursor': 'cursor' },
             ExpressionAttributeValues: {
-              ':cursor': cursor,
-              ':mailbox': lastMailboxId,
-              ':waiting': waitingFor,
+              ':cursor': position.cursor,
+              ':mailbox': position.lastMailboxId,
+              ':waiting': position.waitingFor,
               ':chain': chainId,
               ':true': true,
               ...(token ? { ':expected': token.expected, ':next': token.next } : {}),
               ...(at ? { ':at': at } : {}),
               ...(preverified ? { ':pre': preverified } : {}),
+              ...(rejected ? { ':rejected': position.rejectedInRow } : {}),
             },
           }),
         )
@@ -199,9 +205,9 @@ export function dynamoChainCursor(db: Db) {
     },
 
     /**
-     * The next lead's verification, kept on the chain item the next pulse reads anyway (one small write,
-     * and no read of its own). Only while the chain runs and expects
-     * that pulse: a chain paused or moved on meanwhile is left alone.
+     * A verification kept on the chain item the next pulse reads anyway (one small write, and no read of
+     * its own). Only while the chain runs and expects that pulse (the chain id stands for a chain's first
+     * pulse, as in `advance`): a chain paused, aborted or moved on meanwhile is left alone, and `stale` says so.
      */
     async notePreverified(campaignId: string, chainId: string, token: string, verification: PreVerification): Promise<'noted' | 'stale'> {
       try {
@@ -210,7 +216,7 @@ export function dynamoChainCursor(db: Db) {
             TableName: db.table('campaigns'),
             Key: keys.campaignChain(campaignId),
             UpdateExpression: 'SET preverified = :v',
-            ConditionExpression: 'chainId = :chain AND running = :true AND pulseToken = :token',
+            ConditionExpression: 'chainId = :chain AND running = :true AND (pulseToken = :token OR (attribute_not_exists(pulseToken) AND chainId = :token))',
             ExpressionAttributeValues: { ':v': verification, ':chain': chainId, ':true': true, ':token': token },
           }),
         )
