@@ -1,16 +1,17 @@
 import { readdirSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import type { Campaign, Lead } from '../../src/shared/domain/entities'
+import type { Campaign, Domain, Lead, Mailbox } from '../../src/shared/domain/entities'
 import type { FeedbackKind } from '../../src/shared/domain/feedback'
 import { dayOf } from '../../src/shared/domain/metrics'
 import { parseFeedbackBody } from '../../src/shared/domain/ses-event'
 import { DEFAULT_SETTINGS, type Settings } from '../../src/shared/domain/settings'
 import { releaseAccountBrake } from '../../src/shared/services/account-brake'
 import { processFeedback } from '../../src/shared/services/feedback'
+import { runHealth } from '../../src/shared/services/health'
 import type { SendRecord } from '../../src/shared/services/pulse'
 import { setupEvent, testLead } from '../support/factories'
 import { directDeps } from '../support/world'
-import { envelope, eventFor, senders, sentLead, SES_EVENT_FIXTURES, scriptedFeedbackFile, sesFixture, unique } from '../support/feedback-world'
+import { envelope, eventFor, hardBounces, senders, sentLead, SES_EVENT_FIXTURES, scriptedFeedbackFile, sesFixture, unique } from '../support/feedback-world'
 
 const deps = directDeps()
 const TESTER = { type: 'user' as const, id: 'tester@drason.test' }
@@ -128,6 +129,65 @@ describe('feedback: at least once, in any order', () => {
     expect((await deps.feedback.window(boxes[0]!.id)).window.hardBounceMarks).toHaveLength(1)
   })
 
+  // The identity's notification topic publishes the same bounce without tags (and as notificationType).
+  const tagless = (event: Record<string, unknown>) => {
+    const { eventType, mail, ...rest } = structuredClone(event) as { eventType: string; mail: Record<string, unknown> }
+    const { tags: _tags, ...untagged } = mail
+    return { notificationType: eventType, mail: untagged, ...rest }
+  }
+  const countedOnce = async (campaign: Campaign, box: string, lead: Lead) => {
+    expect((await counters('mailbox', box)).hard_bounces).toBe(1)
+    expect((await deps.metrics.days('campaign', campaign.id, [dayOf(new Date())]))[0]!.hard_bounces).toBe(1)
+    expect((await deps.feedback.window(box)).window.hardBounceMarks).toHaveLength(1)
+    expect((await deps.sends.get(campaign.id, lead.id))?.state).toBe('bounced')
+    expect(await deps.suppression.isSuppressed(lead.email)).toBe(true)
+    expect((await deps.audit.forEntity('lead', lead.id, 50)).items.filter((e) => e.action === 'hard_bounce')).toHaveLength(1)
+  }
+
+  it('a tagless copy first (identity notification) suppresses at once but leaves the count to the tagged copy', async () => {
+    const { boxes, campaign } = await senders(deps, 1)
+    const { lead, send } = await sentLead(deps, campaign, boxes[0]!)
+    const event = eventFor('bounce-permanent-general.json', lead, send)
+    expect(await feed(envelope(tagless(event)))).toMatchObject({ outcome: 'applied', kind: 'hard_bounce' })
+    expect(await deps.suppression.isSuppressed(lead.email)).toBe(true)
+    expect((await counters('mailbox', boxes[0]!.id)).hard_bounces).toBe(0)
+    expect((await deps.audit.forEntity('suppression', lead.email, 5)).items[0]).toMatchObject({ action: 'hard_bounce', sentence: expect.stringContaining('counts toward no rate') })
+    // Its own redelivery changes nothing more; then the tagged copy counts, once.
+    expect(await feed(envelope(tagless(event)))).toMatchObject({ outcome: 'duplicate' })
+    expect(await feed(envelope(event))).toMatchObject({ outcome: 'applied', kind: 'hard_bounce' })
+    expect(await feed(envelope(event))).toMatchObject({ outcome: 'duplicate' })
+    await countedOnce(campaign, boxes[0]!.id, lead)
+  })
+
+  it('a tagless copy after the tagged one is a duplicate of it: counted once, audited once', async () => {
+    const { boxes, campaign } = await senders(deps, 1)
+    const { lead, send } = await sentLead(deps, campaign, boxes[0]!)
+    const event = eventFor('bounce-permanent-general.json', lead, send)
+    expect(await feed(envelope(event))).toMatchObject({ outcome: 'applied' })
+    expect(await feed(envelope(tagless(event)))).toMatchObject({ outcome: 'duplicate' })
+    await countedOnce(campaign, boxes[0]!.id, lead)
+    expect((await deps.audit.forEntity('suppression', lead.email, 5)).items).toEqual([])
+  })
+
+  it('an unreadable bounce is kept as received and audited (once), never suppressed or counted; a redrive once readable is processed', async () => {
+    const { boxes, campaign } = await senders(deps, 1)
+    const { lead, send } = await sentLead(deps, campaign, boxes[0]!)
+    const event = eventFor('bounce-permanent-general.json', lead, send) as { bounce: Record<string, unknown> }
+    const unreadable = { ...event, bounce: { ...event.bounce, bounceType: 'Sideways' } }
+    const result = await feed(envelope(unreadable))
+    expect(result).toMatchObject({ outcome: 'unreadable', kind: 'unreadable', reason: expect.stringContaining('bounce.bounceType') })
+    expect(await feed(envelope(unreadable))).toMatchObject({ outcome: 'unreadable' })
+    const kept = (await deps.audit.forEntity('lead', lead.id, 50)).items.filter((e) => e.action === 'feedback_unreadable')
+    expect(kept).toHaveLength(1)
+    expect(kept[0]).toMatchObject({ actor: { id: 'ses' }, sentence: expect.stringContaining('dead-letter queue'), details: { received: unreadable, feedbackId: event.bounce.feedbackId } })
+    expect(await deps.suppression.isSuppressed(lead.email)).toBe(false)
+    expect((await counters('mailbox', boxes[0]!.id)).hard_bounces).toBe(0)
+    expect((await deps.sends.get(campaign.id, lead.id))?.state).toBe('sent')
+    // Its marker does not take the event's key: the readable event (a redrive after a fix) still counts.
+    expect(await feed(envelope(event))).toMatchObject({ outcome: 'applied', kind: 'hard_bounce' })
+    await countedOnce(campaign, boxes[0]!.id, lead)
+  })
+
   it('a Delivery after a Bounce leaves the send bounced; a Bounce after a Complaint leaves it complained', async () => {
     const { boxes, campaign } = await senders(deps, 1)
     const first = await sentLead(deps, campaign, boxes[0]!)
@@ -156,6 +216,50 @@ describe('feedback: at least once, in any order', () => {
     )
     expect(results.map((r) => r.outcome)).toEqual(['applied', 'applied', 'applied', 'applied'])
     expect((await deps.feedback.window(boxes[0]!.id)).window.hardBounceMarks).toHaveLength(4)
+  })
+})
+
+describe('health runs that overlap: a run decides from its own (possibly older) view, and never loosens a newer state', () => {
+  // What a run read at its start: the index behind domains() and mailboxesOf() is eventually consistent,
+  // and every hard bounce starts a run beside the schedule's.
+  const runFrom = (view: { domain: Domain; mailboxes: Mailbox[]; windows: Map<string, Awaited<ReturnType<typeof deps.feedback.window>>> }) =>
+    runHealth({
+      ...deps,
+      senders: { ...deps.senders, domains: async () => [view.domain], mailboxesOf: async () => view.mailboxes },
+      feedback: { ...deps.feedback, window: async (id: string) => view.windows.get(id) ?? deps.feedback.window(id) },
+    })
+  const windowsOf = async (boxes: Mailbox[]) => new Map(await Promise.all(boxes.map(async (b) => [b.id, await deps.feedback.window(b.id)] as const)))
+
+  it('a run that saw 1 of 3 mailboxes paused does not turn a domain another run paused back into a warning', async () => {
+    const { boxes, campaign, domain } = await senders(deps, 3)
+    await hardBounces(deps, campaign, boxes[0]!, 5)
+    // Run A's view: one mailbox of three paused, the domain not yet warned, so A decides "warning".
+    const view = { domain: { ...(await deps.senders.getDomain(domain.id))!.value, status: 'healthy' as const, pauseReason: null }, mailboxes: await deps.senders.mailboxesOf(domain.id), windows: await windowsOf(boxes) }
+    expect(view.mailboxes.filter((m) => m.status === 'paused')).toHaveLength(1)
+    // Run B (after a second mailbox's fifth bounce) pauses the domain and its campaign.
+    await hardBounces(deps, campaign, boxes[1]!, 5)
+    const paused = (await deps.senders.getDomain(domain.id))!.value
+    expect(paused).toMatchObject({ status: 'paused', pauseReason: expect.stringContaining('2 of its 3 mailboxes are paused') })
+    const actions = await runFrom(view)
+    expect(actions).toContainEqual(expect.objectContaining({ entity: 'domain', id: domain.id, to: 'warning' }))
+    expect((await deps.senders.getDomain(domain.id))!.value).toEqual(paused)
+    expect((await deps.audit.forEntity('domain', domain.id, 1)).items[0]).toMatchObject({ action: 'paused' })
+    expect((await deps.campaigns.get(campaign.id))!.value.status).toBe('paused')
+  })
+
+  it('a run that saw a mailbox healthy with 3 bounces does not downgrade its newer pause to a warning', async () => {
+    const { boxes, campaign, domain } = await senders(deps, 4)
+    const box = boxes[0]!
+    const mailboxes = await deps.senders.mailboxesOf(domain.id)
+    await hardBounces(deps, campaign, box, 3)
+    const view = { domain: (await deps.senders.getDomain(domain.id))!.value, mailboxes, windows: await windowsOf(boxes) }
+    await hardBounces(deps, campaign, box, 2)
+    const paused = (await deps.senders.getMailbox(box.id))!.value
+    expect(paused).toMatchObject({ status: 'paused', healthState: 'paused' })
+    const actions = await runFrom(view)
+    expect(actions).toContainEqual(expect.objectContaining({ entity: 'mailbox', id: box.id, to: 'warning' }))
+    expect((await deps.senders.getMailbox(box.id))!.value).toEqual(paused)
+    expect((await deps.audit.forEntity('mailbox', box.id, 1)).items[0]).toMatchObject({ action: 'paused' })
   })
 })
 
@@ -209,7 +313,44 @@ describe('feedback → health: each escalation step from a scripted stream of se
     expect((await deps.senders.getDomain(domain.id))!.value.status).toBe('paused')
     const paused = (await deps.campaigns.get(other.id))!.value
     expect(paused).toMatchObject({ status: 'paused', pauseReason: expect.stringContaining(`it sends from domain ${domain.name}, which was paused`) })
-    expect((await deps.audit.forEntity('campaign', other.id, 50)).items.find((e) => e.action === 'paused')).toMatchObject({ signals: ['domain_paused'] })
+    // Every automatic pause records its signal, value, threshold and window: here the domain's (1 of 2 paused).
+    expect((await deps.audit.forEntity('campaign', other.id, 50)).items.find((e) => e.action === 'paused')).toMatchObject({
+      actor: { id: 'health' },
+      signals: ['domain_paused', 'unhealthy_mailboxes'],
+      value: 0.5,
+      threshold: DEFAULT_SETTINGS.domain.pauseUnhealthyMailboxShare,
+      window: '2 mailboxes',
+    })
+  })
+
+  it('a domain cascade that fails part-way is finished by the next run (the domain is saved paused last)', async () => {
+    const { boxes, campaign, domain } = await senders(deps, 2, 2)
+    const base = (await deps.campaigns.get(campaign.id))!.value
+    const other: Campaign = { ...base, id: `${campaign.id}-b`, name: `${campaign.name} B`, mailboxIds: [boxes[1]!.id] }
+    await deps.campaigns.insert(other, setupEvent('campaign', other.id))
+    await hardBounces({ ...deps, checkHealth: async () => undefined }, campaign, boxes[0]!, 5)
+    // The first campaign's pause fails (a throttled write): the run stops there.
+    let failed = false
+    const flaky = {
+      ...deps,
+      campaigns: {
+        ...deps.campaigns,
+        transition: async (...args: Parameters<typeof deps.campaigns.transition>) => {
+          if (!failed) {
+            failed = true
+            throw new Error('ProvisionedThroughputExceededException')
+          }
+          return deps.campaigns.transition(...args)
+        },
+      },
+    }
+    await expect(runHealth(flaky)).rejects.toThrow('ProvisionedThroughputExceededException')
+    await runHealth(deps)
+    expect((await deps.senders.getDomain(domain.id))!.value.status).toBe('paused')
+    for (const id of [campaign.id, other.id]) {
+      expect((await deps.campaigns.get(id))!.value).toMatchObject({ status: 'paused', pausedBy: `domain:${domain.id}` })
+      expect((await deps.audit.forEntity('campaign', id, 50)).items.filter((e) => e.action === 'paused')).toEqual([expect.objectContaining({ signals: ['domain_paused', 'unhealthy_mailboxes'], value: 0.5 })])
+    }
   })
 
   it('account: the brake engages at the account bounce rate (settings of its own), and is released by a person', async () => {

@@ -241,7 +241,7 @@ describe('classifyFeedback: recipients are normalised as intake normalises leads
   })
 })
 
-describe('classifyFeedback: malformed or unknown events are ignored, never thrown', () => {
+describe('classifyFeedback: malformed bounces and complaints are unreadable, unknown events ignored, never thrown', () => {
   const bounce = json('events/bounce-permanent-general.json') as { bounce: Record<string, unknown> }
   const withBounce = (b: unknown) => envelope({ ...bounce, bounce: b }, 'sns-malformed')
   const nothing = { signal: null, suppress: [], sendState: null }
@@ -258,11 +258,13 @@ describe('classifyFeedback: malformed or unknown events are ignored, never throw
     ['a type named like an object property', JSON.stringify({ eventType: 'constructor', mail: { messageId: 'm1' } }), 'an SES event of unknown type "constructor"'],
   ])('%s', (_name, body, description) => {
     const result = classify(body)
-    expect(result).toMatchObject({ kind: 'ignored', ...nothing })
+    // A bounce or complaint Drason cannot read is kept for a person (unreadable); only what Drason leaves
+    // alone by design (an unknown type) is ignored.
+    expect(result).toMatchObject({ kind: description.startsWith('an SES event') ? 'ignored' : 'unreadable', ...nothing })
     expect(result.description.startsWith(description)).toBe(true)
   })
 
-  it('gives an ignored event a key that its redeliveries share, so a redelivery is recognised', () => {
+  it('gives an unreadable event a key that its redeliveries share, so a redelivery is recognised', () => {
     const key = classify(withBounce(undefined)).feedbackId
     expect(key).toBe('Bounce:0100018e2b7c0001-6f1d2c3b-9a8b-4c7d-8e9f-0a1b2c3d4e5f-000000:2025-03-10T14:00:00.512Z')
     expect(classify(withBounce(undefined)).feedbackId).toBe(key)

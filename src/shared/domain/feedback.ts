@@ -7,8 +7,10 @@ import type { SesEvent } from './ses-event'
  * which rolling-window signal it adds, which addresses it suppresses and where it moves the lead's send.
  * Pure: the caller (`processFeedback`) applies the result. Every SES form reaches this through
  * `parseFeedbackBody`; only the parts of `event.raw` read here are checked, tolerantly, because AWS
- * reserves the right to add fields. A body that cannot be read is classified `ignored` with a reason,
- * never thrown: a poison message must not block the queue, and the audit says what was wrong.
+ * reserves the right to add fields. Nothing here throws. A bounce or complaint that cannot be read (a
+ * bounceType SES adds later, no recipients) is `unreadable`, never `ignored`: it may be a hard bounce or a
+ * person's complaint, so the caller keeps it as received, audits it and has it dead-lettered for a
+ * person. `ignored` is only for what Drason leaves alone by design (contact-list changes, unknown types).
  */
 
 export type FeedbackKind =
@@ -23,6 +25,7 @@ export type FeedbackKind =
   | 'open'
   | 'click'
   | 'ignored'
+  | 'unreadable'
 export type FeedbackSignal = 'hard_bounce' | 'complaint' | 'delivery_failure'
 type SuppressionReason = 'hard_bounce' | 'complaint'
 
@@ -75,6 +78,8 @@ const EFFECTS: Record<FeedbackKind, { signal: FeedbackSignal | null; suppress: S
   open: { signal: null, suppress: null, sendState: null },
   click: { signal: null, suppress: null, sendState: null },
   ignored: { signal: null, suppress: null, sendState: null },
+  // Nothing is guessed from a bounce or complaint that cannot be read: a person decides (see processFeedback).
+  unreadable: { signal: null, suppress: null, sendState: null },
 }
 
 /** The SES subtype (for bounces and complaints alike) meaning "already on the account suppression list". */
@@ -321,7 +326,7 @@ function judgeComplaint(own: unknown): Verdict {
 
 function unreadable(what: 'bounce' | 'complaint', error: z.ZodError): Verdict {
   const problems = error.issues.map((i) => `${[what, ...i.path].join('.')}: ${i.message}`).join('; ')
-  return { kind: 'ignored', description: `a ${what} that could not be read (${problems})`, details: { problems } }
+  return { kind: 'unreadable', description: `a ${what} that could not be read (${problems})`, details: { problems } }
 }
 
 /**

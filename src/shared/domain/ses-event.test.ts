@@ -36,8 +36,26 @@ describe('parseFeedbackBody', () => {
     [JSON.stringify({ Type: 'Notification', MessageId: 'm', Message: '{nope' }), 'the SNS Message is not JSON'],
     [JSON.stringify({ hello: 'world' }), 'not an SES event (no mail.messageId)'],
     [JSON.stringify({ mail: { messageId: 'x' } }), 'the SES event has no eventType or notificationType'],
-  ])('refuses %s', (body, reason) => {
-    expect(parseFeedbackBody(body)).toEqual({ ok: false, reason })
+  ])('refuses %s as unreadable (a poison message, not by design)', (body, reason) => {
+    expect(parseFeedbackBody(body)).toEqual({ ok: false, reason, byDesign: false })
+  })
+
+  it.each([
+    [
+      'the identity notification topic subscribed',
+      { notificationType: 'AmazonSnsSubscriptionSucceeded', message: "You have successfully subscribed your Amazon SNS topic 'arn:aws:sns:us-east-1:123456789012:ses' to receive 'Bounce' notifications from Amazon SES for identity 'mail.example.com'." },
+    ],
+    ['the same in event-publishing form', { eventType: 'AmazonSnsSubscriptionSucceeded' }],
+  ])('acknowledges %s as a setup notice (by design), enveloped or raw', (_name, notice) => {
+    const raw = parseFeedbackBody(JSON.stringify(notice))
+    expect(raw).toMatchObject({ ok: false, byDesign: true })
+    expect(parseFeedbackBody(JSON.stringify({ Type: 'Notification', MessageId: 'm', Message: JSON.stringify(notice) }))).toEqual(raw)
+  })
+
+  it('acknowledges the event destination validation text as a setup notice; other plain text is unreadable', () => {
+    const wrap = (Message: string) => JSON.stringify({ Type: 'Notification', MessageId: 'm', Message })
+    expect(parseFeedbackBody(wrap('Successfully validated SNS topic for Amazon SES event publishing.'))).toMatchObject({ ok: false, byDesign: true })
+    expect(parseFeedbackBody(wrap('Successfully bounced'))).toEqual({ ok: false, reason: 'the SNS Message is not JSON', byDesign: false })
   })
 })
 

@@ -16,6 +16,7 @@ const eventSchema = z.object({
   mail: mailSchema,
 })
 const envelopeSchema = z.object({ Type: z.literal('Notification'), MessageId: z.string(), Message: z.string() })
+const setupSchema = z.object({ eventType: z.string().optional(), notificationType: z.string().optional() })
 
 export interface SesEvent {
   type: string
@@ -26,26 +27,48 @@ export interface SesEvent {
   raw: unknown
 }
 
-export function parseFeedbackBody(body: string): { ok: true; event: SesEvent } | { ok: false; reason: string } {
+/**
+ * What SES publishes to a topic when it is set up, not about any mail: identity notifications announce
+ * themselves with `{"notificationType":"AmazonSnsSubscriptionSucceeded","message":"You have successfully
+ * subscribed ..."}`, and an event destination with the plain text below as the SNS Message. Drason ignores
+ * them by design: they must not be dead-lettered as unreadable.
+ */
+const SETUP_TYPES: ReadonlySet<string> = new Set(['AmazonSnsSubscriptionSucceeded'])
+const EVENT_DESTINATION_VALIDATED = /^Successfully validated SNS topic for Amazon SES event publishing\.?$/u
+
+/**
+ * `byDesign` says why a body is not an event: true for a setup notice Drason ignores on purpose
+ * (acknowledge it), false for a body that cannot be read (a poison message: keep it, in the dead-letter
+ * queue, for a person; acknowledging it would lose a bounce or complaint silently).
+ */
+export type ParsedFeedbackBody = { ok: true; event: SesEvent } | { ok: false; reason: string; byDesign: boolean }
+
+export function parseFeedbackBody(body: string): ParsedFeedbackBody {
+  const unreadable = (reason: string) => ({ ok: false as const, reason, byDesign: false })
   let outer: unknown
   try {
     outer = JSON.parse(body)
   } catch {
-    return { ok: false, reason: 'the body is not JSON' }
+    return unreadable('the body is not JSON')
   }
   const envelope = envelopeSchema.safeParse(outer)
   let inner: unknown = outer
   if (envelope.success) {
+    if (EVENT_DESTINATION_VALIDATED.test(envelope.data.Message.trim())) return { ok: false, reason: 'SES validated the event destination topic (a setup notice)', byDesign: true }
     try {
       inner = JSON.parse(envelope.data.Message)
     } catch {
-      return { ok: false, reason: 'the SNS Message is not JSON' }
+      return unreadable('the SNS Message is not JSON')
     }
   }
+  const setup = setupSchema.safeParse(inner)
+  if (setup.success && SETUP_TYPES.has(setup.data.notificationType ?? setup.data.eventType ?? '')) {
+    return { ok: false, reason: `SES confirmed a topic subscription (${setup.data.notificationType ?? setup.data.eventType}, a setup notice)`, byDesign: true }
+  }
   const event = eventSchema.safeParse(inner)
-  if (!event.success) return { ok: false, reason: 'not an SES event (no mail.messageId)' }
+  if (!event.success) return unreadable('not an SES event (no mail.messageId)')
   const type = event.data.eventType ?? event.data.notificationType
-  if (!type) return { ok: false, reason: 'the SES event has no eventType or notificationType' }
+  if (!type) return unreadable('the SES event has no eventType or notificationType')
   return {
     ok: true,
     event: { type, messageId: event.data.mail.messageId, tags: event.data.mail.tags ?? {}, snsMessageId: envelope.success ? envelope.data.MessageId : null, raw: inner },

@@ -12,6 +12,8 @@ import { confirmFromSendEvent, type ConfirmDeps } from './send-confirmation'
 /** Everything one feedback event changes, written together exactly once. */
 export interface FeedbackWrite {
   feedbackId: string
+  /** Another marker whose presence makes this write a duplicate (a tagless copy yields to the tagged copy). */
+  unless?: string | null
   /** The send's new record, written only if its state is still one of `from` (out-of-order safety). */
   send: { record: SendRecord; from: SendState[] } | null
   suppress: { email: string; reason: string }[]
@@ -42,6 +44,8 @@ export type FeedbackResult =
   | { outcome: 'applied'; kind: FeedbackKind; feedbackId: string }
   | { outcome: 'duplicate'; kind: FeedbackKind; feedbackId: string }
   | { outcome: 'ignored'; kind: FeedbackKind; reason: string }
+  /** A bounce or complaint that could not be read: kept and audited as received; the queue dead-letters it for a person. */
+  | { outcome: 'unreadable'; kind: 'unreadable'; feedbackId: string; reason: string }
   | { outcome: 'confirmed' | 'not_applicable'; kind: 'send' }
 
 const COUNTER: Record<NonNullable<ClassifiedFeedback['signal']>, DayCounter> = {
@@ -77,10 +81,11 @@ function firstDestination(event: SesEvent): string | null {
   return Array.isArray(mail?.destination) && typeof mail.destination[0] === 'string' ? mail.destination[0] : null
 }
 
-function sentenceOf(c: ClassifiedFeedback, recipient: string, campaign: Campaign | null, mailbox: Mailbox | null): string {
+function sentenceOf(c: ClassifiedFeedback, recipient: string, campaign: Campaign | null, mailbox: Mailbox | null, tagged: boolean): string {
   const where = [campaign ? `campaign "${campaign.name}"` : null, mailbox ? `from ${mailbox.address}` : null].filter(Boolean).join(', ')
-  const then =
-    c.suppress.length > 0
+  const then = !tagged
+    ? `${c.suppress.length > 0 ? ' The address is suppressed.' : ' The address is not suppressed.'} This copy carries no Drason tags (an identity notification, or mail Drason did not send), so it counts toward no rate: the tagged copy from Drason's configuration set is the one counted.`
+    : c.suppress.length > 0
       ? c.signal
         ? ' The address is suppressed and the signal counts toward health.'
         : ' The address is suppressed; it does not count toward rates (it was already on the SES account suppression list).'
@@ -97,9 +102,16 @@ function sentenceOf(c: ClassifiedFeedback, recipient: string, campaign: Campaign
 export async function processFeedback(deps: FeedbackDeps, event: SesEvent): Promise<FeedbackResult> {
   const c = classifyFeedback(event)
   if (c.kind === 'ignored') return { outcome: 'ignored', kind: c.kind, reason: c.description }
+  if (c.kind === 'unreadable') return keepUnreadable(deps, event, c)
   if (c.kind === 'send') return { outcome: await confirmFromSendEvent(deps, event), kind: 'send' }
 
   const tags = drasonTags(event)
+  // A copy without Drason's tags (the identity's notification topic carries none) cannot name the send,
+  // mailbox or campaign. Claiming the event's own key would make the tagged copy of the same bounce a
+  // duplicate, so it would never reach the mailbox's window, its counters or the send (decision 021). So a
+  // tagless copy keys a marker of its own, writes only what it can (the suppression, idempotent, and the
+  // audit), counts nothing, and yields to the tagged copy when that came first: counted once, either order.
+  const feedbackId = tags ? c.feedbackId : `untagged:${c.feedbackId}`
   const settings = await deps.settings()
   for (let attempt = 1; ; attempt++) {
     const now = deps.clock.now()
@@ -118,7 +130,7 @@ export async function processFeedback(deps: FeedbackDeps, event: SesEvent): Prom
     const day = dayOf(now)
     const counter = c.signal ? COUNTER[c.signal] : DISPLAY_COUNTER[c.kind]
     const counters: FeedbackWrite['counters'] = []
-    if (counter) {
+    if (counter && tags) {
       const add = { [counter]: 1 } as Partial<Counters<DayCounter>>
       counters.push({ scope: 'overall', id: 'all', day, add })
       if (campaign) counters.push({ scope: 'campaign', id: campaign.value.id, day, add })
@@ -134,7 +146,7 @@ export async function processFeedback(deps: FeedbackDeps, event: SesEvent): Prom
           entityId: tags ? tags.leadId : recipient || event.messageId,
           action: c.kind,
           ...(c.signal ? { signals: [c.signal] } : {}),
-          sentence: sentenceOf(c, recipient || 'an unknown recipient', campaign?.value ?? null, mailbox?.value ?? null),
+          sentence: sentenceOf(c, recipient || 'an unknown recipient', campaign?.value ?? null, mailbox?.value ?? null, tags !== null),
           details: { ...c.details, feedbackId: c.feedbackId, sesMessageId: event.messageId, ...(tags ? { campaignId: tags.campaignId, sendId: tags.sendId } : {}), ...(mailbox ? { mailboxId: mailbox.value.id } : {}) },
         },
         deps.ids.next(),
@@ -142,7 +154,8 @@ export async function processFeedback(deps: FeedbackDeps, event: SesEvent): Prom
       )
     }
     const result = await deps.feedback.apply({
-      feedbackId: c.feedbackId,
+      feedbackId,
+      unless: tags ? null : c.feedbackId,
       send: sendChange(record, c, now.toISOString()),
       suppress: c.suppress,
       window:
@@ -153,11 +166,41 @@ export async function processFeedback(deps: FeedbackDeps, event: SesEvent): Prom
       event: audit,
       at: now,
     })
-    if (result === 'duplicate') return { outcome: 'duplicate', kind: c.kind, feedbackId: c.feedbackId }
+    if (result === 'duplicate') return { outcome: 'duplicate', kind: c.kind, feedbackId }
     if (result === 'applied') {
-      if (c.signal === 'hard_bounce' || c.signal === 'complaint') await deps.checkHealth()
-      return { outcome: 'applied', kind: c.kind, feedbackId: c.feedbackId }
+      if (tags && (c.signal === 'hard_bounce' || c.signal === 'complaint')) await deps.checkHealth()
+      return { outcome: 'applied', kind: c.kind, feedbackId }
     }
-    if (attempt >= MAX_ATTEMPTS) throw new Error(`feedback ${c.feedbackId}: the send or the mailbox window kept changing; the queue will retry`)
+    if (attempt >= MAX_ATTEMPTS) throw new Error(`feedback ${feedbackId}: the send or the mailbox window kept changing; the queue will retry`)
   }
+}
+
+/**
+ * A bounce or complaint Drason cannot read (a bounceType SES adds later, an empty recipient list) is not
+ * dropped and not guessed at: the event as received is kept with its marker and in an audit event a
+ * person sees, and the result tells the queue handler to report it failed, so SQS dead-letters it too
+ * (the dead-letter alarm fires on one message). Its marker has a key of its own, so a redrive once Drason
+ * reads the event is processed normally rather than refused as a duplicate; a redelivery is audited once.
+ */
+async function keepUnreadable(deps: FeedbackDeps, event: SesEvent, c: ClassifiedFeedback): Promise<FeedbackResult> {
+  const feedbackId = `unreadable:${c.feedbackId}`
+  const tags = drasonTags(event)
+  const recipient = firstDestination(event)
+  const now = deps.clock.now()
+  const audit = stampAuditEvent(
+    {
+      actor: { type: 'integration', id: 'ses' },
+      entityType: tags ? 'lead' : 'suppression',
+      entityId: tags ? tags.leadId : recipient || event.messageId,
+      action: 'feedback_unreadable',
+      sentence: `SES reported ${c.description.replace(/\.\s*$/, '')} for ${recipient || 'an unknown recipient'}. Drason did not act on it: nothing is suppressed or counted until a person reads it; the event is kept as received here and in the feedback dead-letter queue.`,
+      details: { ...c.details, feedbackId: c.feedbackId, sesMessageId: event.messageId, ...(tags ? { campaignId: tags.campaignId, sendId: tags.sendId } : {}), received: event.raw },
+    },
+    deps.ids.next(),
+    now,
+  )
+  const stored = typeof event.raw === 'object' && event.raw !== null ? (event.raw as Record<string, unknown>) : { received: event.raw }
+  const result = await deps.feedback.apply({ feedbackId, send: null, suppress: [], window: null, counters: [], stored, event: audit, at: now })
+  if (result === 'conflict') throw new Error(`feedback ${feedbackId}: the marker could not be written; the queue will retry`)
+  return { outcome: 'unreadable', kind: 'unreadable', feedbackId, reason: c.description }
 }

@@ -91,6 +91,16 @@ function actionEvent(deps: HealthDeps, action: HealthAction, entityType: 'mailbo
 const VERB = { paused: 'paused', warning: 'health_warning', healthy: 'health_recovered' } as const
 
 /**
+ * Whether an entity re-read at save time is still what the run decided from. The run decides from a
+ * snapshot (the index reads behind domains() and mailboxesOf() are eventually consistent) and runs overlap
+ * (every hard bounce and complaint starts one, beside the schedule): saving against the re-read version
+ * alone would let a run that saw an older state overwrite a newer one, e.g. turn a domain another run just
+ * paused back into a warning. A changed entity is left to the next run, which sees it as it is.
+ */
+const sameMailbox = (seen: Mailbox, now: Mailbox) => seen.status === now.status && seen.healthState === now.healthState && (seen.healthChangedAt ?? null) === (now.healthChangedAt ?? null)
+const sameDomain = (seen: Domain, now: Domain) => seen.status === now.status && (seen.resumedAt ?? null) === (now.resumedAt ?? null)
+
+/**
  * The health run (every 5 minutes, and at once after a hard bounce or complaint): reads every mailbox's
  * window, every domain's and the account's recent day counters — a fixed number of reads per entity, so its
  * cost grows with the number of mailboxes and the days in the window, never with history — and applies
@@ -125,8 +135,11 @@ export async function runHealth(deps: HealthDeps): Promise<HealthAction[]> {
     switch (action.entity) {
       case 'mailbox': {
         const current = await deps.senders.getMailbox(action.id)
-        if (!current) break
+        const seen = mailboxes.find((m) => m.id === action.id)
+        if (!current || !seen || !sameMailbox(seen, current.value)) break
         const before = current.value
+        // Automatic changes only tighten: a health pause is undone by a person, never by a run.
+        if (before.healthState === 'paused' && action.to !== 'paused') break
         // Smartlead's API cannot pause one email account: the sentence tells a person what to do there.
         const inSmartlead = action.to === 'paused' && campaigns.some((c) => c.sender.kind === 'smartlead' && c.mailboxIds.includes(before.id))
         const told = inSmartlead
@@ -153,20 +166,27 @@ export async function runHealth(deps: HealthDeps): Promise<HealthAction[]> {
         break
       case 'domain': {
         const current = await deps.senders.getDomain(action.id)
-        if (!current) break
-        const after: Domain = { ...current.value, status: action.to, pauseReason: action.to === 'healthy' ? null : action.sentence, healthChangedAt: at }
-        const saved = await deps.senders.saveDomain(after, current.version, actionEvent(deps, action, 'domain', VERB[action.to]), current.value)
-        if (saved === 'saved' && action.to === 'paused') {
-          // Every campaign sending from the domain stops too: the domain is the last resort.
+        const seen = domains.find((d) => d.id === action.id)
+        if (!current || !seen || !sameDomain(seen, current.value)) break
+        if (current.value.status === 'paused') break
+        if (action.to === 'paused') {
+          // Every campaign sending from the domain stops too: the domain is the last resort. They stop before
+          // the domain is saved as paused, so a run that fails part-way (a throttled write) leaves the domain as
+          // it was and the next run decides the same pause and stops the rest; saved first, the next run would
+          // skip the paused domain and its remaining campaigns would keep sending.
           const ids = new Set(mailboxes.filter((m) => m.domainId === action.id).map((m) => m.id))
           for (const campaign of campaigns.filter((c) => c.status === 'active' && c.mailboxIds.some((id) => ids.has(id)))) {
+            // The domain's finding is the campaign's reason: PRODUCT wants value, threshold and window on every automatic pause.
             await pauseCampaignFor(deps, campaign.id, {
               sentence: `Paused campaign "${campaign.name}": it sends from domain ${current.value.name}, which was paused (${action.finding?.text ?? 'health'}).`,
-              signals: ['domain_paused'],
+              signals: ['domain_paused', ...(action.finding ? [action.finding.signal] : [])],
               pausedBy: `domain:${action.id}`,
+              ...(action.finding ? { value: action.finding.value, threshold: action.finding.threshold, window: action.finding.window } : {}),
             })
           }
         }
+        const after: Domain = { ...current.value, status: action.to, pauseReason: action.to === 'healthy' ? null : action.sentence, healthChangedAt: at }
+        await deps.senders.saveDomain(after, current.version, actionEvent(deps, action, 'domain', VERB[action.to]), current.value)
         break
       }
       case 'account':

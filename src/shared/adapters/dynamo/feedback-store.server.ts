@@ -51,7 +51,7 @@ export function dynamoFeedback(db: Db) {
 
     /**
      * Writes the marker, the send's state, suppressions, the mailbox's marks, day counters and the audit
-     * event in one transaction. `duplicate` when this feedback id was processed before (nothing written);
+     * event in one transaction. `duplicate` when this feedback id (or `unless`) was processed before (nothing written);
      * `conflict` when the send or the window changed since they were read (nothing written; read and retry).
      */
     async apply(write: FeedbackWrite): Promise<'applied' | 'duplicate' | 'conflict'> {
@@ -65,6 +65,10 @@ export function dynamoFeedback(db: Db) {
           },
         },
       ]
+      if (write.unless) {
+        // The tagged copy of this event was processed: this tagless copy is a duplicate of it (see processFeedback).
+        items.push({ ConditionCheck: { TableName: db.table('feedback'), Key: keys.feedbackMarker(write.unless), ConditionExpression: 'attribute_not_exists(pk)' } })
+      }
       if (write.send) {
         const { record, from } = write.send
         const values: Record<string, string> = { ':id': record.sendId }
@@ -120,7 +124,7 @@ export function dynamoFeedback(db: Db) {
         return 'applied'
       } catch (err) {
         if (!isConditionFailure(err)) throw err
-        return (await seen(write.feedbackId)) ? 'duplicate' : 'conflict'
+        return (await seen(write.feedbackId)) || (write.unless ? await seen(write.unless) : false) ? 'duplicate' : 'conflict'
       }
     },
   }
