@@ -376,6 +376,8 @@ describe('pulse: leads that are passed over', () => {
     // No delay after a skip: the next lead is looked at straight away.
     expect(w.queue.messages).toEqual([{ pulse: await handedOver(w), delaySeconds: 0 }])
     expect(await w.chain()).toMatchObject({ cursor: cursorOf(lead(1)), lastMailboxId: null, waitingFor: null })
+    // Done in this campaign: no longer active, so not counted as queued nor moved by Pause and Resume.
+    expect(w.leads.leads.get('L1')!.status).toBe('completed')
     expect(await pulse(w.deps, latest(w))).toMatchObject({ kind: 'sent', leadId: 'L2' })
   })
 
@@ -394,6 +396,8 @@ describe('pulse: leads that are passed over', () => {
     expect((await w.record('L1'))!.sendId).toBe('old')
     expect(w.queue.messages).toEqual([{ pulse: await handedOver(w), delaySeconds: 0 }])
     expect(await w.chain()).toMatchObject({ cursor: cursorOf(lead(1)) })
+    // A settled send completes the lead; one still `sending` is another delivery's, which decides.
+    expect(w.leads.leads.get('L1')!.status).toBe(state === 'sending' ? 'active' : 'completed')
     expect(await pulse(w.deps, latest(w))).toMatchObject({ kind: 'sent', leadId: 'L2' })
   })
 
@@ -828,6 +832,7 @@ describe('pulse: what SES answers', () => {
   it('records a rejected email as failed, audited, uncounted, and never retries it', async () => {
     const w = world({ outcomes: [{ kind: 'rejected', code: 'MessageRejected', message: 'Email address is not verified.' }] })
     expect(await pulse(w.deps, MESSAGE)).toEqual({ kind: 'failed', leadId: 'L1', reason: 'MessageRejected' })
+    expect(w.leads.leads.get('L1')!.status).toBe('completed')
     expect(await w.record('L1')).toMatchObject({
       state: 'failed',
       sendId: 'id-1',
@@ -942,10 +947,15 @@ describe('pulse: what SES answers', () => {
     expect(delay).toBeLessThanOrEqual(180)
 
     expect(await pulse(w.deps, latest(w))).toMatchObject({ kind: 'sent', leadId: 'L2' })
-    // A new chain whose cursor starts from the beginning again (its first pulse carries no token) still
-    // passes the lead over.
+    // Never resent, so the lead is done in this campaign: a new chain whose cursor starts from the
+    // beginning again (its first pulse carries no token) finds nothing queued.
+    expect(w.leads.leads.get('L1')!.status).toBe('completed')
     w.campaigns.chains.set('c1', { chainId: 'chain-2', running: true, cursor: null, lastMailboxId: null, waitingFor: null, pulseToken: null })
-    expect(await pulse(w.deps, { campaignId: 'c1', chainId: 'chain-2' })).toEqual({ kind: 'skipped', leadId: 'L1', reason: 'already has a send' })
+    expect(await pulse(w.deps, { campaignId: 'c1', chainId: 'chain-2' })).toEqual({ kind: 'idle' })
+    // And were it still queued (completing it failed), the send record alone passes it over.
+    w.leads.leads.set('L1', { ...w.leads.leads.get('L1')!, status: 'active' })
+    w.campaigns.chains.set('c1', { chainId: 'chain-3', running: true, cursor: null, lastMailboxId: null, waitingFor: null, pulseToken: null })
+    expect(await pulse(w.deps, { campaignId: 'c1', chainId: 'chain-3' })).toEqual({ kind: 'skipped', leadId: 'L1', reason: 'already has a send' })
     expect(w.sender.callsTo('lead1@acme.example')).toBe(1)
     expect(await w.record('L1')).toMatchObject({ state: 'unknown' })
   })

@@ -265,6 +265,9 @@ export async function pulse(deps: PulseDeps, message: { campaignId: string; chai
     const recent = isRecentSend(existing, deps.clock.now(), campaign)
     const position = { ...here, cursor: next.cursor, waitingFor: null, ...(recent && existing.mailboxId ? { lastMailboxId: existing.mailboxId } : {}) }
     await moveOn(ctx, position, recent ? gaussianDelaySeconds(campaign.delay, deps.random) : 0)
+    // A settled send means the lead is done here; one still `sending` belongs to another delivery, which
+    // completes it, or gives the claim back and keeps the lead queued.
+    if (existing.state !== 'sending') await deps.leads.complete(lead)
     return { kind: 'skipped', leadId: lead.id, reason: 'already has a send' }
   }
 
@@ -474,6 +477,8 @@ export async function pulse(deps: PulseDeps, message: { campaignId: string; chai
       })
       await deps.sends.settle(failed, event, [])
       await moveOn(ctx, { cursor: next.cursor, lastMailboxId: mailbox.id, waitingFor: null, rejectedInRow }, 0)
+      // Done in this campaign (never retried), so no longer counted active nor moved by Pause and Resume.
+      await deps.leads.complete(lead)
       return { kind: 'failed', leadId: lead.id, reason: outcome.code }
     }
     case 'unknown': {
@@ -490,6 +495,8 @@ export async function pulse(deps: PulseDeps, message: { campaignId: string; chai
       await deps.sends.settle(unknown, event, [])
       // Maybe sent: not a rejection, so the count of rejections in a row starts again.
       await moveOn(ctx, { cursor: next.cursor, lastMailboxId: mailbox.id, waitingFor: null, rejectedInRow: 0 }, gaussianDelaySeconds(campaign.delay, deps.random))
+      // Never resent, so done in this campaign whatever the Send event later says.
+      await deps.leads.complete(lead)
       return { kind: 'unknown', leadId: lead.id }
     }
   }
@@ -510,5 +517,8 @@ async function skipLead(ctx: ChainContext, campaign: Campaign, position: Positio
   })
   await deps.sends.skip(record, event, verification ? [{ scope: 'overall', id: 'all', day: dayOf(now), ...(passed ? { passed } : {}) }] : [])
   await moveOn(ctx, position, 0)
+  // After the move, as for a send: a failure here leaves the lead `active` with the cursor past it, never
+  // skipped twice. Completed, it is no longer counted active nor moved by Pause and Resume.
+  await deps.leads.complete(lead)
   return { kind: 'skipped', leadId: lead.id, reason }
 }
