@@ -80,6 +80,11 @@ export function percent(rate: number | null, digits = 2): string {
   return rate === null ? '—' : `${(rate * 100).toFixed(digits)}%`
 }
 
+/** `42 / 50 (84%)`: sends against a daily cap; no share for a cap of 0 (sending stopped). */
+export function capText(sends: number, cap: number, share: number): string {
+  return `${sends} / ${cap}${cap > 0 ? ` (${Math.round(share * 100)}%)` : ''}`
+}
+
 /**
  * Newest / older links under a list read a page at a time with an opaque cursor: `newestTo` when the
  * page shown is not the first, `olderTo` when there is a next page.

@@ -14,14 +14,18 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const params = Object.fromEntries(new URL(request.url).searchParams)
   const filter = auditFilterSchema.safeParse(params)
   if (!filter.success) {
-    return json({ items: [], nextCursor: null, errors: filter.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) }, { status: 400 })
+    return json({ items: [], nextCursor: null, partial: null, errors: filter.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) }, { status: 400 })
   }
   const page = await listAudit(deps, filter.data)
-  return json({ ...page, errors: [] as string[] })
+  // A timeline request searches a bounded part of the log: a short page with a cursor was cut off by that
+  // bound, not by the end of the log, and the screen says how far back it got.
+  const searchedTo = 'searchedTo' in page && typeof page.searchedTo === 'string' ? page.searchedTo : null
+  const partial = page.nextCursor && page.items.length < filter.data.limit ? { searchedTo } : null
+  return json({ items: page.items, nextCursor: page.nextCursor, partial, errors: [] as string[] })
 }
 
 export default function AuditLog() {
-  const { items, nextCursor, errors } = useLoaderData<typeof loader>()
+  const { items, nextCursor, partial, errors } = useLoaderData<typeof loader>()
   const [params] = useSearchParams()
   const next = new URLSearchParams(params)
   if (nextCursor) next.set('cursor', nextCursor)
@@ -64,7 +68,7 @@ export default function AuditLog() {
       </Form>
       <ErrorList errors={errors} />
       <ol className="space-y-2" data-testid="audit-timeline">
-        {items.length === 0 ? <li className="text-slate-500">{nextCursor ? 'No matching events in the part searched so far; older events may still match.' : 'No events match.'}</li> : null}
+        {items.length === 0 && !partial ? <li className="text-slate-500">No events match.</li> : null}
         {items.map((e) => (
           <li key={auditEventKey(e)} className="rounded-lg bg-white p-3 shadow-sm ring-1 ring-slate-200">
             <div className="flex flex-wrap items-center gap-2 text-xs text-slate-500">
@@ -85,7 +89,13 @@ export default function AuditLog() {
           </li>
         ))}
       </ol>
-      <Pager newestTo={params.get('cursor') ? '?' : null} olderTo={nextCursor ? `?${next.toString()}` : null} olderLabel="Older events" />
+      {partial ? (
+        <p className="mt-3 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900" data-testid="audit-partial">
+          {partial.searchedTo ? `Searched back to ${partial.searchedTo.replace('T', ' ').slice(0, 16)} UTC` : 'Searched part of the log'}, no {items.length > 0 ? 'more ' : ''}matches yet: older
+          events may still match. Search further back with the link below.
+        </p>
+      ) : null}
+      <Pager newestTo={params.get('cursor') ? '?' : null} olderTo={nextCursor ? `?${next.toString()}` : null} olderLabel={partial ? 'Search older events' : 'Older events'} />
     </>
   )
 }

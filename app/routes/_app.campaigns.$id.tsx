@@ -7,10 +7,12 @@ import * as z from 'zod'
 import { campaignInput } from '../../src/shared/domain/campaign-input'
 import type { Campaign } from '../../src/shared/domain/entities'
 import { saveCampaign } from '../../src/shared/services/campaigns'
+import { getCampaignMetrics } from '../../src/shared/services/campaign-metrics'
 import { CONTROLS, controlCampaign, type Control } from '../../src/shared/services/campaign-controls'
 import { campaignResumeWarning, resumeCampaign } from '../../src/shared/services/resume'
 import { previewVariants } from '../../src/shared/domain/template'
 import type { Lead } from '../../src/shared/domain/entities'
+import { CampaignMetricsCard } from '../components/campaign-metrics'
 import { ConfirmStep, Flash } from '../components/confirm'
 import { Button, ErrorList, Field } from '../components/forms'
 import { Badge, Card, PageTitle, healthTone } from '../components/ui'
@@ -56,19 +58,20 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       delay: { meanSeconds: s.delayMeanSeconds, sdSeconds: s.delaySdSeconds, minSeconds: s.delayMinSeconds, maxSeconds: s.delayMaxSeconds },
       window: { days: [1, 2, 3, 4, 5], startHour: 9, endHour: 17, timeZone: 'Asia/Kolkata' },
     }
-    return json({ campaign: null, draft, version: 0, mailboxes, canChange, preview: null, confirmResume: null })
+    return json({ campaign: null, draft, version: 0, mailboxes, canChange, preview: null, confirmResume: null, metrics: null })
   }
   const found = await deps.campaigns.get(params.id ?? '')
   if (!found) throw new Response('Not found', { status: 404 })
   const c = found.value
   // Preview with a real lead of this campaign when there is one, else a typical sample.
-  const sample: Lead = (await deps.leads.firstOfCampaign(c.id)) ?? SAMPLE_LEAD
+  const [first, metrics] = await Promise.all([deps.leads.firstOfCampaign(c.id), getCampaignMetrics(deps, c)])
+  const sample: Lead = first ?? SAMPLE_LEAD
   const subjects = previewVariants(c.subjectTemplate, sample, 3, deps.random)
   const bodies = previewVariants(c.bodyTemplate, sample, 3, deps.random)
   const preview = { lead: `${sample.fullName} <${sample.email}> at ${sample.company}`, variants: bodies.map((b, i) => ({ subject: subjects[i % subjects.length]!, body: b })) }
   // `?resume=1`: the confirmation step, with the warning when the cause of the pause is still there.
   const confirmResume = canChange && c.status === 'paused' && new URL(request.url).searchParams.has('resume') ? { warning: await campaignResumeWarning(deps, c) } : null
-  return json({ campaign: c, draft: c, version: found.version, mailboxes, canChange, preview, confirmResume })
+  return json({ campaign: c, draft: c, version: found.version, mailboxes, canChange, preview, confirmResume, metrics })
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -100,7 +103,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function CampaignPage() {
-  const { campaign, draft, version, mailboxes, canChange, preview, confirmResume } = useLoaderData<typeof loader>()
+  const { campaign, draft, version, mailboxes, canChange, preview, confirmResume, metrics } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const resumed = actionData && 'resumed' in actionData ? actionData.resumed : null
   const lastResult = actionData && !('resumed' in actionData) ? actionData : undefined
@@ -190,6 +193,11 @@ export default function CampaignPage() {
                 </Form>
               ),
             )}
+        </div>
+      ) : null}
+      {campaign && metrics ? (
+        <div className="mb-4">
+          <CampaignMetricsCard metrics={metrics} timeZone={campaign.window.timeZone} />
         </div>
       ) : null}
       <Form method="post" {...getFormProps(f)} className="space-y-4">

@@ -1,14 +1,19 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { json } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
-import { Badge, PageTitle, Table, healthTone } from '../components/ui'
+import { capShare } from '../../src/shared/domain/overview'
+import { campaignsSentToday } from '../../src/shared/services/campaign-metrics'
+import { Badge, PageTitle, Table, capText, healthTone } from '../components/ui'
 import { requireUser } from '../lib/session.server'
 
 export const meta: MetaFunction = () => [{ title: 'Campaigns · Drason' }]
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { deps, canChange } = await requireUser(request)
-  return json({ campaigns: await deps.campaigns.list(), canChange })
+  const campaigns = await deps.campaigns.list()
+  // One counter item per campaign: its sends on its window's local day, as its cap counts them.
+  const sentToday = await campaignsSentToday(deps, campaigns)
+  return json({ campaigns: campaigns.map((c, i) => ({ ...c, sentToday: sentToday[i]! })), canChange })
 }
 
 export default function Campaigns() {
@@ -21,7 +26,7 @@ export default function Campaigns() {
           New campaign
         </Link>
       ) : null}
-      <Table head={['Name', 'Sender', 'Status', 'Mailboxes', 'Daily cap', 'Window', 'Subject']} empty={campaigns.length === 0}>
+      <Table head={['Name', 'Sender', 'Status', 'Mailboxes', 'Sent today / cap', 'Window', 'Subject']} empty={campaigns.length === 0}>
         {campaigns.map((c) => (
           <tr key={c.id}>
             <td className="px-3 py-2 font-medium">
@@ -35,7 +40,9 @@ export default function Campaigns() {
               {c.pauseReason ? <div className="text-xs text-slate-600">{c.pauseReason}</div> : null}
             </td>
             <td className="px-3 py-2">{c.mailboxIds.length}</td>
-            <td className="px-3 py-2">{c.dailyCap}</td>
+            <td className={`px-3 py-2 ${c.dailyCap > 0 && c.sentToday >= c.dailyCap ? 'font-semibold text-red-700' : ''}`} data-testid="campaign-row-sent-today">
+              {capText(c.sentToday, c.dailyCap, capShare(c.sentToday, c.dailyCap))}
+            </td>
             <td className="px-3 py-2 text-xs">
               {c.window.startHour}:00–{c.window.endHour}:00 {c.window.timeZone}
             </td>

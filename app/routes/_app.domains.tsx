@@ -37,12 +37,13 @@ async function resumeStep(deps: AppDeps, param: string | null) {
     const kind = 'mailbox' as const
     const found = await deps.senders.getMailbox(id)
     if (!found || found.value.status !== 'paused') return null
-    return { kind, id, name: found.value.address, reason: found.value.pauseReason, warning: await mailboxResumeWarning(deps, found.value) }
+    return { kind, id, name: found.value.address, paused: true, reason: found.value.pauseReason, warning: await mailboxResumeWarning(deps, found.value) }
   }
   const kind = 'domain' as const
   const found = await deps.senders.getDomain(id)
   if (!found || found.value.status === 'healthy') return null
-  return { kind, id, name: found.value.name, reason: found.value.pauseReason, warning: await domainResumeWarning(deps, found.value) }
+  // A domain in warning still sends: "resuming" it clears the warning (the resume service makes it healthy).
+  return { kind, id, name: found.value.name, paused: found.value.status === 'paused', reason: found.value.pauseReason, warning: await domainResumeWarning(deps, found.value) }
 }
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -69,12 +70,17 @@ export async function action({ request }: ActionFunctionArgs) {
   if (submission.status !== 'success') return answer(intent, submission.reply(), { status: 400 })
   const v = submission.value
   if (v.intent === 'resume-mailbox' || v.intent === 'resume-domain') {
+    // Whether the domain was paused or only in warning decides what the person is told happened.
+    const domainBefore = v.intent === 'resume-domain' ? await deps.senders.getDomain(v.id) : null
     const resumed = v.intent === 'resume-mailbox' ? await resumeMailbox(deps, actor, v.id) : await resumeDomain(deps, actor, v.id)
     if (!resumed.ok) return answer(intent, submission.reply({ formErrors: [resumed.message] }), { status: resumed.status })
+    const domainName = domainBefore?.value.name ?? v.id
     const message =
       v.intent === 'resume-mailbox'
         ? `Resumed mailbox ${(await deps.senders.getMailbox(v.id))?.value.address ?? v.id}: it is active and healthy again, and its bounce count starts afresh.`
-        : `Resumed domain ${(await deps.senders.getDomain(v.id))?.value.name ?? v.id}: it is healthy again, and the campaigns its pause stopped carry on.`
+        : domainBefore?.value.status === 'warning'
+          ? `Cleared the warning on domain ${domainName}: it is healthy again and its rate is judged afresh from now. It never stopped sending, so its campaigns are as they were.`
+          : `Resumed domain ${domainName}: it is healthy again, and the campaigns its pause stopped carry on.`
     return answer(intent, submission.reply({ resetForm: true }), undefined, { message, warning: resumed.warning })
   }
   const result =
@@ -121,15 +127,20 @@ export default function Domains() {
       <ErrorList errors={resumeErrors} />
       {confirm ? (
         <ConfirmStep
-          title={`Resume ${confirm.kind} ${confirm.name}?`}
+          title={confirm.paused ? `Resume ${confirm.kind} ${confirm.name}?` : `Clear the warning on ${confirm.kind} ${confirm.name}?`}
           warning={confirm.warning}
           action="/domains"
           fields={{ intent: `resume-${confirm.kind}`, id: confirm.id }}
-          confirmLabel={`Confirm: resume ${confirm.name}`}
+          confirmLabel={confirm.paused ? `Confirm: resume ${confirm.name}` : `Confirm: clear the warning on ${confirm.name}`}
           cancelTo="/domains"
         >
-          {confirm.reason ? <p>It was paused: {confirm.reason}</p> : null}
-          {confirm.kind === 'mailbox' ? (
+          {confirm.reason ? <p>{confirm.paused ? 'It was paused' : 'It is in warning (it still sends)'}: {confirm.reason}</p> : null}
+          {!confirm.paused ? (
+            <p>
+              The domain is marked healthy and its rate is judged afresh from now. It never stopped sending, so its campaigns and mailboxes stay as they are. Recorded in the audit log with your
+              name.
+            </p>
+          ) : confirm.kind === 'mailbox' ? (
             <p>
               The mailbox becomes active and healthy, and campaigns send from it again within their caps. Its count of bounces and delivery failures starts afresh: the ones so far no longer
               count toward a pause. The resume is recorded in the audit log with your name.
@@ -156,8 +167,12 @@ export default function Domains() {
                   {percent(d.counters.hardBounceRate)}), {d.counters.complaints} complaints
                 </span>
                 {canChange && d.status !== 'healthy' ? (
-                  <Link to={`?resume=${encodeURIComponent(`domain:${d.id}`)}`} className={`${resumeLinkClass} ml-auto`} aria-label={`Resume ${d.name}`}>
-                    Resume
+                  <Link
+                    to={`?resume=${encodeURIComponent(`domain:${d.id}`)}`}
+                    className={`${resumeLinkClass} ml-auto`}
+                    aria-label={d.status === 'paused' ? `Resume ${d.name}` : `Clear the warning on ${d.name}`}
+                  >
+                    {d.status === 'paused' ? 'Resume' : 'Clear warning'}
                   </Link>
                 ) : null}
               </div>

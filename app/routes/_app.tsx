@@ -1,13 +1,19 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { json } from '@remix-run/node'
-import { Form, NavLink, Outlet, useLoaderData } from '@remix-run/react'
+import { Form, Link, NavLink, Outlet, useLoaderData, useLocation } from '@remix-run/react'
 import { requireUser } from '../lib/session.server'
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { user, deps, canChange } = await requireUser(request)
   // Shown on every page: an integration that stopped working stops leads from moving, silently otherwise.
-  const smartlead = await deps.smartleadIntegration.get()
-  return json({ user, canChange, smartleadPaused: smartlead?.status === 'paused' ? (smartlead.reason ?? 'The Smartlead integration is paused.') : null })
+  // The account-wide brake too: with it engaged no campaign sends, though each keeps its own status. One item.
+  const [smartlead, brake] = await Promise.all([deps.smartleadIntegration.get(), deps.account.brake()])
+  return json({
+    user,
+    canChange,
+    smartleadPaused: smartlead?.status === 'paused' ? (smartlead.reason ?? 'The Smartlead integration is paused.') : null,
+    accountPaused: brake?.engaged ? brake.sentence.replace(/\.$/, '') : null,
+  })
 }
 
 const NAV = [
@@ -22,7 +28,9 @@ const NAV = [
 ]
 
 export default function AppLayout() {
-  const { user, canChange, smartleadPaused } = useLoaderData<typeof loader>()
+  const { user, canChange, smartleadPaused, accountPaused } = useLoaderData<typeof loader>()
+  // The Overview shows the brake in full, with its resume button; every other page gets one line.
+  const onOverview = useLocation().pathname === '/'
   return (
     <div className="min-h-full">
       <header className="bg-slate-900 text-white">
@@ -57,6 +65,17 @@ export default function AppLayout() {
           </ul>
         </nav>
       </header>
+      {accountPaused && !onOverview ? (
+        <div role="alert" className="border-b border-red-300 bg-red-50" data-testid="account-brake-banner">
+          <p className="mx-auto max-w-6xl px-4 py-2 text-sm font-semibold text-red-900">
+            All sending is paused: {accountPaused} —{' '}
+            <Link to="/" className="underline">
+              Overview
+            </Link>{' '}
+            {canChange ? 'to resume' : 'for details (an admin can resume)'}
+          </p>
+        </div>
+      ) : null}
       {smartleadPaused ? (
         <div role="alert" className="border-b border-red-300 bg-red-50">
           <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-3 px-4 py-3 text-sm text-red-900">

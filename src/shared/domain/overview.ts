@@ -55,15 +55,22 @@ export interface OverviewModel {
   brake: { signal: string; sentence: string; at: string; by: string } | null
 }
 
-function rateVs(count: number, sends: number, threshold: number, minSends: number): RateVsThreshold {
+/** A count per send against a policy threshold; shared by the Overview and the campaign page. */
+export function rateVs(count: number, sends: number, threshold: number, minSends: number): RateVsThreshold {
   if (sends < minSends) return { rate: sends === 0 ? null : count / sends, threshold, minSends, breached: false }
   const rate = count / sends
   return { rate, threshold, minSends, breached: rate >= threshold }
 }
 
-const share = (part: number, whole: number): Share => ({ part, whole, rate: whole > 0 ? part / whole : null })
+export const share = (part: number, whole: number): Share => ({ part, whole, rate: whole > 0 ? part / whole : null })
 
-const capShare = (sends: number, cap: number) => (cap > 0 ? sends / cap : 0)
+/** Sends against a daily cap; 0 for a cap of 0 (sending stopped), never Infinity or NaN. */
+export const capShare = (sends: number, cap: number) => (cap > 0 ? sends / cap : 0)
+
+/** The chart's days from day counters, oldest first as given. */
+export function activitySeries(days: readonly { day: string; counters: Counters<DayCounter> }[]): OverviewModel['series'] {
+  return days.map((d) => ({ day: d.day, sends: d.counters.sends, hardBounces: d.counters.hard_bounces, complaints: d.counters.complaints }))
+}
 
 /**
  * The verification pass rate from day counters: `verified` counts every just-in-time check whose answer
@@ -109,7 +116,7 @@ export function buildOverview(
     verification: verificationShare({ verified: sum('verified'), verify_passed: sum('verify_passed') }),
     // Every Open event counts, repeat opens and privacy-proxy prefetches included, so this can pass 100%.
     opens: share(sum('opens'), sends),
-    series: days.slice(-SERIES_DAYS).map((d) => ({ day: d.day, sends: d.counters.sends, hardBounces: d.counters.hard_bounces, complaints: d.counters.complaints })),
+    series: activitySeries(days.slice(-SERIES_DAYS)),
     brake: brake ? { signal: brake.signal, sentence: brake.sentence, at: brake.at, by: brake.by } : null,
   }
 }

@@ -1,8 +1,8 @@
 import type { AccountBrake, Campaign } from '../domain/entities'
 import { lastDays, type Counters, type DayCounter, type TotalCounter } from '../domain/metrics'
 import { SERIES_DAYS, buildOverview, type OverviewModel } from '../domain/overview'
-import { localDay } from '../domain/sending-window'
 import type { Settings } from '../domain/settings'
+import { campaignsSentToday } from './campaign-metrics'
 import type { Clock } from './ports'
 
 export interface MetricsReader {
@@ -32,7 +32,7 @@ export async function getOverview(deps: OverviewDeps): Promise<OverviewModel> {
   const [counters, campaignToday] = await Promise.all([
     deps.metrics.days('overall', 'all', days),
     // A campaign's cap counts the day in its sending window's zone, as the gate does.
-    Promise.all(active.map(async (c) => (await deps.metrics.days('campaign', c.id, [localDay(c.window.timeZone, now)]))[0]?.sends ?? 0)),
+    campaignsSentToday(deps, active),
   ])
   return buildOverview(
     totals,

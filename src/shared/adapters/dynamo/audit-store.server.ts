@@ -16,7 +16,25 @@ import { INDEX, keys } from './keys'
 // a quiet history ends instead of walking back forever.
 const MAX_EMPTY_MONTHS = 12
 
-const cursorSchema = z.object({ month: z.string().regex(/^\d{4}-\d{2}$/), key: z.record(z.string(), z.string()).optional() })
+// The queries one timeline request may make. A page function has 10 s; a query of the audit index takes
+// tens of milliseconds, so 15 stay far inside it, and with a filter they read at most 15 × 200 = 3,000
+// events (about 400 read units of ~1 KB events, eventually consistent). A rare action over a long history
+// is then searched a few months per request, the person choosing to search further back, instead of one
+// request reading the whole log.
+const MAX_QUERIES_PER_REQUEST = 15
+
+// Items read per query when a filter is applied (DynamoDB filters after reading `Limit` items). A page of
+// 25 events would cost a query per 25 events read; 200 events of ~1 KB stay well under the 1 MB a query
+// returns, and the matches beyond the page's room are not lost (the cursor resumes after the last shown).
+const FILTERED_PAGE_ITEMS = 200
+
+const cursorSchema = z.object({
+  month: z.string().regex(/^\d{4}-\d{2}$/),
+  key: z.record(z.string(), z.string()).optional(),
+  // Months in a row with no match so far, and whether the current month had one (a walk over requests).
+  empty: z.int().min(0).optional(),
+  hit: z.boolean().optional(),
+})
 
 /**
  * Lead events (intake, sends, skips, feedback) are nearly all of the log, so the by-type index leaves them
@@ -92,21 +110,32 @@ export function dynamoAuditLog(db: Db) {
       }
     },
 
-    /** Newest first, optionally filtered by entity type, action and a time range; paginated. */
-    async timeline(query: AuditQuery, now: Date): Promise<Page<AuditEvent>> {
+    /**
+     * Newest first, optionally filtered by entity type, action and a time range; paginated. The work of one
+     * call is bounded (see `MAX_QUERIES_PER_REQUEST`): a page that is not full when the budget runs out comes
+     * back short, with a cursor to search on from where it stopped and `searchedTo`, how far back it got.
+     */
+    async timeline(query: AuditQuery, now: Date): Promise<Page<AuditEvent> & { searchedTo: string | null }> {
       const toIso = query.to ?? now.toISOString()
       const fromIso = query.from ?? ''
       const fromMonth = fromIso ? monthOf(fromIso) : ''
       const parsed = cursorSchema.safeParse(decodeCursor(query.cursor))
       let month = parsed.success ? parsed.data.month : monthOf(toIso)
       let startKey = parsed.success ? parsed.data.key : undefined
+      // Carried in the cursor so that a walk split over several requests still ends after a year of nothing.
+      let emptyMonths = parsed.success ? (parsed.data.empty ?? 0) : 0
+      let monthHit = parsed.success ? (parsed.data.hit ?? false) : false
       const items: AuditEvent[] = []
-      let emptyMonths = 0
+      let searchedTo: string | null = null
+      const byType = query.entityType !== undefined && query.entityType !== UNINDEXED_BY_TYPE
+      const index = byType ? { name: INDEX.auditByTypeMonth, pk: 'gsi2pk', sk: 'gsi2sk' } : { name: INDEX.auditByMonth, pk: 'gsi1pk', sk: 'gsi1sk' }
+      const filtered = query.action !== undefined || query.entityType === UNINDEXED_BY_TYPE
+      const cursorHere = (key?: Record<string, string>) => encodeCursor({ month, ...(key ? { key } : {}), ...(emptyMonths ? { empty: emptyMonths } : {}), ...(monthHit ? { hit: true } : {}) })
 
-      while (items.length < query.limit) {
+      for (let queries = 0; items.length < query.limit; queries++) {
         if (fromMonth && month < fromMonth) break
-        const byType = query.entityType !== undefined && query.entityType !== UNINDEXED_BY_TYPE
-        const names: Record<string, string> = { '#pk': byType ? 'gsi2pk' : 'gsi1pk', '#sk': byType ? 'gsi2sk' : 'gsi1sk' }
+        if (queries >= MAX_QUERIES_PER_REQUEST) return { items, nextCursor: cursorHere(startKey), searchedTo }
+        const names: Record<string, string> = { '#pk': index.pk, '#sk': index.sk }
         const values: Record<string, unknown> = {
           ':pk': byType ? keys.auditTypeMonthPartition(query.entityType!, month) : keys.auditMonthPartition(month),
           // DynamoDB refuses empty key values; every ISO time sorts after '0'.
@@ -127,39 +156,54 @@ export function dynamoAuditLog(db: Db) {
           names['#entityType'] = 'entityType'
           values[':entityType'] = query.entityType
         }
-        const filter = filters.length ? filters.join(' AND ') : undefined
         const out = await db.doc.send(
           new QueryCommand({
             TableName: db.table('audit'),
-            IndexName: byType ? INDEX.auditByTypeMonth : INDEX.auditByMonth,
+            IndexName: index.name,
             KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
             ExpressionAttributeNames: names,
             ExpressionAttributeValues: values,
-            ...(filter ? { FilterExpression: filter } : {}),
+            ...(filtered ? { FilterExpression: filters.join(' AND ') } : {}),
             ScanIndexForward: false,
-            Limit: query.limit - items.length,
+            // DynamoDB applies a filter after reading `Limit` items: with one, read a large page so a rare
+            // action costs a few reads per month, not one per page-size of events (see the constant).
+            Limit: filtered ? FILTERED_PAGE_ITEMS : query.limit - items.length,
             ...(startKey ? { ExclusiveStartKey: startKey } : {}),
           }),
         )
-        const found = (out.Items ?? []).map(fromItem)
-        items.push(...found)
+        const raw = out.Items ?? []
+        const room = query.limit - items.length
+        if (raw.length > room) {
+          // More matches than the page has room for: the next page starts right after the last one shown.
+          const last = raw[room - 1]!
+          items.push(...raw.slice(0, room).map(fromItem))
+          monthHit = true
+          const key = Object.fromEntries(['pk', 'sk', index.pk, index.sk].map((k) => [k, String(last[k])]))
+          return { items, nextCursor: cursorHere(key), searchedTo: (last.event as AuditEvent).at }
+        }
+        items.push(...raw.map(fromItem))
+        if (raw.length > 0) monthHit = true
         if (out.LastEvaluatedKey) {
           startKey = out.LastEvaluatedKey as Record<string, string>
-          if (items.length >= query.limit) {
-            return { items, nextCursor: encodeCursor({ month, key: startKey }) }
-          }
+          // The index sort key is `<at>#<eventId>`: everything newer than it has been searched.
+          searchedTo = String(startKey[index.sk]).split('#')[0]!
+          if (items.length >= query.limit) return { items, nextCursor: cursorHere(startKey), searchedTo }
           continue
         }
-        emptyMonths = found.length === 0 ? emptyMonths + 1 : 0
+        // The whole month (within the time range) has been searched.
+        const monthStart = `${month}-01T00:00:00.000Z`
+        searchedTo = fromIso > monthStart ? fromIso : monthStart
+        emptyMonths = monthHit ? 0 : emptyMonths + 1
+        monthHit = false
         if (!fromMonth && emptyMonths >= MAX_EMPTY_MONTHS) break
         month = previousMonth(month)
         startKey = undefined
         if (items.length >= query.limit) {
           // The page is full exactly at a month boundary: the next page starts at the previous month.
-          return { items, nextCursor: fromMonth && month < fromMonth ? null : encodeCursor({ month }) }
+          return { items, nextCursor: fromMonth && month < fromMonth ? null : cursorHere(), searchedTo }
         }
       }
-      return { items, nextCursor: null }
+      return { items, nextCursor: null, searchedTo }
     },
   }
 }
