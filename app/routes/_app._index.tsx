@@ -14,10 +14,13 @@ import { requireAdmin, requireUser } from '../lib/session.server'
 export const meta: MetaFunction = () => [{ title: 'Overview · Drason' }]
 
 const releaseForm = z.object({ intent: z.literal('release-brake') })
+// Unknown sends are rare (most settle from SES's Send event in minutes): counted up to this, then "or more".
+const UNKNOWN_SHOWN = 100
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { deps, canChange } = await requireUser(request)
-  return json({ overview: await getOverview(deps), canChange })
+  const [overview, unknownSends] = await Promise.all([getOverview(deps), deps.sends.countUnknown(UNKNOWN_SHOWN)])
+  return json({ overview, unknownSends, canChange })
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -30,7 +33,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function Overview() {
-  const { overview: o, canChange } = useLoaderData<typeof loader>()
+  const { overview: o, unknownSends, canChange } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const [params] = useSearchParams()
   const confirming = canChange && o.brake !== null && params.has('release')
@@ -91,6 +94,20 @@ export default function Overview() {
           tone={o.complaint.breached ? 'bad' : 'ok'}
         />
       </div>
+      {unknownSends > 0 ? (
+        <div className="mt-3">
+          <Stat
+            label="Sends whose outcome is unknown (never resent blindly)"
+            value={
+              <Link to="/sends" className="underline">
+                {unknownSends >= UNKNOWN_SHOWN ? `${UNKNOWN_SHOWN} or more` : unknownSends}: settle them
+              </Link>
+            }
+            testId="unknown-sends"
+            tone="bad"
+          />
+        </div>
+      ) : null}
       <div className="mt-3 grid grid-cols-1 gap-3 md:grid-cols-2">
         <Stat
           label={`Verification pass rate, last ${o.rateWindowDays} days`}

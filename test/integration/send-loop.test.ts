@@ -84,6 +84,8 @@ describe('the send loop', () => {
     // The verification pass rate's counters: three checks used, two passed (the sends).
     const overall = (await deps.metrics.days('overall', 'all', [dayOf(new Date())]))[0]!
     expect([overall.verified - overallBefore.verified, overall.verify_passed - overallBefore.verify_passed]).toEqual([3, 2])
+    // The campaign's own pass rate (its page) counts the same checks.
+    expect((await deps.metrics.days('campaign', id, [dayOf(new Date())]))[0]).toMatchObject({ sends: 2, verified: 3, verify_passed: 2 })
   })
 
   it('never sends a lead twice, even with two pulses of the chain at once', async () => {

@@ -372,7 +372,7 @@ describe('pulse: leads that are passed over', () => {
       loopEvent('id-2', 'skipped_invalid', `Skipped lead1@acme.example in campaign "Founders India": ${reason}.`, { campaignId: 'c1', verifier: { Address: 'lead1@acme.example', Status: expect.any(String) } }),
     ])
     // A verification was spent (counted), nothing was sent (no send counted).
-    expect(Object.fromEntries(w.sends.days)).toEqual({ [`overall|all|${UTC_DAY}`]: { sends: 0, verified: 1 } })
+    expect(Object.fromEntries(w.sends.days)).toEqual({ [`overall|all|${UTC_DAY}`]: { sends: 0, verified: 1 }, [`campaign|c1|${LOCAL_DAY}`]: { sends: 0, verified: 1 } })
     // No delay after a skip: the next lead is looked at straight away.
     expect(w.queue.messages).toEqual([{ pulse: await handedOver(w), delaySeconds: 0 }])
     expect(await w.chain()).toMatchObject({ cursor: cursorOf(lead(1)), lastMailboxId: null, waitingFor: null })

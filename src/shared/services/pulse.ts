@@ -91,7 +91,7 @@ export interface PulseDeps {
     release(record: SendRecord): Promise<void>
     settle(record: SendRecord, event: AuditEvent, counters: { scope: 'overall' | 'campaign' | 'mailbox' | 'domain'; id: string; day: string }[]): Promise<'settled' | 'changed'>
     /** `passed`: the address passed verification (the lead was skipped for another reason). */
-    skip(record: SendRecord, event: AuditEvent, counters: { scope: 'overall'; id: string; day: string; passed?: boolean }[]): Promise<'skipped' | 'exists'>
+    skip(record: SendRecord, event: AuditEvent, counters: { scope: 'overall' | 'campaign'; id: string; day: string; passed?: boolean }[]): Promise<'skipped' | 'exists'>
   }
   /** Sends counted on a day, every scope at once. */
   sendsOnDay(day: string): Promise<(scope: 'overall' | 'campaign' | 'mailbox', id: string) => number>
@@ -515,7 +515,14 @@ async function skipLead(ctx: ChainContext, campaign: Campaign, position: Positio
     sentence: `Skipped ${lead.email} in campaign "${campaign.name}": ${reason}.`,
     details: { campaignId: campaign.id, ...(verification ? { verifier: verification.raw } : {}) },
   })
-  await deps.sends.skip(record, event, verification ? [{ scope: 'overall', id: 'all', day: dayOf(now), ...(passed ? { passed } : {}) }] : [])
+  // A check whose answer was used counts for the account and for the campaign (its own day, like its sends).
+  const checked = verification
+    ? [
+        { scope: 'overall' as const, id: 'all', day: dayOf(now), ...(passed ? { passed } : {}) },
+        { scope: 'campaign' as const, id: campaign.id, day: localDay(campaign.window.timeZone, now), ...(passed ? { passed } : {}) },
+      ]
+    : []
+  await deps.sends.skip(record, event, checked)
   await moveOn(ctx, position, 0)
   // After the move, as for a send: a failure here leaves the lead `active` with the cursor past it, never
   // skipped twice. Completed, it is no longer counted active nor moved by Pause and Resume.

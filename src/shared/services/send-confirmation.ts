@@ -9,12 +9,28 @@ import type { SendRecord } from './pulse'
 export interface ConfirmDeps {
   sends: {
     get(campaignId: string, leadId: string): Promise<SendRecord | null>
-    confirm(record: SendRecord, event: AuditEvent, counters: { scope: 'overall' | 'campaign' | 'mailbox' | 'domain'; id: string; day: string }[]): Promise<'confirmed' | 'changed'>
+    confirm(record: SendRecord, event: AuditEvent, counters: SendCounters): Promise<'confirmed' | 'changed'>
   }
   campaigns: { get(id: string): Promise<{ value: Campaign } | null> }
   senders: { getMailbox(id: string): Promise<{ value: Mailbox } | null> }
   clock: Clock
   ids: IdSource
+}
+
+export type SendCounters = { scope: 'overall' | 'campaign' | 'mailbox' | 'domain'; id: string; day: string }[]
+
+/**
+ * The day counters a send that went out adds to, on the day it was claimed (a late confirmation counts
+ * where the send happened): overall and mailbox and domain by UTC day, the campaign by its window's day.
+ */
+export async function sendCounters(deps: Pick<ConfirmDeps, 'campaigns' | 'senders'>, record: SendRecord): Promise<SendCounters> {
+  const [campaign, mailbox] = await Promise.all([deps.campaigns.get(record.campaignId), record.mailboxId ? deps.senders.getMailbox(record.mailboxId) : null])
+  const claimed = new Date(record.claimedAt)
+  const day = dayOf(claimed)
+  const counters: SendCounters = [{ scope: 'overall', id: 'all', day }]
+  if (campaign) counters.push({ scope: 'campaign', id: campaign.value.id, day: localDay(campaign.value.window.timeZone, claimed) })
+  if (mailbox) counters.push({ scope: 'mailbox', id: mailbox.value.id, day }, { scope: 'domain', id: mailbox.value.domainId, day })
+  return counters
 }
 
 /**
@@ -30,12 +46,8 @@ export async function confirmFromSendEvent(deps: ConfirmDeps, event: SesEvent): 
   if (!tags) return 'not_applicable'
   const record = await deps.sends.get(tags.campaignId, tags.leadId)
   if (!record || (record.state !== 'unknown' && record.state !== 'sending') || record.sendId !== tags.sendId) return 'not_applicable'
-  const [campaign, mailbox] = await Promise.all([deps.campaigns.get(tags.campaignId), record.mailboxId ? deps.senders.getMailbox(record.mailboxId) : null])
+  const counters = await sendCounters(deps, record)
   const now = deps.clock.now()
-  const day = dayOf(new Date(record.claimedAt))
-  const counters: { scope: 'overall' | 'campaign' | 'mailbox' | 'domain'; id: string; day: string }[] = [{ scope: 'overall', id: 'all', day }]
-  if (campaign) counters.push({ scope: 'campaign', id: campaign.value.id, day: localDay(campaign.value.window.timeZone, new Date(record.claimedAt)) })
-  if (mailbox) counters.push({ scope: 'mailbox', id: mailbox.value.id, day }, { scope: 'domain', id: mailbox.value.domainId, day })
   const audit = stampAuditEvent(
     {
       actor: { type: 'integration', id: 'ses' },

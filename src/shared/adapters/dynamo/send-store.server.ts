@@ -1,18 +1,20 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb'
 import type { AuditEvent } from '../../domain/audit'
+import type { Page } from '../../domain/page'
 import type { ChainPosition, PreVerification, SendRecord } from '../../services/pulse'
 import { auditPut } from './audit-store.server'
-import { isConditionFailure, transact, type Db, type TransactItem } from './db.server'
+import { encodeCursor, isConditionFailure, startKeyFrom, transact, type Db, type TransactItem } from './db.server'
 import { INDEX, keys } from './keys'
 import { metricsDayAdd } from './metrics-store.server'
 
 /**
  * What a sent email adds to a scope's day. Every send was verified just in time and passed, so the
- * account-wide counter also counts a check and a pass (the Overview's verification pass rate); skips add
- * their check (and a pass when the address passed but the lead was skipped for another reason).
+ * account's and the campaign's counters also count a check and a pass (the verification pass rate on the
+ * Overview and the campaign page); skips add their check (and a pass when the address passed but the lead
+ * was skipped for another reason). Mailboxes and domains have no such rate.
  */
 function sentCounters(scope: 'overall' | 'campaign' | 'mailbox' | 'domain') {
-  return scope === 'overall' ? { sends: 1, verified: 1, verify_passed: 1 } : { sends: 1 }
+  return scope === 'overall' || scope === 'campaign' ? { sends: 1, verified: 1, verify_passed: 1 } : { sends: 1 }
 }
 
 /** One more send in the mailbox's signal window (its "last N sends" count), in the send's own transaction. */
@@ -124,8 +126,48 @@ export function dynamoSends(db: Db) {
       return (await moveSend(record, ['sending', 'unknown'], event, counters)) ? 'confirmed' : 'changed'
     },
 
+    /**
+     * `unknown` -> what a person found out: `sent` with the MessageId they looked up (counted then, as the
+     * Send event would), or `failed` (not sent). Conditional on the send still being that unknown one.
+     */
+    async settleByPerson(record: SendRecord, event: AuditEvent, counters: DayCounters): Promise<'settled' | 'changed'> {
+      return (await moveSend(record, ['unknown'], event, counters)) ? 'settled' : 'changed'
+    },
+
+    /** Sends whose outcome is unknown, longest waiting first, a page at a time (a sparse index: only these). */
+    async listUnknown(limit: number, cursor?: string | null): Promise<Page<SendRecord>> {
+      const partition = keys.sendStatePartition('unknown')
+      const start = startKeyFrom(cursor, ['pk', 'sk', 'gsi1pk', 'gsi1sk'], { name: 'gsi1pk', value: partition })
+      const out = await db.doc.send(
+        new QueryCommand({
+          TableName: table,
+          IndexName: INDEX.sendclaimsByState,
+          KeyConditionExpression: 'gsi1pk = :pk',
+          ExpressionAttributeValues: { ':pk': partition },
+          Limit: limit,
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      )
+      return { items: (out.Items ?? []).map((i) => i.send as SendRecord), nextCursor: out.LastEvaluatedKey ? encodeCursor(out.LastEvaluatedKey) : null }
+    },
+
+    /** How many sends are unknown, counting no further than `max` (a sparse index: only these are read). */
+    async countUnknown(max = 100): Promise<number> {
+      const out = await db.doc.send(
+        new QueryCommand({
+          TableName: table,
+          IndexName: INDEX.sendclaimsByState,
+          KeyConditionExpression: 'gsi1pk = :pk',
+          ExpressionAttributeValues: { ':pk': keys.sendStatePartition('unknown') },
+          Select: 'COUNT',
+          Limit: max,
+        }),
+      )
+      return out.Count ?? 0
+    },
+
     /** Records a lead that will not be sent (invalid address, render failure) with its audit event. */
-    async skip(record: SendRecord, event: AuditEvent, counters: { scope: 'overall'; id: string; day: string; passed?: boolean }[]): Promise<'skipped' | 'exists'> {
+    async skip(record: SendRecord, event: AuditEvent, counters: { scope: 'overall' | 'campaign'; id: string; day: string; passed?: boolean }[]): Promise<'skipped' | 'exists'> {
       try {
         await transact(db, [
           {
