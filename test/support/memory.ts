@@ -75,13 +75,14 @@ export function memoryUsers(initial: User[] = []): MemoryUserStore {
       if (users.has(user.email)) throw conditionFailed(`user ${user.email}`)
       users.set(user.email, { ...user })
     },
-    async failures(key, windowId) {
-      return counters.get(`${key}|${windowId}`) ?? 0
-    },
     async addFailure(key, windowId) {
       const next = (counters.get(`${key}|${windowId}`) ?? 0) + 1
       counters.set(`${key}|${windowId}`, next)
       return next
+    },
+    async releaseFailure(key, windowId) {
+      const now = counters.get(`${key}|${windowId}`)
+      if (now !== undefined) counters.set(`${key}|${windowId}`, now - 1)
     },
   }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { dummyPasswordHash, hashPassword, hashToken, newToken, tokenMatches, verifyPassword } from '../adapters/crypto.server'
-import { LOGIN_FAILED_MESSAGE, LOGIN_LOCKED_MESSAGE } from '../domain/auth'
+import { LOGIN_FAILED_MESSAGE, LOGIN_LOCKED_MESSAGE, loginWindow } from '../domain/auth'
 import type { User } from '../domain/entities'
 import { DEFAULT_SETTINGS, type Settings } from '../domain/settings'
 import { fixedClock, memoryAuditLog, memorySessions, memoryUsers, sequentialIds } from '../../../test/support/memory'
@@ -114,6 +114,27 @@ describe('login', () => {
     })
     // A locked attempt is refused before the password is checked, so it does not add a failure.
     expect(w.actions()).toEqual([...Array<string>(security.loginMaxFailures).fill('login_failed'), 'login_locked'])
+  })
+
+  it('lets a burst of parallel attempts check no more passwords than the limit allows', async () => {
+    const w = await world()
+    for (let i = 0; i < security.loginMaxFailures - 1; i++) await login(w.deps, { email: VIEWER.email, password: `wrong-${i}`, client: CLIENT })
+    // One attempt left: six at the same moment get one check between them, the others are refused unchecked.
+    const burst = await Promise.all(Array.from({ length: 6 }, (_, i) => login(w.deps, { email: VIEWER.email, password: `burst-${i}`, client: `198.51.100.${i}` })))
+    expect(burst.map((r) => (r.ok ? 'ok' : r.reason)).sort()).toEqual(['invalid', 'locked', 'locked', 'locked', 'locked', 'locked'])
+    // The refused ones gave their places back: the count is the failures, no more.
+    const windowId = loginWindow(w.clock.now(), security.loginWindowMinutes).id
+    expect(w.users.counters.get(`email:${VIEWER.email}|${windowId}`)).toBe(security.loginMaxFailures)
+  })
+
+  it('does not count a successful sign-in as a failure', async () => {
+    const settings = structuredClone(DEFAULT_SETTINGS)
+    settings.security.loginMaxFailures = 2
+    const w = await world({ settings })
+    await login(w.deps, { email: VIEWER.email, password: 'wrong', client: CLIENT })
+    expect(await login(w.deps, { email: VIEWER.email, password: VIEWER.password, client: CLIENT })).toMatchObject({ ok: true })
+    expect(await login(w.deps, { email: VIEWER.email, password: VIEWER.password, client: CLIENT })).toMatchObject({ ok: true })
+    expect([...w.users.counters.values()]).toEqual([1, 1])
   })
 
   it('keeps the lockout to the locked email: another account from the same client still signs in', async () => {

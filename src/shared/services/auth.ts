@@ -14,8 +14,10 @@ import { recordAudit, type AuditDeps } from './audit-log'
 export interface UserStore {
   get(email: string): Promise<User | null>
   create(user: User): Promise<void>
-  failures(key: string, windowId: string): Promise<number>
+  /** Adds one to a window's failure count and answers the new count (one atomic write). */
   addFailure(key: string, windowId: string, expiresAt: Date): Promise<number>
+  /** Takes one back: an attempt that did not fail (it signed in, or was refused unchecked). */
+  releaseFailure(key: string, windowId: string): Promise<void>
 }
 export interface SessionStore {
   create(idHash: string, session: { email: string; role: Role; expiresAt: Date }): Promise<void>
@@ -79,9 +81,15 @@ export async function login(deps: AuthDeps, input: { email: string; password: st
   const window = loginWindow(deps.clock.now(), security.loginWindowMinutes)
   const counterKeys = [`email:${email}`, `client:${input.client}`]
 
-  const counts = await Promise.all(counterKeys.map((k) => deps.users.failures(k, window.id)))
-  const [emailFailures = 0, clientFailures = 0] = counts
+  // Every attempt takes its place in the failure counts before its password is checked, in one atomic
+  // write per count: attempts made at the same moment each get their own place, so a burst of parallel
+  // guesses gets no more checks than the limit allows (reading the counts first would let them all
+  // through). An attempt that does not fail gives its place back.
+  const places = await Promise.all(counterKeys.map((k) => deps.users.addFailure(k, window.id, window.endsAt)))
+  const giveBack = () => Promise.all(counterKeys.map((k) => deps.users.releaseFailure(k, window.id)))
+  const [emailFailures = 0, clientFailures = 0] = places.map((place) => place - 1)
   if (isLockedOut(emailFailures, security.loginMaxFailures) || isLockedOut(clientFailures, security.loginMaxFailuresPerClient)) {
+    await giveBack()
     await recordAudit(deps, {
       actor: { type: 'user', id: email },
       entityType: 'user',
@@ -101,7 +109,6 @@ export async function login(deps: AuthDeps, input: { email: string; password: st
   // Verify against a dummy hash when there is no user, so timing does not reveal which emails exist.
   const matched = await deps.secrets.verifyPassword(input.password, user?.passwordHash ?? (await deps.secrets.dummyPasswordHash()))
   if (!user || !matched) {
-    await Promise.all(counterKeys.map((k) => deps.users.addFailure(k, window.id, window.endsAt)))
     await recordAudit(deps, {
       actor: { type: 'user', id: email },
       entityType: 'user',
@@ -113,6 +120,7 @@ export async function login(deps: AuthDeps, input: { email: string; password: st
     return { ok: false, reason: 'invalid', message: LOGIN_FAILED_MESSAGE }
   }
 
+  await giveBack()
   const sessionToken = deps.secrets.newToken()
   const expiresAt = new Date(deps.clock.now().getTime() + security.sessionHours * 3_600_000)
   await deps.sessions.create(deps.secrets.hashToken(sessionToken), { email, role: user.role, expiresAt })

@@ -1,6 +1,6 @@
 import { DeleteCommand, GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb'
 import type { Role, User } from '../../domain/entities'
-import type { Db, TransactItem } from './db.server'
+import { isConditionFailure, type Db, type TransactItem } from './db.server'
 import { keys } from './keys'
 
 function toUser(item: Record<string, unknown>): User {
@@ -57,10 +57,6 @@ export function dynamoUsers(db: Db) {
       } while (start)
       return users.sort((a, b) => a.email.localeCompare(b.email))
     },
-    async failures(key: string, windowId: string): Promise<number> {
-      const out = await db.doc.send(new GetCommand({ TableName: db.table('users'), Key: keys.loginFailures(key, windowId) }))
-      return Number(out.Item?.count ?? 0)
-    },
     async addFailure(key: string, windowId: string, expiresAt: Date): Promise<number> {
       const out = await db.doc.send(
         new UpdateCommand({
@@ -73,6 +69,23 @@ export function dynamoUsers(db: Db) {
         }),
       )
       return Number(out.Attributes?.count ?? 1)
+    },
+    async releaseFailure(key: string, windowId: string): Promise<void> {
+      try {
+        await db.doc.send(
+          new UpdateCommand({
+            TableName: db.table('users'),
+            Key: keys.loginFailures(key, windowId),
+            UpdateExpression: 'ADD #count :minus',
+            // Only a count this attempt added to: an expired (TTL-deleted) one is not brought back at -1.
+            ConditionExpression: 'attribute_exists(#count)',
+            ExpressionAttributeNames: { '#count': 'count' },
+            ExpressionAttributeValues: { ':minus': -1 },
+          }),
+        )
+      } catch (err) {
+        if (!isConditionFailure(err)) throw err
+      }
     },
   }
 }
