@@ -4,6 +4,7 @@ import { Form, useLoaderData, useSearchParams } from '@remix-run/react'
 import { auditEventKey, ENTITY_TYPES } from '../../src/shared/domain/audit'
 import { auditFilterSchema, listAudit } from '../../src/shared/services/audit-log'
 import { ErrorList } from '../components/forms'
+import { EventDetails } from '../components/event-details'
 import { Badge, PageTitle, Pager } from '../components/ui'
 import { requireUser } from '../lib/session.server'
 
@@ -29,6 +30,9 @@ export default function AuditLog() {
   const [params] = useSearchParams()
   const next = new URLSearchParams(params)
   if (nextCursor) next.set('cursor', nextCursor)
+  // Back to the newest events with the same filters.
+  const newest = new URLSearchParams(params)
+  newest.delete('cursor')
   return (
     <>
       <PageTitle subtitle="Append-only: every action Drason or a person took, newest first.">Audit log</PageTitle>
@@ -86,6 +90,7 @@ export default function AuditLog() {
               ) : null}
             </div>
             <p className="mt-1 text-sm">{e.sentence}</p>
+            <EventDetails event={e} />
           </li>
         ))}
       </ol>
@@ -95,7 +100,7 @@ export default function AuditLog() {
           events may still match. Search further back with the link below.
         </p>
       ) : null}
-      <Pager newestTo={params.get('cursor') ? '?' : null} olderTo={nextCursor ? `?${next.toString()}` : null} olderLabel={partial ? 'Search older events' : 'Older events'} />
+      <Pager newestTo={params.get('cursor') ? `?${newest.toString()}` : null} olderTo={nextCursor ? `?${next.toString()}` : null} olderLabel={partial ? 'Search older events' : 'Older events'} />
     </>
   )
 }

@@ -2,21 +2,38 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { json } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { auditEventKey } from '../../src/shared/domain/audit'
-import { Badge, Card, PageTitle, healthTone } from '../components/ui'
+import * as z from 'zod'
+import { EventDetails } from '../components/event-details'
+import { Badge, Card, PageTitle, Pager, healthTone } from '../components/ui'
 import { requireUser } from '../lib/session.server'
 
 export const meta: MetaFunction = () => [{ title: 'Lead · Drason' }]
+
+const HISTORY_PAGE = 50
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { deps } = await requireUser(request)
   const lead = await deps.leads.get(params.id ?? '')
   if (!lead) throw new Response('Not found', { status: 404 })
-  const history = await deps.audit.forEntity('lead', lead.id, 50)
-  return json({ lead, history: history.items })
+  const cursor = z.string().max(2048).optional().catch(undefined).parse(new URL(request.url).searchParams.get('cursor') ?? undefined)
+  const [history, campaign, send] = await Promise.all([
+    deps.audit.forEntity('lead', lead.id, HISTORY_PAGE, cursor),
+    lead.campaignId ? deps.campaigns.get(lead.campaignId) : null,
+    // The send in its campaign, if any: what happened to it there (sent, skipped, unknown, bounced, ...).
+    lead.campaignId ? deps.sends.get(lead.campaignId, lead.id) : null,
+  ])
+  return json({
+    lead,
+    campaign: campaign ? { id: campaign.value.id, name: campaign.value.name } : null,
+    send: send ? { state: send.state, at: send.claimedAt, messageId: send.messageId ?? null, reason: send.reason ?? send.feedback ?? null } : null,
+    history: history.items,
+    olderCursor: history.nextCursor,
+    paged: Boolean(cursor),
+  })
 }
 
 export default function LeadDetail() {
-  const { lead, history } = useLoaderData<typeof loader>()
+  const { lead, campaign, send, history, olderCursor, paged } = useLoaderData<typeof loader>()
   const facts: [string, React.ReactNode][] = [
     ['Email', <span className="font-mono">{lead.email}</span>],
     ['Name', lead.fullName],
@@ -39,8 +56,35 @@ export default function LeadDetail() {
       ),
     ],
     ['Status', <Badge tone={healthTone(lead.status)}>{lead.status}</Badge>],
+    ['Health', <Badge tone={healthTone(lead.healthState)}>{lead.healthState}</Badge>],
     ['Hold reason', lead.holdReason ?? '—'],
-    ['Campaign', lead.campaignId ?? '—'],
+    [
+      'Campaign',
+      campaign ? (
+        <Link to={`/campaigns/${encodeURIComponent(campaign.id)}`} className="text-indigo-700 underline">
+          {campaign.name}
+        </Link>
+      ) : (
+        (lead.campaignId ?? '—')
+      ),
+    ],
+    [
+      'Send',
+      send ? (
+        <span data-testid="lead-send">
+          <Badge tone={send.state === 'sent' ? 'good' : send.state === 'sending' ? 'neutral' : 'warn'}>{send.state}</Badge> {send.at.replace('T', ' ').slice(0, 16)} UTC
+          {send.messageId ? <span className="block font-mono text-xs text-slate-500">MessageId {send.messageId}</span> : null}
+          {send.reason ? <span className="block text-xs text-slate-600">{send.reason}</span> : null}
+          {send.state === 'unknown' ? (
+            <Link to="/sends" className="block text-xs text-indigo-700 underline">
+              Settle it on Unknown sends
+            </Link>
+          ) : null}
+        </span>
+      ) : (
+        'not sent'
+      ),
+    ],
     ['Created', lead.createdAt],
   ]
   return (
@@ -74,9 +118,11 @@ export default function LeadDetail() {
                   {e.at.replace('T', ' ').slice(0, 19)}
                 </time>
                 <p>{e.sentence}</p>
+                <EventDetails event={e} />
               </li>
             ))}
           </ol>
+          <Pager newestTo={paged ? '?' : null} olderTo={olderCursor ? `?cursor=${encodeURIComponent(olderCursor)}` : null} olderLabel="Older history" />
         </Card>
       </div>
     </>

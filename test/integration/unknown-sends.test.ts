@@ -44,6 +44,14 @@ describe('unknown sends, settled by a person', () => {
     expect(await deps.sends.get(wentOut.campaignId, wentOut.leadId)).toMatchObject({ state: 'sent', messageId })
     expect((await deps.metrics.days('campaign', 'founders-india', [dayOf(new Date())]))[0]!.sends).toBe(before + 1)
     expect((await deps.audit.forEntity('lead', wentOut.leadId, 1)).items[0]).toMatchObject({ action: 'send_settled', actor: { type: 'user', id: admin().email }, details: { messageId, now: 'sent' } })
+    // The lead's page says what happened in its campaign, and its history unfolds the event's details.
+    const detail = await (await get(`/leads/${encodeURIComponent(wentOut.leadId)}`, { headers: { cookie } })).text()
+    expect(detail).toMatch(/href="\/campaigns\/founders-india"[^>]*>Founders — India SaaS/)
+    expect(detail).toMatch(/data-testid="lead-send"><span[^>]*>sent<\/span>/)
+    expect(detail).toContain(`MessageId ${messageId}`)
+    expect(detail).toContain('data-testid="event-details"')
+    expect(detail).toContain('SES MessageId')
+    expect(detail).toContain('in the SES console')
 
     expect((await postForm('/sends', { intent: 'not_sent', ...fields(lost) }, cookie)).status).toBe(200)
     expect(await deps.sends.get(lost.campaignId, lost.leadId)).toMatchObject({ state: 'failed', reason: expect.stringContaining('not sent') })
