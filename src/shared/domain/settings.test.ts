@@ -121,8 +121,30 @@ describe('mergeSettings', () => {
   })
 
   it('accepts the edges of a range (a rate of 0 or 1, a cap of 0)', () => {
-    const result = mergeSettings(DEFAULT_SETTINGS, { account: { pauseBounceRate: 1, pauseComplaintRate: 0 }, sending: { globalDailyCap: 0 } })
-    expect(result.ok && [result.settings.account.pauseBounceRate, result.settings.account.pauseComplaintRate, result.settings.sending.globalDailyCap]).toEqual([1, 0, 0])
+    const result = mergeSettings(DEFAULT_SETTINGS, { domain: { pauseHardBounceRate: 1 }, account: { pauseComplaintRate: 0 }, sending: { globalDailyCap: 0 } })
+    expect(result.ok && [result.settings.domain.pauseHardBounceRate, result.settings.account.pauseComplaintRate, result.settings.sending.globalDailyCap]).toEqual([1, 0, 0])
+  })
+
+  it.each([
+    ['a mailbox warning at or past its pause', { mailbox: { warnHardBounces: 5 } }, 'mailbox.warnHardBounces: a warning must come before the pause; use fewer than mailbox.pauseHardBounces (5).'],
+    ['a domain warning share at or past its pause', { domain: { warnUnhealthyMailboxShare: 0.6 } }, 'domain.warnUnhealthyMailboxShare: a warning must come before the pause; use less than domain.pauseUnhealthyMailboxShare (0.5).'],
+    ['a shortest delay longer than the longest', { sending: { delayMinSeconds: 200 } }, 'sending.delayMinSeconds: the shortest delay (200 s) is longer than the longest (180 s).'],
+    ['an average delay below the shortest', { sending: { delayMeanSeconds: 30 } }, 'sending.delayMeanSeconds: the average delay must lie between the shortest (60 s) and the longest (180 s).'],
+    ['an average delay above the longest', { sending: { delayMeanSeconds: 181 } }, 'sending.delayMeanSeconds: the average delay must lie between the shortest (60 s) and the longest (180 s).'],
+    ['a bounce brake at the SES review level', { account: { pauseBounceRate: 0.05 } }, "account.pauseBounceRate: must stay below SES's review level of 5%, so sending stops before SES reviews the account."],
+    ['a complaint brake past the SES review level', { account: { pauseComplaintRate: 0.002 } }, "account.pauseComplaintRate: must stay below SES's review level of 0.1%, so sending stops before SES reviews the account."],
+  ])('refuses settings that are each valid but contradict each other: %s', (_label, patch, message) => {
+    expect(mergeSettings(DEFAULT_SETTINGS, patch)).toEqual({ ok: false, errors: [message] })
+  })
+
+  it('accepts the closest values that still make sense together', () => {
+    const result = mergeSettings(DEFAULT_SETTINGS, {
+      mailbox: { warnHardBounces: 4 },
+      domain: { warnUnhealthyMailboxShare: 0.49 },
+      sending: { delayMinSeconds: 120, delayMeanSeconds: 120, delayMaxSeconds: 120 },
+      account: { pauseBounceRate: 0.0499, pauseComplaintRate: 0.00099 },
+    })
+    expect(result.ok).toBe(true)
   })
 
   it.each([

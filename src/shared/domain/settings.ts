@@ -107,7 +107,43 @@ export function mergeSettings(current: Settings, patch: unknown): { ok: true; se
   if (!result.success) {
     return { ok: false, errors: result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) }
   }
+  const conflicts = settingsConflicts(result.data)
+  if (conflicts.length > 0) return { ok: false, errors: conflicts }
   return { ok: true, settings: result.data }
+}
+
+// SES puts an account under review at these rates; the account-wide brake must act before them.
+export const SES_REVIEW_BOUNCE_RATE = 0.05
+export const SES_REVIEW_COMPLAINT_RATE = 0.001
+
+const pct = (rate: number) => `${+(rate * 100).toFixed(4)}%`
+
+/**
+ * Settings that are each valid but make no sense together: a warning that could only come after the
+ * pause it warns of, an average delay outside its own clamp, or a brake set at or past the level where
+ * SES itself reviews the account. Checked when settings change (not when they are read, so settings
+ * stored before a rule was added keep working). Each message names the setting and what would fit.
+ */
+export function settingsConflicts(s: Settings): string[] {
+  const problems: string[] = []
+  if (s.mailbox.warnHardBounces >= s.mailbox.pauseHardBounces) {
+    problems.push(`mailbox.warnHardBounces: a warning must come before the pause; use fewer than mailbox.pauseHardBounces (${s.mailbox.pauseHardBounces}).`)
+  }
+  if (s.domain.warnUnhealthyMailboxShare >= s.domain.pauseUnhealthyMailboxShare) {
+    problems.push(`domain.warnUnhealthyMailboxShare: a warning must come before the pause; use less than domain.pauseUnhealthyMailboxShare (${s.domain.pauseUnhealthyMailboxShare}).`)
+  }
+  if (s.sending.delayMinSeconds > s.sending.delayMaxSeconds) {
+    problems.push(`sending.delayMinSeconds: the shortest delay (${s.sending.delayMinSeconds} s) is longer than the longest (${s.sending.delayMaxSeconds} s).`)
+  } else if (s.sending.delayMeanSeconds < s.sending.delayMinSeconds || s.sending.delayMeanSeconds > s.sending.delayMaxSeconds) {
+    problems.push(`sending.delayMeanSeconds: the average delay must lie between the shortest (${s.sending.delayMinSeconds} s) and the longest (${s.sending.delayMaxSeconds} s).`)
+  }
+  if (s.account.pauseBounceRate >= SES_REVIEW_BOUNCE_RATE) {
+    problems.push(`account.pauseBounceRate: must stay below SES's review level of ${pct(SES_REVIEW_BOUNCE_RATE)}, so sending stops before SES reviews the account.`)
+  }
+  if (s.account.pauseComplaintRate >= SES_REVIEW_COMPLAINT_RATE) {
+    problems.push(`account.pauseComplaintRate: must stay below SES's review level of ${pct(SES_REVIEW_COMPLAINT_RATE)}, so sending stops before SES reviews the account.`)
+  }
+  return problems
 }
 
 /** Every setting that differs between two versions, as `section.key` paths (for the audit sentence). */
