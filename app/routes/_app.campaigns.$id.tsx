@@ -79,15 +79,16 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const formData = await request.formData()
   const control = formData.get('control')
   if (typeof control === 'string' && params.id !== 'new') {
-    if (!(CONTROLS as readonly string[]).includes(control)) return json({ status: 'error' as const, error: { '': ['Unknown control.'] } }, { status: 400 })
+    // A control's refusal is shown beside the controls, not at the foot of the campaign's form.
+    if (!(CONTROLS as readonly string[]).includes(control)) return json({ controlError: 'Unknown control.' }, { status: 400 })
     if (control === 'resume') {
       // Through the resume service, so the person sees whether the cause of the pause is still there.
       const resumed = await resumeCampaign(deps, actor, params.id ?? '')
-      if (!resumed.ok) return json({ status: 'error' as const, error: { '': [resumed.message] } }, { status: resumed.status })
+      if (!resumed.ok) return json({ controlError: resumed.message }, { status: resumed.status })
       return json({ resumed: { warning: resumed.warning } })
     }
     const result = await controlCampaign(deps, actor, params.id ?? '', control as Control)
-    if (!result.ok) return json({ status: 'error' as const, error: { '': [result.message] } }, { status: result.status })
+    if (!result.ok) return json({ controlError: result.message }, { status: result.status })
     return redirect(`/campaigns/${params.id}`)
   }
   const submission = parseWithZod(formData, { schema: form })
@@ -106,7 +107,8 @@ export default function CampaignPage() {
   const { campaign, draft, version, mailboxes, canChange, preview, confirmResume, metrics } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const resumed = actionData && 'resumed' in actionData ? actionData.resumed : null
-  const lastResult = actionData && !('resumed' in actionData) ? actionData : undefined
+  const controlError = actionData && 'controlError' in actionData ? actionData.controlError : null
+  const lastResult = actionData && !('resumed' in actionData) && !('controlError' in actionData) ? actionData : undefined
   const [f, fields] = useForm({
     id: `campaign-${campaign?.id ?? 'new'}-${version}`,
     lastResult,
@@ -195,6 +197,7 @@ export default function CampaignPage() {
             )}
         </div>
       ) : null}
+      <ErrorList errors={controlError ? [controlError] : null} />
       {campaign && metrics ? (
         <div className="mb-4">
           <CampaignMetricsCard metrics={metrics} timeZone={campaign.window.timeZone} />

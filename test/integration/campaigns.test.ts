@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { TEST_VIEWER, admin, directDeps, signIn, world } from '../support/world'
+import { TEST_VIEWER, admin, directDeps, postForm, signIn, world } from '../support/world'
 
 function campaignFields(overrides: Record<string, string | string[]> = {}): URLSearchParams {
   const base: Record<string, string | string[]> = {
@@ -119,6 +119,15 @@ describe('campaigns through the page', () => {
     expect(refused.status).toBe(400)
     const ok = await post('/campaigns/new', campaignFields({ bodyTemplate: 'Hi {{FirstName|there}}, how is {{City|your city}}?', extraVariables: 'City' }), cookie)
     expect(ok.status).toBe(302)
+  })
+
+  it('answers a refused control beside the controls, not at the foot of the form', async () => {
+    const cookie = await signIn(admin())
+    const res = await postForm('/campaigns/founders-india', { control: 'launch-everything' }, cookie)
+    expect(res.status).toBe(400)
+    const html = await res.text()
+    expect(html).toMatch(/aria-label="Campaign controls">.*?<\/div><ul[^>]*role="alert"><li>Unknown control\.<\/li><\/ul>/s)
+    expect(html.match(/Unknown control\./g)).toHaveLength(1)
   })
 
   it('refuses a viewer', async () => {
