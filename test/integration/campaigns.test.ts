@@ -127,7 +127,7 @@ describe('campaigns through the page', () => {
     expect(res.status).toBe(400)
     const html = await res.text()
     expect(html).toMatch(/aria-label="Campaign controls">.*?<\/div><ul[^>]*role="alert"><li>Unknown control\.<\/li><\/ul>/s)
-    expect(html.match(/Unknown control\./g)).toHaveLength(1)
+    expect(html.match(/<li>Unknown control\.<\/li>/g)).toHaveLength(1)
   })
 
   it('refuses a viewer', async () => {
