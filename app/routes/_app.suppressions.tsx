@@ -4,7 +4,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { json } from '@remix-run/node'
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react'
 import * as z from 'zod'
-import { MAX_SUPPRESSION_LIST_ROWS } from '../../src/shared/domain/suppression-list'
+import { MAX_SUPPRESSION_LIST_ROWS, suppressionTarget, type SuppressionEntry, type SuppressionTarget } from '../../src/shared/domain/suppression-list'
 import { MAX_SUPPRESSION_NOTE, suppressList, suppressManually, type SuppressionListResult } from '../../src/shared/services/suppression'
 import { Flash } from '../components/confirm'
 import { Button, ErrorList, Field } from '../components/forms'
@@ -20,13 +20,21 @@ const addForm = z.object({
   target: z.string({ error: 'Enter an address or a domain.' }).trim().min(1, 'Enter an address or a domain.').max(320, 'At most 320 characters.'),
   note: z.string().max(MAX_SUPPRESSION_NOTE, `At most ${MAX_SUPPRESSION_NOTE} characters.`).optional(),
 })
-const listQuery = z.object({ cursor: z.string().max(2048).optional() })
+const listQuery = z.object({ cursor: z.string().max(2048).optional(), check: z.string().trim().max(320).optional() })
+
+/** "Is this address suppressed, and why?": the entries that stop it (itself or its domain), or a reason it is not an address. */
+async function checkOne(deps: { suppression: { lookup(t: SuppressionTarget): Promise<SuppressionEntry[]> } }, raw: string): Promise<{ asked: string; error: string | null; entries: SuppressionEntry[] }> {
+  const parsed = suppressionTarget(raw)
+  if (!parsed.ok) return { asked: raw, error: parsed.reason, entries: [] }
+  return { asked: parsed.target.value, error: null, entries: await deps.suppression.lookup(parsed.target) }
+}
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { deps, canChange } = await requireUser(request)
   const query = listQuery.safeParse(Object.fromEntries(new URL(request.url).searchParams))
-  const page = await deps.suppression.list(PAGE_SIZE, query.success ? query.data.cursor : null)
-  return json({ ...page, canChange })
+  const check = query.success && query.data.check ? query.data.check : null
+  const [page, checked] = await Promise.all([deps.suppression.list(PAGE_SIZE, query.success ? query.data.cursor : null), check ? checkOne(deps, check) : null])
+  return json({ ...page, canChange, checked })
 }
 
 type UploadAnswer = { upload: Extract<SuppressionListResult, { ok: true }> | { ok: false; message: string } }
@@ -76,7 +84,7 @@ function UploadOutcome({ upload }: UploadAnswer) {
 }
 
 export default function Suppressions() {
-  const { items, nextCursor, canChange } = useLoaderData<typeof loader>()
+  const { items, nextCursor, canChange, checked } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const navigation = useNavigation()
   const [params] = useSearchParams()
@@ -89,6 +97,33 @@ export default function Suppressions() {
         Suppression list
       </PageTitle>
       {single?.flash ? <Flash message={single.flash} warning={null} /> : null}
+      <Form method="get" className="mb-6 flex flex-wrap items-end gap-2" aria-label="Check an address">
+        <label className="text-sm">
+          Is this address or domain suppressed?
+          <input name="check" defaultValue={checked?.asked ?? ''} placeholder="priya@example.com" className="mt-1 block w-72 rounded border border-slate-300 px-2 py-1" />
+        </label>
+        <button type="submit" className="rounded-md bg-slate-800 px-3 py-1.5 text-sm text-white">
+          Check
+        </button>
+      </Form>
+      {checked ? (
+        <div role="status" className="-mt-4 mb-6 text-sm" data-testid="suppression-check">
+          {checked.error ? (
+            <ErrorList errors={[`"${checked.asked}": ${checked.error}`]} />
+          ) : checked.entries.length === 0 ? (
+            <p>{checked.asked} is not suppressed: campaigns may email it.</p>
+          ) : (
+            <ul className="list-disc pl-5">
+              {checked.entries.map((e) => (
+                <li key={`${e.kind}:${e.value}`}>
+                  {e.kind === 'domain' && e.value !== checked.asked ? `Suppressed through its domain ${e.value}` : `${e.value} is suppressed`}: {e.reason}
+                  {e.at ? `, since ${e.at.replace('T', ' ').slice(0, 16)} UTC` : ''}.
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+      ) : null}
       {canChange ? (
         <div className="mb-6">
           <Card title="Suppress an address or a whole domain">

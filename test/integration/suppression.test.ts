@@ -37,6 +37,17 @@ describe('the suppression list page', () => {
     const again = await postForm('/suppressions', { target: domain }, cookie)
     expect(await again.text()).toContain(`${domain} was already on the suppression list; nothing changed.`)
     expect((await deps.audit.forEntity('suppression', domain, 5)).items).toHaveLength(1)
+
+    // Anyone can ask whether one address is stopped, and why: itself, or through its domain.
+    const check = async (value: string) => {
+      const html = await (await get(`/suppressions?check=${encodeURIComponent(value)}`, { headers: { cookie: await signIn(TEST_VIEWER) } })).text()
+      return /data-testid="suppression-check">(.*?)<\/div>/s.exec(html)?.[1]?.replace(/<!-- -->/g, '') ?? ''
+    }
+    expect(await check(address.toUpperCase())).toContain(`${address} is suppressed: manual: asked by phone, since `)
+    expect(await check(`someone@${domain}`)).toContain(`Suppressed through its domain ${domain}: manual, since `)
+    expect(await check(domain)).toContain(`${domain} is suppressed: manual`)
+    expect(await check(`nobody.${stamp}@partner.example.com`)).toContain(`nobody.${stamp}@partner.example.com is not suppressed: campaigns may email it.`)
+    expect(await check('not an address@@')).toMatch(/&quot;not an address@@&quot;: /)
   })
 
   it('pages the list newest first with an opaque cursor, each entry once', async () => {

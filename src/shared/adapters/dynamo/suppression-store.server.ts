@@ -15,6 +15,16 @@ const listedItem = z.object({
   at: z.string(),
 })
 
+/** A stored entry as the list and the lookup show it, or null for an item that is not one. */
+function entryOf(raw: Record<string, unknown>): SuppressionEntry | null {
+  const item = listedItem.safeParse(raw)
+  if (!item.success) return null
+  const { email, domain, reason, at } = item.data
+  if (email) return { kind: 'address', value: email, reason, at }
+  if (domain) return { kind: 'domain', value: domain, reason, at }
+  return null
+}
+
 const keyOf = (t: SuppressionTarget) => (t.kind === 'address' ? keys.suppressedAddress(t.value) : keys.suppressedDomain(t.value))
 const fieldsOf = (t: SuppressionTarget) => (t.kind === 'address' ? { email: t.value } : { domain: t.value })
 
@@ -99,15 +109,13 @@ export function dynamoSuppression(db: Db) {
           ...(start ? { ExclusiveStartKey: start } : {}),
         }),
       )
-      const items: SuppressionEntry[] = []
-      for (const raw of out.Items ?? []) {
-        const item = listedItem.safeParse(raw)
-        if (!item.success) continue
-        const { email, domain, reason, at } = item.data
-        if (email) items.push({ kind: 'address', value: email, reason, at })
-        else if (domain) items.push({ kind: 'domain', value: domain, reason, at })
-      }
+      const items = (out.Items ?? []).map(entryOf).filter((e): e is SuppressionEntry => e !== null)
       return { items, nextCursor: out.LastEvaluatedKey ? encodeCursor(out.LastEvaluatedKey) : null }
+    },
+    /** Why an address (itself, or its whole domain) or a domain is suppressed: the entries that stop it. */
+    async lookup(target: SuppressionTarget): Promise<SuppressionEntry[]> {
+      const targets: SuppressionTarget[] = target.kind === 'address' ? [target, { kind: 'domain', value: target.value.slice(target.value.lastIndexOf('@') + 1) }] : [target]
+      return (await batchGetAll(db, 'suppression', targets.map(keyOf))).map(entryOf).filter((e): e is SuppressionEntry => e !== null)
     },
   }
 }
