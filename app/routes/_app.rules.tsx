@@ -126,13 +126,20 @@ export async function action({ request }: ActionFunctionArgs) {
   return json({ result: null, rowError: null })
 }
 
-function RowButton({ intent, ruleId, version, children, label }: { intent: string; ruleId: string; version: number; children: React.ReactNode; label: string }) {
+function RowButton({ intent, ruleId, version, children, label, confirm }: { intent: string; ruleId: string; version: number; children: React.ReactNode; label: string; confirm?: string }) {
   return (
     <Form method="post" className="inline">
       <input type="hidden" name="intent" value={intent} />
       <input type="hidden" name="ruleId" value={ruleId} />
       <input type="hidden" name="version" value={version} />
-      <button type="submit" aria-label={label} className="rounded px-2 py-1 text-xs ring-1 ring-slate-300 hover:bg-slate-100">
+      <button
+        type="submit"
+        aria-label={label}
+        className="rounded px-2 py-1 text-xs ring-1 ring-slate-300 hover:bg-slate-100"
+        onClick={(e) => {
+          if (confirm && !window.confirm(confirm)) e.preventDefault()
+        }}
+      >
         {children}
       </button>
     </Form>
@@ -192,7 +199,9 @@ export default function Rules() {
                 <Link to={`?edit=${r.id}`} className="rounded px-2 py-1 text-xs ring-1 ring-slate-300 hover:bg-slate-100">
                   Edit
                 </Link>
-                <RowButton intent="delete" ruleId={r.id} version={version} label={`Delete ${r.name}`}>Delete</RowButton>
+                <RowButton intent="delete" ruleId={r.id} version={version} label={`Delete ${r.name}`} confirm={`Delete rule "${r.name}"? Leads it would have routed then fall to the next rule, or stay held.`}>
+                  Delete
+                </RowButton>
               </td>
             ) : null}
           </tr>

@@ -93,4 +93,28 @@ describe('what a person does', () => {
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent(), PAGE_LOAD).toBe('Audit log')
     await page.close()
   })
+
+  it('deleting a routing rule asks first: dismissed, the rule stays; confirmed, it goes', async () => {
+    const deps = directDeps()
+    const name = `Test: delete me ${Date.now()}`
+    const { rules, version } = await deps.routing.get()
+    const rule = { id: `rule-delete-${Date.now()}`, name, enabled: false, conditions: [{ field: 'persona' as const, op: 'equals' as const, value: 'nobody-at-all' }], campaignId: 'founders-india' }
+    expect(await deps.routing.save([...rules, rule], version, { id: `setup-${rule.id}`, at: new Date().toISOString(), actor: { type: 'system', id: 'test' }, entityType: 'rule', entityId: rule.id, action: 'created', sentence: 'Set up by a test.' })).toBe('saved')
+
+    const page = await browser.newPage()
+    const errors = watchErrors(page)
+    await signInAs(page, admin())
+    await page.goto(`${world().baseUrl}/rules`)
+    const asked: string[] = []
+    page.once('dialog', (d) => void (asked.push(d.message()), d.dismiss()))
+    await page.getByRole('button', { name: `Delete ${name}` }).click()
+    expect(asked).toEqual([`Delete rule "${name}"? Leads it would have routed then fall to the next rule, or stay held.`])
+    expect((await deps.routing.get()).rules.some((r) => r.id === rule.id)).toBe(true)
+
+    page.once('dialog', (d) => void d.accept())
+    await page.getByRole('button', { name: `Delete ${name}` }).click()
+    await expect.poll(async () => (await deps.routing.get()).rules.some((r) => r.id === rule.id), PAGE_LOAD).toBe(false)
+    expect(errors).toEqual([])
+    await page.close()
+  })
 })
