@@ -6,6 +6,7 @@ import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import * as z from 'zod'
 import { ROLES } from '../../src/shared/domain/entities'
 import { DEFAULT_SETTINGS, settingsSchema } from '../../src/shared/domain/settings'
+import { SETTING_LABELS } from '../../src/shared/domain/settings-labels'
 import { addUser } from '../../src/shared/services/auth'
 import { updateSettings } from '../../src/shared/services/settings'
 import { Button, ErrorList, Field } from '../components/forms'
@@ -58,10 +59,15 @@ const LABELS: Record<Section, string> = {
   security: 'Security',
 }
 
-/** The default as a person reads it: rates and shares are fractions, so their percentage is said too. */
+/**
+ * The setting's name (as the API and the audit log spell it) and its default as a person reads it: rates
+ * and shares are fractions, so their percentage is said too.
+ */
 function defaultHint(key: string, def: number): string {
-  return /(Rate|Share)$/.test(key) ? `default ${def} (${+(def * 100).toFixed(4)}%)` : `default ${def}`
+  return `${key} · ${/(Rate|Share)$/.test(key) ? `a fraction; default ${def} (${+(def * 100).toFixed(4)}%)` : `default ${def}`}`
 }
+
+const labelOf = (section: Section, key: string): string => (SETTING_LABELS[section] as Record<string, string>)[key] ?? key
 
 export default function Settings() {
   const { settings, version, users, canChange } = useLoaderData<typeof loader>()
@@ -100,14 +106,17 @@ export default function Settings() {
                       return (
                         <label key={key} className="flex items-center gap-2 text-sm">
                           <input {...getInputProps(meta, { type: 'checkbox' })} key={meta.key} />
-                          {key} <span className="text-xs text-slate-500">(default {String(def)})</span>
+                          {labelOf(section, key)}{' '}
+                          <span className="text-xs text-slate-500">
+                            ({key} · default {def ? 'on' : 'off'})
+                          </span>
                         </label>
                       )
                     }
                     return (
                       <Field
                         key={key}
-                        label={key}
+                        label={labelOf(section, key)}
                         hint={defaultHint(key, def)}
                         errorId={meta.errorId}
                         errors={meta.errors}

@@ -65,7 +65,7 @@ describe('what a person does', () => {
     const errors = watchErrors(page)
     await signInAs(page, admin())
     await page.goto(`${world().baseUrl}/settings`)
-    const field = page.getByLabel('warnHardBounces')
+    const field = page.getByLabel('Warn a mailbox at this many hard bounces…')
     await field.fill('-4')
     await page.getByRole('button', { name: 'Save settings' }).click()
     await expect.poll(() => field.getAttribute('aria-invalid')).toBe('true')
@@ -87,7 +87,7 @@ describe('what a person does', () => {
     await page.goto(`${world().baseUrl}/settings`)
     expect(await page.getByText('You are a viewer').count()).toBe(1)
     expect(await page.getByRole('button', { name: 'Save settings' }).count()).toBe(0)
-    expect(await page.getByLabel('warnHardBounces').isDisabled()).toBe(true)
+    expect(await page.getByLabel('Warn a mailbox at this many hard bounces…').isDisabled()).toBe(true)
     // The navigation stays usable on a narrow screen.
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit log' }).click()
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent(), PAGE_LOAD).toBe('Audit log')
