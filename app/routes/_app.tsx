@@ -82,7 +82,14 @@ export default function AppLayout() {
             <p>{smartleadPaused}</p>
             {canChange ? (
               <Form method="post" action="/integrations/smartlead">
-                <button type="submit" className="rounded bg-red-700 px-3 py-1 text-white hover:bg-red-800">
+                <button
+                  type="submit"
+                  className="rounded bg-red-700 px-3 py-1 text-white hover:bg-red-800"
+                  onClick={(e) => {
+                    // As every resume: the person sees what happens next before it does.
+                    if (!window.confirm('Resume the Smartlead integration? Held leads are pushed to Smartlead again; if the cause above is still there (a key, an outage), it pauses again at the next failure.')) e.preventDefault()
+                  }}
+                >
                   Resume the Smartlead integration
                 </button>
               </Form>
