@@ -61,7 +61,12 @@ export function CampaignMetricsCard({ metrics: m, timeZone }: { metrics: Campaig
           ) : null}
           {HAS_QUEUE.has(m.chain.kind) ? (
             <dd className="mt-1 text-xs text-slate-500" data-testid="campaign-queue-position">
-              Queue position: {m.chain.position ? <span className="font-mono">past {m.chain.position}</span> : 'at the start of the queue'}
+              Queue position:{' '}
+              {!m.chain.position
+                ? 'at the start of the queue'
+                : m.chain.positionQueuedAt
+                  ? `past the leads queued up to ${m.chain.positionQueuedAt.replace('T', ' ').slice(0, 19)} UTC`
+                  : <span className="font-mono">past {m.chain.position}</span>}
             </dd>
           ) : null}
         </div>

@@ -100,6 +100,9 @@ describe('buildCampaignMetrics: the send loop in plain words', () => {
 
   it('keeps the queue position, or none at the start of the queue', () => {
     expect(buildCampaignMetrics(input()).chain.position).toBe('2026-11-20T10:00:00.000Z#lead-7')
+    // The store says when that lead was queued; the page says the position in those words.
+    expect(buildCampaignMetrics(input({ chain: { ...running, cursorQueuedAt: '2026-11-20T10:00:00.000Z' } })).chain.positionQueuedAt).toBe('2026-11-20T10:00:00.000Z')
+    expect(buildCampaignMetrics(input()).chain.positionQueuedAt).toBeNull()
     expect(buildCampaignMetrics(input({ chain: { ...running, cursor: null } })).chain.position).toBeNull()
   })
 })

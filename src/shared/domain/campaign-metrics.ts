@@ -29,6 +29,8 @@ export interface ChainSnapshot {
   chainId: string | null
   running: boolean
   cursor: string | null
+  /** When the lead at the cursor was queued, if the store can say. */
+  cursorQueuedAt?: string | null
   waitingFor: string | null
 }
 
@@ -42,6 +44,8 @@ export interface ChainState {
   reasons: string[]
   /** The chain's queue position: the queue key of the last lead it moved past, null at the start of the queue. */
   position: string | null
+  /** When that lead was queued (null at the start, or when unknown): the position in words. */
+  positionQueuedAt: string | null
 }
 
 export interface CampaignMetrics {
@@ -92,7 +96,8 @@ const STORED_REASONS: Partial<Record<GateReasonCode, string>> = {
 function chainState(input: CampaignMetricsInput, sentToday: number): ChainState {
   const { campaign, chain, now } = input
   const position = chain.cursor
-  const state = (kind: ChainStateKind, label: string, reasons: string[] = []): ChainState => ({ kind, label, reasons, position })
+  const positionQueuedAt = chain.cursorQueuedAt ?? null
+  const state = (kind: ChainStateKind, label: string, reasons: string[] = []): ChainState => ({ kind, label, reasons, position, positionQueuedAt })
   switch (campaign.status) {
     case 'draft':
       return state('not_started', 'Not started', ['the campaign is a draft: Start begins sending'])

@@ -50,6 +50,8 @@ export interface ChainView {
   preverified?: PreVerification | null
   /** SES rejections in a row on this chain (absent: none); a send that goes out clears it. */
   rejectedInRow?: number
+  /** When the lead the cursor stands on was queued (for people; the cursor itself is the store's key). */
+  cursorQueuedAt?: string | null
 }
 
 /** A verification kept on the chain for the next pulse (it reads the chain anyway: no read of its own). */

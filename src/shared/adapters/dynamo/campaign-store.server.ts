@@ -56,6 +56,7 @@ function chainOf(item: Record<string, unknown> | undefined): ChainView & { pulse
     chainId: text(item?.chainId),
     running: item?.running === true,
     cursor: text(item?.cursor),
+    cursorQueuedAt: keys.queuedAtOfCursor(text(item?.cursor)),
     lastMailboxId: text(item?.lastMailboxId),
     waitingFor: text(item?.waitingFor),
     pulseToken: text(item?.pulseToken),

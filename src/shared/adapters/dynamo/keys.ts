@@ -54,6 +54,12 @@ export const keys = {
     gsi2pk: `CAMPAIGN#${campaignId}#${status}`,
     gsi2sk: `${queuedAt}#${id}`,
   }),
+  /** When the lead a queue cursor (a `leadByCampaign` sort key) stands on was queued, for people to read. */
+  queuedAtOfCursor: (cursor: string | null): string | null => {
+    const cut = cursor ? cursor.indexOf('#') : -1
+    const at = cut > 0 ? cursor!.slice(0, cut) : null
+    return at && !Number.isNaN(Date.parse(at)) ? at : null
+  },
   leadCampaignPartition: (campaignId: string, status: LeadStatus) => `CAMPAIGN#${campaignId}#${status}`,
 
   ruleset: () => ({ pk: 'RULESET', sk: 'CURRENT' }),
