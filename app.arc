@@ -143,6 +143,11 @@ suppression
   gsi1pk *String
   gsi1sk **String
   name byTime
+# Recent imports, newest first, so one left at its column mapping can be found again (jobs only, not rows).
+imports
+  gsi1pk *String
+  gsi1sk **String
+  name byTime
 # Sends by state, so a sweep finds `sending` claims past their timeout without a scan.
 sendclaims
   gsi1pk *String

@@ -1,19 +1,29 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { json, redirect } from '@remix-run/node'
-import { Form, useActionData, useNavigation } from '@remix-run/react'
+import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { MAX_UPLOAD_BYTES } from '../../src/shared/domain/lead-import'
 import { createImport } from '../../src/shared/services/lead-import'
 import { Button, ErrorList } from '../components/forms'
-import { Card, PageTitle } from '../components/ui'
+import { Card, PageTitle, Table } from '../components/ui'
 import { requireAdmin, requireUser } from '../lib/session.server'
 import { readUploadedFile } from '../lib/upload.server'
 
 export const meta: MetaFunction = () => [{ title: 'Import leads · Drason' }]
 
+// Enough to find an import left at its column mapping, or one still running, without a page of its own.
+const RECENT_IMPORTS = 10
+
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireUser(request)
-  return json({ maxBytes: MAX_UPLOAD_BYTES })
+  const { deps } = await requireUser(request)
+  const recent = await deps.imports.recent(RECENT_IMPORTS)
+  return json({
+    maxBytes: MAX_UPLOAD_BYTES,
+    recent: recent.map((j) => ({ id: j.id, fileName: j.fileName, status: j.status, totalRows: j.totalRows, counts: j.counts, createdBy: j.createdBy, createdAt: j.createdAt })),
+  })
 }
+
+// What each state asks of a person, in words.
+const STATUS_WORDS: Record<string, string> = { mapping: 'waiting for its column mapping', queued: 'queued', running: 'importing', done: 'done' }
 
 export async function action({ request }: ActionFunctionArgs) {
   const { deps, actor } = await requireAdmin(request)
@@ -25,6 +35,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function ImportUpload() {
+  const { recent } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const navigation = useNavigation()
   return (
@@ -43,6 +54,24 @@ export default function ImportUpload() {
           </Button>
         </Form>
       </Card>
+      <h2 className="mb-2 mt-8 text-lg font-semibold">Recent imports</h2>
+      <Table head={['File', 'State', 'Rows', 'Imported', 'Errors', 'By', 'Started']} empty={recent.length === 0}>
+        {recent.map((j) => (
+          <tr key={j.id} data-testid={`recent-import-${j.id}`}>
+            <td className="px-3 py-2">
+              <Link to={`/leads/imports/${encodeURIComponent(j.id)}`} className="text-indigo-700 underline">
+                {j.fileName}
+              </Link>
+            </td>
+            <td className="px-3 py-2">{STATUS_WORDS[j.status] ?? j.status}</td>
+            <td className="px-3 py-2">{j.totalRows}</td>
+            <td className="px-3 py-2">{j.counts.imported}</td>
+            <td className="px-3 py-2">{j.counts.errors}</td>
+            <td className="px-3 py-2">{j.createdBy}</td>
+            <td className="whitespace-nowrap px-3 py-2 text-slate-600">{j.createdAt.replace('T', ' ').slice(0, 16)} UTC</td>
+          </tr>
+        ))}
+      </Table>
     </>
   )
 }

@@ -3,7 +3,7 @@ import { validateLead } from '../../src/shared/domain/lead-intake'
 import { rowToRecord } from '../../src/shared/domain/lead-import'
 import { ingestLead } from '../../src/shared/services/intake'
 import { createImport, processImportChunk, startImport } from '../../src/shared/services/lead-import'
-import { apiHeaders, directDeps, get } from '../support/world'
+import { admin, apiHeaders, directDeps, get, signIn } from '../support/world'
 
 const unique = () => `${Date.now()}${Math.floor(Math.random() * 1e6)}`
 
@@ -54,6 +54,22 @@ describe('importing leads through the API', () => {
     const again = await post()
     const second = await waitForImport((await again.json()).id)
     expect(second.counts).toEqual({ done: 7, imported: 0, existing: 3, errors: 3, blank: 1 })
+  })
+
+  it('lists recent imports on the upload page, newest first, so one left at its column mapping can be found again', async () => {
+    const deps = directDeps()
+    const file = (name: string) => ({ name, bytes: new TextEncoder().encode(csvFile(unique())) })
+    const older = await createImport(deps, { type: 'user', id: admin().email }, file(`older-${unique()}.csv`))
+    // Listed by creation time to the millisecond: let one pass so the order is the test's, not the ids'.
+    await new Promise((resolve) => setTimeout(resolve, 5))
+    const newer = await createImport(deps, { type: 'user', id: admin().email }, file(`newer-${unique()}.csv`))
+    if (!older.ok || !newer.ok) throw new Error('the test files should import')
+    expect((await deps.imports.recent(2)).map((j) => j.id)).toEqual([newer.job.id, older.job.id])
+
+    const html = await (await get('/leads/import', { headers: { cookie: await signIn(admin()) } })).text()
+    const row = new RegExp(`data-testid="recent-import-${newer.job.id}">.*?href="/leads/imports/${newer.job.id}"[^>]*>${newer.job.fileName}</a>.*?waiting for its column mapping`, 's')
+    expect(html).toMatch(row)
+    expect(html.indexOf(`recent-import-${newer.job.id}`)).toBeLessThan(html.indexOf(`recent-import-${older.job.id}`))
   })
 
   it('assigns every lead to one campaign when asked', async () => {

@@ -32,7 +32,7 @@ const TABLES: Record<string, { sk: boolean; ttl?: string; indexes?: Record<strin
   users: { sk: true, ttl: 'expiresAt' },
   sessions: { sk: false, ttl: 'expiresAt' },
   sendclaims: { sk: true, indexes: { byState: gsi1 } },
-  imports: { sk: true, ttl: 'expiresAt' },
+  imports: { sk: true, ttl: 'expiresAt', indexes: { byTime: gsi1 } },
   feedback: { sk: false, ttl: 'expiresAt' },
 }
 const QUEUES = ['send-pulse', 'feedback', 'imports']

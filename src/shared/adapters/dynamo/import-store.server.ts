@@ -1,9 +1,9 @@
-import { BatchWriteCommand, GetCommand } from '@aws-sdk/lib-dynamodb'
+import { BatchWriteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb'
 import type { AuditEvent } from '../../domain/audit'
 import type { ColumnMapping, ImportJob, RowError } from '../../domain/lead-import'
 import { auditPut } from './audit-store.server'
 import { isConditionFailure, queryAll, transact, type Db } from './db.server'
-import { keys } from './keys'
+import { INDEX, keys } from './keys'
 
 export interface StoredChunk {
   index: number
@@ -34,9 +34,30 @@ export function dynamoImports(db: Db) {
         }
       }
       await transact(db, [
-        { Put: { TableName: db.table('imports'), Item: { ...keys.importJob(job.id), job, expiresAt: expiry(job.createdAt) }, ConditionExpression: 'attribute_not_exists(pk)' } },
+        {
+          Put: {
+            TableName: db.table('imports'),
+            Item: { ...keys.importJob(job.id), ...keys.importListed(job.createdAt, job.id), job, expiresAt: expiry(job.createdAt) },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
         auditPut(db, event),
       ])
+    },
+
+    /** The newest imports first (jobs expire with their rows after KEEP_DAYS). */
+    async recent(limit: number): Promise<ImportJob[]> {
+      const out = await db.doc.send(
+        new QueryCommand({
+          TableName: db.table('imports'),
+          IndexName: INDEX.importsByTime,
+          KeyConditionExpression: 'gsi1pk = :pk',
+          ExpressionAttributeValues: { ':pk': 'IMPORTS' },
+          ScanIndexForward: false,
+          Limit: limit,
+        }),
+      )
+      return (out.Items ?? []).map((i) => i.job as ImportJob)
     },
 
     async get(id: string): Promise<ImportJob | null> {

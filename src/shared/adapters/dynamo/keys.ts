@@ -25,6 +25,7 @@
  *   sessions:    session           <sha256 of the session id>
  *   feedback:    processed event   FEEDBACK#<feedbackId>   (idempotency marker, expires by TTL)
  *   imports:     import job        IMPORT#<id> / META;  rows  IMPORT#<id> / CHUNK#<nnnnn>
+ *                                  byTime gsi1 IMPORTS / <createdAt>#<id>  (jobs only: recent imports)
  */
 import type { EntityType } from '../../domain/audit'
 import type { LeadStatus } from '../../domain/entities'
@@ -39,6 +40,7 @@ export const INDEX = {
   auditByTypeMonth: 'byTypeMonth',
   sendclaimsByState: 'byState',
   suppressionByTime: 'byTime',
+  importsByTime: 'byTime',
 } as const
 
 export const keys = {
@@ -125,6 +127,7 @@ export const keys = {
   session: (idHash: string) => ({ pk: idHash }),
 
   importJob: (id: string) => ({ pk: `IMPORT#${id}`, sk: 'META' }),
+  importListed: (createdAt: string, id: string) => ({ gsi1pk: 'IMPORTS', gsi1sk: `${createdAt}#${id}` }),
   importChunk: (id: string, chunk: number) => ({ pk: `IMPORT#${id}`, sk: `CHUNK#${String(chunk).padStart(5, '0')}` }),
   importPartition: (id: string) => `IMPORT#${id}`,
   importChunkPrefix: () => 'CHUNK#',
