@@ -35,6 +35,15 @@ describe("the send loop's combined reads", () => {
     const own = { ...verification, email: 'own@recipient.example.com' }
     expect(await deps.chainCursor.advance(campaign.id, chain.chainId!, { cursor: null, lastMailboxId: null, waitingFor: null, rejectedInRow: 0 }, { expected: 'tok-2', next: 'tok-3' }, at, own)).toBe('moved')
     expect((await deps.campaigns.withChain(campaign.id)).chain).toMatchObject({ pulseToken: 'tok-3', preverified: own })
+    // A long gap's end rides on a move, and the next move without one clears it (as it does rejections in a row).
+    const gapEnds = new Date(Date.now() + 2_400_000).toISOString()
+    const position = { cursor: null, lastMailboxId: null, waitingFor: null, rejectedInRow: 2 }
+    expect(await deps.chainCursor.advance(campaign.id, chain.chainId!, { ...position, notBefore: gapEnds }, { expected: 'tok-3', next: 'tok-4' }, at)).toBe('moved')
+    expect((await deps.campaigns.withChain(campaign.id)).chain).toMatchObject({ notBefore: gapEnds, rejectedInRow: 2 })
+    expect(await deps.chainCursor.advance(campaign.id, chain.chainId!, { ...position, rejectedInRow: 0 }, { expected: 'tok-4', next: 'tok-5' }, at)).toBe('moved')
+    const cleared = (await deps.campaigns.withChain(campaign.id)).chain
+    expect(cleared).not.toHaveProperty('notBefore')
+    expect(cleared).not.toHaveProperty('rejectedInRow')
   })
 
   it("reads a day's sends of every scope with one query: the same counts as the per-scope reads, other days apart", async () => {

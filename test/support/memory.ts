@@ -510,16 +510,17 @@ export function memoryCampaignStore(initial: Campaign[] = [], chains: Record<str
       return 'saved'
     },
     cursor: {
-      async advance(campaignId, chainId, { cursor, lastMailboxId, waitingFor, rejectedInRow }, token, at, preverified) {
+      async advance(campaignId, chainId, { cursor, lastMailboxId, waitingFor, rejectedInRow, notBefore }, token, at, preverified) {
         const current = chainMap.get(campaignId)
         if (!current || current.chainId !== chainId || !current.running) return 'stale'
         // Like the DynamoDB update: only the pulse the chain expects may move it (the chain id stands for the first).
         if (token && (current.pulseToken ?? current.chainId) !== token.expected) return 'stale'
         // Like the DynamoDB update: no rejections in a row are stored as absent.
-        const { rejectedInRow: _previous, ...rest } = current
+        const { rejectedInRow: _previous, notBefore: _before, ...rest } = current
         chainMap.set(campaignId, {
           ...rest,
           ...(rejectedInRow > 0 ? { rejectedInRow } : {}),
+          ...(notBefore ? { notBefore } : {}),
           cursor,
           lastMailboxId,
           waitingFor,

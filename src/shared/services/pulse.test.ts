@@ -675,6 +675,36 @@ describe('pulse: waiting for the gate', () => {
   const SATURDAY = '2026-11-21T09:00:00.000Z'
   const OPENS = '2026-11-23T03:30:00.000Z'
 
+  it('keeps a gap longer than SQS allows: the pulses before its end only hop, and the next lead goes out after it', async () => {
+    // A slow campaign: about 40 minutes between sends (the form allows up to an hour).
+    const w = world({ campaign: { delay: { meanSeconds: 2400, sdSeconds: 0, minSeconds: 2400, maxSeconds: 2400 } } })
+    expect(await pulse(w.deps, MESSAGE)).toMatchObject({ kind: 'sent', leadId: 'L1', delaySeconds: 2400 })
+    const gapEnds = new Date(Date.parse(NOW) + 2_400_000).toISOString()
+    expect(await w.chain()).toMatchObject({ notBefore: gapEnds })
+    // Each SQS message waits at most 900 s; the hops before the gap's end send nothing and wait the rest.
+    expect(w.queue.messages.map((m) => m.delaySeconds)).toEqual([900])
+    w.clock.advance(900_000)
+    expect(await pulse(w.deps, latest(w))).toEqual({ kind: 'waiting', reason: 'the gap after the last send', delaySeconds: 1500 })
+    w.clock.advance(900_000)
+    expect(await pulse(w.deps, latest(w))).toEqual({ kind: 'waiting', reason: 'the gap after the last send', delaySeconds: 600 })
+    expect(w.queue.messages.map((m) => m.delaySeconds)).toEqual([900, 900, 600])
+    expect(w.sender.callsTo('lead2@acme.example')).toBe(0)
+    w.clock.advance(600_000)
+    expect(await pulse(w.deps, latest(w))).toMatchObject({ kind: 'sent', leadId: 'L2' })
+    // A short gap leaves nothing on the chain: the next pulse is simply due when it comes.
+    const quick = world()
+    await pulse(quick.deps, MESSAGE)
+    expect(await quick.chain()).not.toHaveProperty('notBefore')
+  })
+
+  it('stops hopping through a long gap when the campaign is paused', async () => {
+    const w = world({ campaign: { delay: { meanSeconds: 2400, sdSeconds: 0, minSeconds: 2400, maxSeconds: 2400 } } })
+    await pulse(w.deps, MESSAGE)
+    await w.control('pause')
+    w.clock.advance(900_000)
+    expect(await pulse(w.deps, latest(w))).toEqual({ kind: 'stale' })
+  })
+
   it('waits until the window opens, audits it once over several pulses, and leaves the campaign active', async () => {
     const w = world({ campaign: { window: OFFICE_HOURS }, now: SATURDAY })
     const results: PulseResult[] = []

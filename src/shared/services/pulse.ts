@@ -52,6 +52,8 @@ export interface ChainView {
   rejectedInRow?: number
   /** When the lead the cursor stands on was queued (for people; the cursor itself is the store's key). */
   cursorQueuedAt?: string | null
+  /** A gap longer than SQS's 900 s: no send before this time (ISO); the pulses until then only hop. */
+  notBefore?: string | null
 }
 
 /** A verification kept on the chain for the next pulse (it reads the chain anyway: no read of its own). */
@@ -185,6 +187,8 @@ export interface ChainPosition {
   waitingFor: string | null
   /** SES rejections in a row; 0 is stored as absent. */
   rejectedInRow: number
+  /** Set by moveOn for a wait longer than one SQS delay: the time before which the chain only hops. */
+  notBefore?: string | null
 }
 type Position = ChainPosition
 
@@ -198,9 +202,20 @@ async function moveOn(ctx: ChainContext, position: Position, delaySeconds: numbe
   const next = ctx.deps.ids.next()
   const moved = await ctx.deps.chainCursor.advance(ctx.campaignId, ctx.chainId, position, { expected: ctx.token, next }, ctx.deps.clock.now().toISOString(), keep)
   if (moved === 'stale') return null
-  // Longer waits hop: each hop is a pulse that finds nothing due yet and waits again.
+  // Longer waits hop: each hop is a pulse that finds nothing due yet (the gate says so, or the gap's end
+  // kept on the chain) and waits again.
   await ctx.deps.pulseQueue.enqueue({ campaignId: ctx.campaignId, chainId: ctx.chainId, token: next, ...(attempt > 0 ? { attempt } : {}) }, splitIntoHops(delaySeconds)[0] ?? 0)
   return next
+}
+
+/**
+ * The gap after a send, when it is longer than one SQS delay (a slow campaign: a wait of up to an hour
+ * is allowed): nothing in the gate would stop the next pulse from sending at once, so the gap's end is
+ * kept on the chain and the pulses before it only hop (see `pulse`).
+ */
+function afterGap(ctx: ChainContext, position: Position, delaySeconds: number): Position {
+  if (splitIntoHops(delaySeconds).length === 1) return position
+  return { ...position, notBefore: new Date(ctx.deps.clock.now().getTime() + Math.ceil(delaySeconds) * 1000).toISOString() }
 }
 
 // Retries of one pulse when a dependency is down (the verifier) or SES throttles: 30 s, 60 s, 120 s,
@@ -249,6 +264,12 @@ export async function pulse(deps: PulseDeps, message: { campaignId: string; chai
   const here: Position = { cursor: chain.cursor, lastMailboxId: chain.lastMailboxId, waitingFor: chain.waitingFor, rejectedInRow: chain.rejectedInRow ?? 0 }
   if (!found || found.value.status !== 'active') return { kind: 'stopped', reason: `campaign is ${found?.value.status ?? 'missing'}` }
   const campaign = found.value
+  // A hop of a gap longer than one SQS delay: nothing is due before the chain's time, so wait the rest.
+  const rest = chain.notBefore ? (Date.parse(chain.notBefore) - deps.clock.now().getTime()) / 1000 : 0
+  if (rest > 0) {
+    await moveOn(ctx, { ...here, notBefore: chain.notBefore }, rest)
+    return { kind: 'waiting', reason: 'the gap after the last send', delaySeconds: Math.ceil(rest) }
+  }
   // Smartlead sends for its campaigns: a pulse (a Start enqueues one) never sends them through SES.
   if (campaign.sender.kind !== 'ses') return { kind: 'stopped', reason: 'the campaign sends through Smartlead' }
 
@@ -266,7 +287,8 @@ export async function pulse(deps: PulseDeps, message: { campaignId: string; chai
   if (existing) {
     const recent = isRecentSend(existing, deps.clock.now(), campaign)
     const position = { ...here, cursor: next.cursor, waitingFor: null, ...(recent && existing.mailboxId ? { lastMailboxId: existing.mailboxId } : {}) }
-    await moveOn(ctx, position, recent ? gaussianDelaySeconds(campaign.delay, deps.random) : 0)
+    const gap = recent ? gaussianDelaySeconds(campaign.delay, deps.random) : 0
+    await moveOn(ctx, afterGap(ctx, position, gap), gap)
     // A settled send means the lead is done here; one still `sending` belongs to another delivery, which
     // completes it, or gives the claim back and keeps the lead queued.
     if (existing.state !== 'sending') await deps.leads.complete(lead)
@@ -381,7 +403,8 @@ export async function pulse(deps: PulseDeps, message: { campaignId: string; chai
   if ((await deps.sends.claim(record)) === 'exists') {
     // Another delivery of this pulse claimed the lead a moment ago and is sending it: if this one moves the
     // chain first, the next pulse still comes a send's delay later (the other's move is then refused).
-    await moveOn(ctx, { ...here, cursor: next.cursor, lastMailboxId: mailbox.id, waitingFor: null }, gaussianDelaySeconds(campaign.delay, deps.random))
+    const gap = gaussianDelaySeconds(campaign.delay, deps.random)
+    await moveOn(ctx, afterGap(ctx, { ...here, cursor: next.cursor, lastMailboxId: mailbox.id, waitingFor: null }, gap), gap)
     return { kind: 'skipped', leadId: lead.id, reason: 'already claimed' }
   }
   const started = deps.clock.now().getTime()
@@ -417,7 +440,7 @@ export async function pulse(deps: PulseDeps, message: { campaignId: string; chai
       // only record of the variant sent, is still kept (one write, on this rare path only).
       if (settled === 'changed') await deps.audit.append(event)
       const delay = gaussianDelaySeconds(campaign.delay, deps.random)
-      const handedTo = await moveOn(ctx, { cursor: next.cursor, lastMailboxId: mailbox.id, waitingFor: null, rejectedInRow: 0 }, delay)
+      const handedTo = await moveOn(ctx, afterGap(ctx, { cursor: next.cursor, lastMailboxId: mailbox.id, waitingFor: null, rejectedInRow: 0 }, delay), delay)
       // After the move: a failure here leaves a sent lead `active` (the cursor is past it), never unsent.
       await deps.leads.complete(lead)
       // Pre-verify the next lead while this delay runs, so the verifier's latency never adds to the gap. The
@@ -496,7 +519,8 @@ export async function pulse(deps: PulseDeps, message: { campaignId: string; chai
       })
       await deps.sends.settle(unknown, event, [])
       // Maybe sent: not a rejection, so the count of rejections in a row starts again.
-      await moveOn(ctx, { cursor: next.cursor, lastMailboxId: mailbox.id, waitingFor: null, rejectedInRow: 0 }, gaussianDelaySeconds(campaign.delay, deps.random))
+      const gap = gaussianDelaySeconds(campaign.delay, deps.random)
+      await moveOn(ctx, afterGap(ctx, { cursor: next.cursor, lastMailboxId: mailbox.id, waitingFor: null, rejectedInRow: 0 }, gap), gap)
       // Never resent, so done in this campaign whatever the Send event later says.
       await deps.leads.complete(lead)
       return { kind: 'unknown', leadId: lead.id }

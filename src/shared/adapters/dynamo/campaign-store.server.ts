@@ -64,6 +64,7 @@ function chainOf(item: Record<string, unknown> | undefined): ChainView & { pulse
     movedAt: text(item?.movedAt) ?? text(item?.startedAt),
     preverified: (item?.preverified as PreVerification | undefined) ?? null,
     ...(typeof item?.rejectedInRow === 'number' ? { rejectedInRow: item.rejectedInRow } : {}),
+    ...(typeof item?.notBefore === 'string' ? { notBefore: item.notBefore } : {}),
   }
 }
 

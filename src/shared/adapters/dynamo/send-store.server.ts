@@ -216,14 +216,23 @@ export function dynamoChainCursor(db: Db) {
     ): Promise<'moved' | 'stale'> {
       // The first pulse of a chain has no stored token yet: the chain id stands for it.
       const tokenCondition = token ? ' AND (pulseToken = :expected OR (attribute_not_exists(pulseToken) AND chainId = :expected))' : ''
-      // Rejections in a row ride on the move the pulse makes anyway (same item, same unit); none is stored as absent.
+      // Rejections in a row and a long gap's end ride on the move the pulse makes anyway (same item, same
+      // unit); none is stored as absent.
       const rejected = position.rejectedInRow > 0
+      const notBefore = position.notBefore ?? null
+      const sets = ['#cursor = :cursor', 'lastMailboxId = :mailbox', 'waitingFor = :waiting']
+      if (token) sets.push('pulseToken = :next')
+      if (at) sets.push('movedAt = :at')
+      if (preverified) sets.push('preverified = :pre')
+      if (rejected) sets.push('rejectedInRow = :rejected')
+      if (notBefore) sets.push('notBefore = :notBefore')
+      const removes = [...(rejected ? [] : ['rejectedInRow']), ...(notBefore ? [] : ['notBefore'])]
       try {
         await db.doc.send(
           new UpdateCommand({
             TableName: db.table('campaigns'),
             Key: keys.campaignChain(campaignId),
-            UpdateExpression: `SET #cursor = :cursor, lastMailboxId = :mailbox, waitingFor = :waiting${token ? ', pulseToken = :next' : ''}${at ? ', movedAt = :at' : ''}${preverified ? ', preverified = :pre' : ''}${rejected ? ', rejectedInRow = :rejected' : ' REMOVE rejectedInRow'}`,
+            UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
             ConditionExpression: `chainId = :chain AND running = :true${tokenCondition}`,
             ExpressionAttributeNames: { '#cursor': 'cursor' },
             ExpressionAttributeValues: {
@@ -236,6 +245,7 @@ export function dynamoChainCursor(db: Db) {
               ...(at ? { ':at': at } : {}),
               ...(preverified ? { ':pre': preverified } : {}),
               ...(rejected ? { ':rejected': position.rejectedInRow } : {}),
+              ...(notBefore ? { ':notBefore': notBefore } : {}),
             },
           }),
         )
