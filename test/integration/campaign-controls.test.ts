@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Campaign } from '../../src/shared/domain/entities'
 import { controlCampaign } from '../../src/shared/services/campaign-controls'
-import { apiHeaders, directDeps, get } from '../support/world'
+import { admin, apiHeaders, directDeps, get, postForm, signIn } from '../support/world'
 
 async function draftCampaign(): Promise<string> {
   const deps = directDeps()
@@ -13,6 +13,30 @@ async function draftCampaign(): Promise<string> {
 }
 
 describe('campaign controls', () => {
+  it('Start, Pause, Resume and Abort work as form actions on the campaign page, each audited with who clicked', async () => {
+    const id = await draftCampaign()
+    const deps = directDeps()
+    const cookie = await signIn(admin())
+    const click = (control: string) => postForm(`/campaigns/${id}`, { control }, cookie)
+    const status = async () => (await deps.campaigns.get(id))!.value.status
+
+    const start = await click('start')
+    expect(start.status).toBe(302)
+    expect(start.headers.get('location')).toBe(`/campaigns/${id}`)
+    expect(await status()).toBe('active')
+    expect((await click('pause')).status).toBe(302)
+    expect(await status()).toBe('paused')
+    // Resume answers on the page (with any warning about the cause of the pause) instead of redirecting.
+    const resumed = await click('resume')
+    expect(resumed.status).toBe(200)
+    expect(await status()).toBe('active')
+    expect((await click('abort')).status).toBe(302)
+    expect(await status()).toBe('aborted')
+    const events = (await deps.audit.forEntity('campaign', id, 10)).items.reverse()
+    expect(events.map((e) => e.action)).toEqual(['created', 'started', 'paused', 'resumed', 'aborted'])
+    expect(events.slice(1).every((e) => e.actor.type === 'user' && e.actor.id === admin().email)).toBe(true)
+  })
+
   it('ten simultaneous Starts create exactly one pulse chain', async () => {
     const id = await draftCampaign()
     const pulses: { campaignId: string; chainId: string }[] = []

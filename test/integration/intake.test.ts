@@ -56,11 +56,15 @@ describe('the Clay webhook', () => {
 
   it('refuses "high" as a score, a body over 16 KB, malformed JSON and a missing token', async () => {
     expect((await postClay({ email: `x.${unique()}@acme.example.com`, persona: 'cto', lead_score: 'high', workable: true })).status).toBe(422)
+    const refusals = async () => (await directDeps().audit.timeline({ action: 'intake_rejected', limit: 2 }, new Date())).items
     const big = await postClay({ email: `big.${unique()}@acme.example.com`, persona: 'cto', lead_score: 80, workable: true, notes: 'x'.repeat(17 * 1024) })
     expect(big.status).toBe(413)
+    // Refused before it is read, and audited all the same.
+    expect((await refusals())[0]).toMatchObject({ actor: { type: 'integration', id: 'clay' }, entityId: 'unknown', details: { status: 413 }, sentence: expect.stringContaining('larger than 16 KB') })
     const broken = await postClay('{"email": ')
     expect(broken.status).toBe(400)
     expect(await broken.json()).toEqual({ error: 'The request body is not valid JSON.' })
+    expect((await refusals())[0]).toMatchObject({ details: { status: 400, reason: 'The request body is not valid JSON.' } })
     expect((await postClay({ email: 'a@b.example.com' }, {})).status).toBe(401)
   })
 

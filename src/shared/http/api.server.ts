@@ -55,22 +55,31 @@ const routes: Route[] = [
     method: 'POST',
     pattern: /^\/api\/webhooks\/clay$/,
     run: async (deps, req, actor) => {
-      if (Buffer.byteLength(req.body, 'utf8') > MAX_WEBHOOK_BYTES) {
-        return jsonError(413, `The body is larger than ${MAX_WEBHOOK_BYTES / 1024} KB; send one lead per request.`)
-      }
-      const body = parseJsonBody(req)
-      if (!body.ok) return body.response
-      const checked = validateClayLead(body.value)
-      if (!checked.ok) {
-        const email = typeof (body.value as { email?: unknown })?.email === 'string' ? String((body.value as { email: string }).email).slice(0, 254) : 'unknown'
+      // Every refusal is audited, whatever was wrong: a Clay table whose rows all bounce off shows in the log.
+      const refused = async (status: number, reason: string, entityId = 'unknown', problems?: { field: string; problem: string }[]) => {
         await recordAudit(deps, {
           actor: { type: 'integration', id: 'clay' },
           entityType: 'lead',
-          entityId: email,
+          entityId,
           action: 'intake_rejected',
-          sentence: `Refused a lead from Clay: ${checked.problems.map((p) => `${p.field} ${p.problem}`).join('; ')}.`,
-          details: { problems: checked.problems },
+          sentence: `Refused a lead from Clay: ${problems ? problems.map((p) => `${p.field} ${p.problem}`).join('; ') : reason.replace(/\.$/, '')}.`,
+          details: { status, ...(problems ? { problems } : { reason }) },
         })
+      }
+      if (Buffer.byteLength(req.body, 'utf8') > MAX_WEBHOOK_BYTES) {
+        const reason = `The body is larger than ${MAX_WEBHOOK_BYTES / 1024} KB; send one lead per request.`
+        await refused(413, reason)
+        return jsonError(413, reason)
+      }
+      const body = parseJsonBody(req)
+      if (!body.ok) {
+        await refused(body.response.status, String((body.response.body as { error?: unknown }).error ?? 'the body was not accepted'))
+        return body.response
+      }
+      const checked = validateClayLead(body.value)
+      if (!checked.ok) {
+        const email = typeof (body.value as { email?: unknown })?.email === 'string' ? String((body.value as { email: string }).email).slice(0, 254) : 'unknown'
+        await refused(422, 'The lead was not stored: fix the fields listed.', email, checked.problems)
         return jsonError(422, 'The lead was not stored: fix the fields listed.', checked.problems)
       }
       const result = await ingestLead(deps, checked.lead, 'clay', { type: 'integration', id: actor.id === 'api' ? 'api' : 'clay' })
