@@ -5,7 +5,7 @@ import { json } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
 import * as z from 'zod'
 import type { RoutingRule, RuleCondition } from '../../src/shared/domain/entities'
-import { RESERVED_FIELD_NAMES, describeConditions, explainRouting, normaliseFieldName, type RuleEdit } from '../../src/shared/domain/routing'
+import { RESERVED_FIELD_NAMES, describeConditions, explainRouting, normaliseFieldName, type RoutableLead, type RuleEdit } from '../../src/shared/domain/routing'
 import { editRules } from '../../src/shared/services/routing-rules'
 import { Button, ErrorList, Field } from '../components/forms'
 import { Badge, Card, PageTitle, Table } from '../components/ui'
@@ -84,7 +84,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const tested = parsed?.success ? parsed.data : null
   const testErrors = parsed && !parsed.success ? parsed.error.issues.map((i) => `${TEST_LABELS[String(i.path[0])] ?? 'Input'}: ${i.message}`) : null
   const explanation = tested
-    ? explainRouting(rules, { persona: tested.persona, leadScore: tested.score, enrichment: tested.field ? { [tested.field]: tested.value } : {} })
+    ? explainRouting(rules, { persona: tested.persona, leadScore: tested.score, ...testField(tested.field, tested.value) })
     : null
   return json({
     rules: rules.map((r) => ({ ...r, campaignName: names[r.campaignId] ?? r.campaignId, description: describeConditions(r.conditions) })),
@@ -95,6 +95,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
     testErrors,
     explanation,
   })
+}
+
+/** The test box's field as a lead holds it: the company and the source are the lead's own, the rest enrichment. */
+function testField(field: string, value: string): Pick<RoutableLead, 'company' | 'source' | 'enrichment'> {
+  if (!field) return {}
+  const key = normaliseFieldName(field)
+  if (key === 'company') return { company: value }
+  if (key === 'source') return { source: value }
+  return { enrichment: { [field]: value } }
 }
 
 const TEST_LABELS: Record<string, string> = { persona: 'Persona', score: 'Lead score', field: 'Field', value: 'Value' }

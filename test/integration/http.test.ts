@@ -103,6 +103,13 @@ describe('the HTTP surface', () => {
         expect(res.status, `${path} with cursor ${cursor}`).toBe(200)
       }
     }
+    // Cursors that carry a key inside: the audit timeline's (a month and a key) and a lead's history.
+    const month = new Date().toISOString().slice(0, 7)
+    const timeline = await get(`/audit?cursor=${forged({ month, key: { pk: 'x', sk: 'y', gsi1pk: 'MONTH#1999-01', gsi1sk: 'z' } })}`, { headers: { cookie } })
+    expect(timeline.status).toBe(200)
+    const [lead] = (await directDeps().leads.listByStatus('held', 1)).items
+    const history = await get(`/leads/${lead!.id}?cursor=${forged({ pk: 'lead#someone-else', sk: '2026-01-01T00:00:00.000Z#x' })}`, { headers: { cookie } })
+    expect(history.status).toBe(200)
   })
 
   it('changes settings through the API with validation and an audit event naming before and after', async () => {

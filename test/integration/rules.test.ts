@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { RECENT_RULES_MS } from '../../src/shared/adapters/dynamo/campaign-store.server'
+import { setupEvent } from '../support/factories'
 import { admin, apiHeaders, directDeps, get, postForm, signIn, world } from '../support/world'
 
 async function rules() {
@@ -114,9 +115,14 @@ describe('routing rules through the page', () => {
 
     const tested = await (await get(`/rules?persona=${persona}&score=&field=industry&value=fintech`, { headers: { cookie } })).text()
     expect(tested).toContain('Matches rule &quot;Test: fintech by industry&quot;')
-
+    // The company is the lead's own field, not an enrichment column: the test box fills it the same way.
     const now = await rules()
-    expect((await postForm('/rules', { intent: 'delete', ruleId: added.id, version: String(now.version) }, cookie)).status).toBe(200)
+    const byCompany = { ...now.rules.at(-1)!, conditions: [{ field: 'persona', op: 'equals', value: persona }, { field: 'other', name: 'Company', op: 'equals', value: 'Acme' }] }
+    expect(await directDeps().routing.save(now.rules.map((r) => (r.id === byCompany.id ? byCompany : r)) as typeof now.rules, now.version, setupEvent('rule', byCompany.id))).toBe('saved')
+    expect(await (await get(`/rules?persona=${persona}&score=&field=company&value=acme`, { headers: { cookie } })).text()).toContain('Matches rule &quot;Test: fintech by industry&quot;')
+
+    const last = await rules()
+    expect((await postForm('/rules', { intent: 'delete', ruleId: added.id, version: String(last.version) }, cookie)).status).toBe(200)
   })
 
   it('refuses a field condition without its value, or on a field that has its own condition', async () => {

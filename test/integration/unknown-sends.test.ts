@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { SendRecord } from '../../src/shared/services/pulse'
-import { dayOf } from '../../src/shared/domain/metrics'
+import { localDay } from '../../src/shared/domain/sending-window'
 import { TEST_VIEWER, admin, directDeps, get, postForm, signIn } from '../support/world'
 import { setupEvent, testLead } from '../support/factories'
 
@@ -38,11 +38,14 @@ describe('unknown sends, settled by a person', () => {
     expect(await bad.text()).toContain('That is not an SES MessageId')
     expect((await deps.sends.get(wentOut.campaignId, wentOut.leadId))!.state).toBe('unknown')
 
-    const before = (await deps.metrics.days('campaign', 'founders-india', [dayOf(new Date())]))[0]!.sends
+    // The campaign counts on its own day (its window's time zone), the day the send was claimed.
+    const zone = (await deps.campaigns.get('founders-india'))!.value.window.timeZone
+    const campaignDay = localDay(zone, new Date(wentOut.claimedAt))
+    const before = (await deps.metrics.days('campaign', 'founders-india', [campaignDay]))[0]!.sends
     const messageId = '0100018c2f9e6c71-5f4e3d2c-1b0a-4f9e-8d7c-6b5a49382716-000000'
     expect((await postForm('/sends', { intent: 'sent', ...fields(wentOut), messageId: `<${messageId}@email.amazonses.com>`, note: 'in the SES console' }, cookie)).status).toBe(200)
     expect(await deps.sends.get(wentOut.campaignId, wentOut.leadId)).toMatchObject({ state: 'sent', messageId })
-    expect((await deps.metrics.days('campaign', 'founders-india', [dayOf(new Date())]))[0]!.sends).toBe(before + 1)
+    expect((await deps.metrics.days('campaign', 'founders-india', [campaignDay]))[0]!.sends).toBe(before + 1)
     expect((await deps.audit.forEntity('lead', wentOut.leadId, 1)).items[0]).toMatchObject({ action: 'send_settled', actor: { type: 'user', id: admin().email }, details: { messageId, now: 'sent' } })
     // The lead's page says what happened in its campaign, and its history unfolds the event's details.
     const detail = await (await get(`/leads/${encodeURIComponent(wentOut.leadId)}`, { headers: { cookie } })).text()
@@ -55,7 +58,7 @@ describe('unknown sends, settled by a person', () => {
 
     expect((await postForm('/sends', { intent: 'not_sent', ...fields(lost) }, cookie)).status).toBe(200)
     expect(await deps.sends.get(lost.campaignId, lost.leadId)).toMatchObject({ state: 'failed', reason: expect.stringContaining('not sent') })
-    expect((await deps.metrics.days('campaign', 'founders-india', [dayOf(new Date())]))[0]!.sends).toBe(before + 1)
+    expect((await deps.metrics.days('campaign', 'founders-india', [campaignDay]))[0]!.sends).toBe(before + 1)
 
     // Settled twice (a second tab): refused, nothing changes.
     const again = await postForm('/sends', { intent: 'not_sent', ...fields(wentOut) }, cookie)

@@ -4,7 +4,7 @@ import * as z from 'zod'
 import { monthOf, previousMonth, type AuditEvent, type EntityType } from '../../domain/audit'
 import type { Page } from '../../domain/page'
 import type { AuditQuery } from '../../services/audit-log'
-import { decodeCursor, encodeCursor, type Db, type TransactItem } from './db.server'
+import { checkStartKey, decodeCursor, encodeCursor, startKeyFrom, type Db, type TransactItem } from './db.server'
 import { INDEX, keys } from './keys'
 
 /**
@@ -93,7 +93,8 @@ export function dynamoAuditLog(db: Db) {
     },
 
     async forEntity(type: EntityType, id: string, limit: number, cursor?: string | null): Promise<Page<AuditEvent>> {
-      const start = z.record(z.string(), z.string()).safeParse(decodeCursor(cursor))
+      // A cursor from the address bar: one of another entity's history (or an edited one) starts from the top.
+      const start = startKeyFrom(cursor, ['pk', 'sk'], { name: 'pk', value: keys.auditEntityPartition(type, id) })
       const out = await db.doc.send(
         new QueryCommand({
           TableName: db.table('audit'),
@@ -101,7 +102,7 @@ export function dynamoAuditLog(db: Db) {
           ExpressionAttributeValues: { ':pk': keys.auditEntityPartition(type, id) },
           ScanIndexForward: false,
           Limit: limit,
-          ...(start.success ? { ExclusiveStartKey: start.data } : {}),
+          ...(start ? { ExclusiveStartKey: start } : {}),
         }),
       )
       return {
@@ -130,6 +131,9 @@ export function dynamoAuditLog(db: Db) {
       const byType = query.entityType !== undefined && query.entityType !== UNINDEXED_BY_TYPE
       const index = byType ? { name: INDEX.auditByTypeMonth, pk: 'gsi2pk', sk: 'gsi2sk' } : { name: INDEX.auditByMonth, pk: 'gsi1pk', sk: 'gsi1sk' }
       const filtered = query.action !== undefined || query.entityType === UNINDEXED_BY_TYPE
+      const partitionOf = (m: string) => (byType ? keys.auditTypeMonthPartition(query.entityType!, m) : keys.auditMonthPartition(m))
+      // The key came back from the address bar: it must be one of this index's, in the month it names.
+      if (startKey) startKey = checkStartKey(startKey, ['pk', 'sk', index.pk, index.sk], { name: index.pk, value: partitionOf(month) })
       const cursorHere = (key?: Record<string, string>) => encodeCursor({ month, ...(key ? { key } : {}), ...(emptyMonths ? { empty: emptyMonths } : {}), ...(monthHit ? { hit: true } : {}) })
 
       for (let queries = 0; items.length < query.limit; queries++) {
@@ -137,7 +141,7 @@ export function dynamoAuditLog(db: Db) {
         if (queries >= MAX_QUERIES_PER_REQUEST) return { items, nextCursor: cursorHere(startKey), searchedTo }
         const names: Record<string, string> = { '#pk': index.pk, '#sk': index.sk }
         const values: Record<string, unknown> = {
-          ':pk': byType ? keys.auditTypeMonthPartition(query.entityType!, month) : keys.auditMonthPartition(month),
+          ':pk': partitionOf(month),
           // DynamoDB refuses empty key values; every ISO time sorts after '0'.
           ':from': fromIso || '0',
           // `~` sorts after every character used in ids, so the upper bound includes events at `to` itself.

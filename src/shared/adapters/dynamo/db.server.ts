@@ -140,7 +140,11 @@ export function decodeCursor(cursor: string | null | undefined): unknown {
  * start key and fail the page, so it starts from the top instead.
  */
 export function startKeyFrom(cursor: string | null | undefined, keyNames: readonly string[], partition: { name: string; value: string }): Record<string, string> | undefined {
-  const value = decodeCursor(cursor)
+  return checkStartKey(decodeCursor(cursor), keyNames, partition)
+}
+
+/** `startKeyFrom` for a key already decoded (one carried inside a larger cursor). */
+export function checkStartKey(value: unknown, keyNames: readonly string[], partition: { name: string; value: string }): Record<string, string> | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined
   const entries = Object.entries(value as Record<string, unknown>)
   if (entries.length !== keyNames.length) return undefined
