@@ -628,6 +628,15 @@ export async function writeHistory(
     },
     campaigns: { get: async (id) => (campaigns.has(id) ? { value: campaigns.get(id)!, version: 1 } : null) },
     senders: { getMailbox: async (id) => (mailboxes.has(id) ? { value: mailboxes.get(id)!, version: 1 } : null) },
+    // The history holds no unknown sends, so nothing settles one and no lead is completed.
+    leads: {
+      get: async () => {
+        throw new Error('history holds no unknown sends')
+      },
+      complete: async () => {
+        throw new Error('history holds no unknown sends')
+      },
+    },
     feedback: {
       window: async (id) => windows.get(id) ?? { window: { ...EMPTY_WINDOW }, version: 0 },
       apply: async (write: FeedbackWrite) => {

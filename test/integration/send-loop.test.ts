@@ -163,8 +163,10 @@ describe('the send loop', () => {
     expect(await deps.sends.claim({ campaignId: id, leadId: leads[0]!.id, sendId: 'crashed-send', state: 'sending', mailboxId: 'anita@mail.example.com', claimedAt })).toBe('claimed')
     expect(await sweepStuckSends(deps)).toBeGreaterThanOrEqual(1)
     expect(await deps.sends.get(id, leads[0]!.id)).toMatchObject({ state: 'unknown', sendId: 'crashed-send' })
-    expect((await deps.audit.forEntity('lead', leads[0]!.id, 1)).items[0]).toMatchObject({ action: 'send_unknown' })
-    expect(await pulse(deps, pulses.at(-1)!.pulse)).toMatchObject({ kind: 'skipped', reason: 'already has a send' })
+    // Never resent: the lead is done in its campaign (the pulse that died would have completed it).
+    expect((await deps.leads.get(leads[0]!.id))!.status).toBe('completed')
+    expect((await deps.audit.forEntity('lead', leads[0]!.id, 5)).items.map((e) => e.action)).toContain('send_unknown')
+    expect(await pulse(deps, pulses.at(-1)!.pulse)).toMatchObject({ kind: 'idle' })
     expect(await mailsTo(address)).toHaveLength(0)
   })
 

@@ -553,6 +553,8 @@ export interface MemoryCampaignLeads {
   cursorOf(lead: Lead): string
   nextActive: PulseDeps['leads']['nextActive']
   complete: PulseDeps['leads']['complete']
+  /** By id, as the send's settlers read it (`LeadCompletion`). */
+  get(id: string): Promise<Lead | null>
   nextPaused: CampaignLeadMoves['nextPaused']
   pauseQueued: CampaignLeadMoves['pauseQueued']
   resumePaused: CampaignLeadMoves['resumePaused']
@@ -581,6 +583,10 @@ export function memoryCampaignLeads(initial: Lead[] = []): MemoryCampaignLeads {
         .filter((l) => after === null || cursorOf(l) > after)
         .slice(0, limit)
         .map((l) => ({ lead: structuredClone(l), cursor: cursorOf(l) }))
+    },
+    async get(id) {
+      const stored = leads.get(id)
+      return stored ? structuredClone(stored) : null
     },
     async heldOfCampaign(campaignId, limit) {
       store.heldAsked.push(campaignId)

@@ -570,7 +570,7 @@ describe('pulse and the SES Send event: a send is counted once, whichever record
     const { tags } = w.sender.calls[0]!.message
     return { type: 'Send', messageId, tags: { lead: [tags.lead], campaign: [tags.campaign], mailbox: [tags.mailbox], send: [tags.send] }, snsMessageId: 'sns-1', raw: {} }
   }
-  const confirmDeps = (w: World): ConfirmDeps => ({ sends: w.sends, campaigns: w.campaigns, senders: w.senders, clock: w.clock, ids: sequentialIds('ses') })
+  const confirmDeps = (w: World): ConfirmDeps => ({ sends: w.sends, campaigns: w.campaigns, senders: w.senders, leads: w.leads, clock: w.clock, ids: sequentialIds('ses') })
   const counted = (w: World) => Object.fromEntries([...w.sends.days].map(([k, d]) => [k, d.sends]))
   const ONE_EACH = { [`overall|all|${UTC_DAY}`]: 1, [`campaign|c1|${LOCAL_DAY}`]: 1, [`mailbox|mb-a|${UTC_DAY}`]: 1, [`domain|d1|${UTC_DAY}`]: 1 }
 
@@ -607,9 +607,12 @@ describe('pulse and the SES Send event: a send is counted once, whichever record
     injectFaults(w.sends, 'settle', () => 'before')
     await expect(pulse(w.deps, MESSAGE)).rejects.toThrow(/settle/)
     expect(await w.record('L1')).toMatchObject({ state: 'sending' })
+    expect(w.leads.leads.get('L1')!.status).toBe('active')
     expect(await confirmFromSendEvent(confirmDeps(w), sendEventFor(w))).toBe('confirmed')
     expect(await w.record('L1')).toMatchObject({ state: 'sent', messageId: 'ses-1' })
     expect(counted(w)).toEqual(ONE_EACH)
+    // The pulse that died never completed its lead: the Send event that settles the send does.
+    expect(w.leads.leads.get('L1')!.status).toBe('completed')
     // Delivered again (SNS/SQS at least once): nothing changes.
     expect(await confirmFromSendEvent(confirmDeps(w), sendEventFor(w))).toBe('not_applicable')
     expect(counted(w)).toEqual(ONE_EACH)

@@ -1,12 +1,27 @@
 import { stampAuditEvent, type AuditEvent } from '../domain/audit'
-import type { Campaign, Mailbox } from '../domain/entities'
+import type { Campaign, Lead, Mailbox } from '../domain/entities'
 import { dayOf } from '../domain/metrics'
 import { localDay } from '../domain/sending-window'
 import { drasonTags, type SesEvent } from '../domain/ses-event'
 import type { Clock, IdSource } from './ports'
 import type { SendRecord } from './pulse'
 
-export interface ConfirmDeps {
+/** The lead moves a final send makes: read it, and complete it in its campaign. */
+export interface LeadCompletion {
+  leads: { get(id: string): Promise<Lead | null>; complete(lead: Lead): Promise<'moved' | 'changed'> }
+}
+
+/**
+ * A send that reached its end outside the pulse (the sweep made it `unknown`, the Send event or a person
+ * settled it) completes its lead, as the pulse does for the sends it settles itself: a pulse that found
+ * the claim still `sending` left the lead to whoever finishes it. Only an `active` lead of that campaign.
+ */
+export async function completeLeadOf(deps: LeadCompletion, record: Pick<SendRecord, 'campaignId' | 'leadId'>): Promise<void> {
+  const lead = await deps.leads.get(record.leadId)
+  if (lead && lead.status === 'active' && lead.campaignId === record.campaignId) await deps.leads.complete(lead)
+}
+
+export interface ConfirmDeps extends LeadCompletion {
   sends: {
     get(campaignId: string, leadId: string): Promise<SendRecord | null>
     confirm(record: SendRecord, event: AuditEvent, counters: SendCounters): Promise<'confirmed' | 'changed'>
@@ -64,5 +79,7 @@ export async function confirmFromSendEvent(deps: ConfirmDeps, event: SesEvent): 
     now,
   )
   const result = await deps.sends.confirm({ ...record, state: 'sent', messageId: event.messageId }, audit, counters)
-  return result === 'confirmed' ? 'confirmed' : 'not_applicable'
+  if (result !== 'confirmed') return 'not_applicable'
+  await completeLeadOf(deps, record)
+  return 'confirmed'
 }

@@ -1,8 +1,9 @@
 import { stampAuditEvent, type AuditEvent } from '../domain/audit'
 import type { Clock, IdSource } from './ports'
 import type { SendRecord } from './pulse'
+import { completeLeadOf, type LeadCompletion } from './send-confirmation'
 
-export interface SweepDeps {
+export interface SweepDeps extends LeadCompletion {
   sends: {
     stuckSending(before: string, limit: number): Promise<SendRecord[]>
     settle(record: SendRecord, event: AuditEvent, counters: []): Promise<'settled' | 'changed'>
@@ -37,7 +38,11 @@ export async function sweepStuckSends(deps: SweepDeps): Promise<number> {
       deps.ids.next(),
       deps.clock.now(),
     )
-    if ((await deps.sends.settle({ ...record, state: 'unknown', reason: 'interrupted after the claim' }, event, [])) === 'settled') settled++
+    if ((await deps.sends.settle({ ...record, state: 'unknown', reason: 'interrupted after the claim' }, event, [])) === 'settled') {
+      settled++
+      // Never resent, so done in its campaign (the pulse that died would have completed it).
+      await completeLeadOf(deps, record)
+    }
   }
   return settled
 }

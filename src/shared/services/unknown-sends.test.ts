@@ -24,6 +24,8 @@ function world(records: SendRecord[]) {
   const stored = new Map(records.map((r) => [`${r.campaignId}|${r.leadId}`, structuredClone(r)]))
   const settled: { record: SendRecord; event: AuditEvent; counters: SendCounters }[] = []
   let raceLost = false
+  const completed: string[] = []
+  const lead = testLead('L1', { email: 'priya@acme.example', status: 'active', campaignId: 'c1' })
   const c = { ...campaign('c1', 'Founders India'), window: { days: [1, 2, 3, 4, 5], startHour: 9, endHour: 17, timeZone: 'Asia/Kolkata' } }
   const deps: UnknownSendsDeps = {
     sends: {
@@ -37,13 +39,20 @@ function world(records: SendRecord[]) {
         return 'settled'
       },
     },
-    leads: { getMany: async (ids) => ids.filter((id) => id === 'L1').map((id) => testLead(id, { email: 'priya@acme.example' })) },
+    leads: {
+      getMany: async (ids) => ids.filter((id) => id === 'L1').map((id) => testLead(id, { email: 'priya@acme.example' })),
+      get: async (id) => (id === 'L1' ? lead : null),
+      async complete(l) {
+        completed.push(l.id)
+        return 'moved'
+      },
+    },
     campaigns: { get: async (id) => (id === 'c1' ? { value: c } : null) },
     senders: { getMailbox: async (id) => (id === 'mb-a' ? { value: mailbox } : null) },
     clock: fixedClock('2026-11-24T08:00:00.000Z'),
     ids: sequentialIds('ev'),
   }
-  return { deps, stored, settled, loseTheRace: () => (raceLost = true) }
+  return { deps, stored, settled, completed, loseTheRace: () => (raceLost = true) }
 }
 
 // Claimed at 20:00 UTC on the 23rd: the 24th in Kolkata, the campaign's day; the 23rd for the rest.
@@ -90,6 +99,8 @@ describe('settleUnknownSend', () => {
     expect(done!.record).toMatchObject({ state: 'failed', reason: 'not sent, as ops@example.com found (was: timed out after 10 s)' })
     expect(done!.record).not.toHaveProperty('messageId')
     expect(done!.counters).toEqual([])
+    // Done in its campaign either way: the lead leaves the active ones.
+    expect(w.completed).toEqual(['L1'])
     expect(done!.event.sentence).toBe('ops@example.com recorded that the email to lead L1 did not go out; it stays unsent and is not retried in this campaign.')
   })
 
@@ -101,6 +112,7 @@ describe('settleUnknownSend', () => {
     const w = world(records)
     expect(await settleUnknownSend(w.deps, PERSON, ref, { outcome: 'not_sent' })).toEqual({ ok: false, status, message: expect.stringContaining(message) })
     expect(w.settled).toEqual([])
+    expect(w.completed).toEqual([])
   })
 
   it('says so when SES or another person settled it between the read and the write', async () => {

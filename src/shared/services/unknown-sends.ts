@@ -3,7 +3,7 @@ import type { Campaign, Lead, Mailbox } from '../domain/entities'
 import type { Page } from '../domain/page'
 import type { Clock, IdSource } from './ports'
 import type { SendRecord } from './pulse'
-import { sendCounters, type SendCounters } from './send-confirmation'
+import { completeLeadOf, sendCounters, type SendCounters } from './send-confirmation'
 
 /**
  * Sends whose outcome is unknown (SES may have taken the email when Drason lost track: a timeout, a crash)
@@ -16,7 +16,7 @@ export interface UnknownSendsDeps {
     listUnknown(limit: number, cursor?: string | null): Promise<Page<SendRecord>>
     settleByPerson(record: SendRecord, event: AuditEvent, counters: SendCounters): Promise<'settled' | 'changed'>
   }
-  leads: { getMany(ids: string[]): Promise<Lead[]> }
+  leads: { getMany(ids: string[]): Promise<Lead[]>; get(id: string): Promise<Lead | null>; complete(lead: Lead): Promise<'moved' | 'changed'> }
   campaigns: { get(id: string): Promise<{ value: Campaign } | null> }
   senders: { getMailbox(id: string): Promise<{ value: Mailbox } | null> }
   clock: Clock
@@ -97,5 +97,6 @@ export async function settleUnknownSend(deps: UnknownSendsDeps, actor: Actor, re
   if ((await deps.sends.settleByPerson(after, event, counters)) === 'changed') {
     return { ok: false, status: 409, message: 'That send was settled meanwhile (by SES or another person); nothing changed.' }
   }
+  await completeLeadOf(deps, record)
   return { ok: true, state: after.state === 'sent' ? 'sent' : 'failed' }
 }
