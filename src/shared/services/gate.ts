@@ -62,7 +62,7 @@ export function holdReasonOf(decision: Extract<GateDecision, { allow: false }>):
  * Puts a campaign's held leads through the execution gate. Safe → the lead becomes active and queued;
  * unsafe → it stays held and the reason is recorded (and audited only when it changes, so a lead waiting
  * for the morning does not add an event every five minutes). Re-run by the scheduler, after a Start or
- * Resume, and after intake.
+ * Resume (intake leaves a routed lead held "awaiting gate" for these runs: decision 015).
  */
 export async function evaluateHeldLeads(deps: GateDeps, campaignId: string, onlyLeadId?: string): Promise<{ admitted: number; held: number }> {
   const found = await deps.campaigns.get(campaignId)
