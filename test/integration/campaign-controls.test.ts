@@ -82,7 +82,11 @@ describe('campaign controls', () => {
     expect(started.status).toBe(200)
     expect(await started.json()).toEqual({ status: 'active' })
     const detail = await (await get(`/api/campaigns/${id}`, { headers: apiHeaders() })).json()
-    expect(detail).toMatchObject({ campaign: { id, status: 'active' }, counts: { sentToday: 0, dailyCap: expect.any(Number) }, chain: { running: true } })
+    expect(detail).toMatchObject({
+      campaign: { id, status: 'active' },
+      counts: { sentToday: 0, dailyCap: expect.any(Number), lastDays: 7, sends: 0, hardBounces: 0, complaints: 0, deliveryFailures: 0, verified: 0, verifyPassed: 0 },
+      chain: { running: true, state: expect.any(String), explained: expect.any(String) },
+    })
     const again = await get(`/api/campaigns/${id}/start`, { method: 'POST', headers: apiHeaders() })
     expect(again.status).toBe(409)
     expect((await get(`/api/campaigns/${id}/pause`, { method: 'POST', headers: apiHeaders() })).status).toBe(200)

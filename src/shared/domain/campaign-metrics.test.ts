@@ -129,7 +129,7 @@ describe('buildCampaignMetrics: rates over the account rate window', () => {
     expect(m.bounce).toEqual({ rate: 0.05, threshold: 0.04, minSends: 100, breached: true })
     // 1 in 100 is over 0.1%, but 100 sends are far below the 1,000 needed to judge complaints.
     expect(m.complaint).toEqual({ rate: 0.01, threshold: 0.001, minSends: 1000, breached: false })
-    expect(m.deliveryFailures).toBe(3)
+    expect([m.hardBounces, m.complaints, m.deliveryFailures]).toEqual([5, 1, 3])
     expect(m.verification).toEqual({ part: 108, whole: 120, rate: 0.9 })
     expect(m.opens).toEqual({ part: 55, whole: 100, rate: 0.55 })
   })

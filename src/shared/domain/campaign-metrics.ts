@@ -55,6 +55,9 @@ export interface CampaignMetrics {
   sends: number
   bounce: RateVsThreshold
   complaint: RateVsThreshold
+  /** The counts behind the two rates, over the same days. */
+  hardBounces: number
+  complaints: number
   deliveryFailures: number
   verification: Share
   /** Display only: SES Open events per send. Never used by any policy. */
@@ -160,6 +163,8 @@ export function buildCampaignMetrics(input: CampaignMetricsInput): CampaignMetri
     sends,
     bounce: rateVs(sum('hard_bounces'), sends, settings.account.pauseBounceRate, settings.account.pauseBounceMinSends),
     complaint: rateVs(sum('complaints'), sends, settings.account.pauseComplaintRate, settings.account.pauseComplaintMinSends),
+    hardBounces: sum('hard_bounces'),
+    complaints: sum('complaints'),
     deliveryFailures: sum('delivery_failures'),
     verification: verificationShare({ verified: sum('verified'), verify_passed: sum('verify_passed') }),
     // Every Open event counts, repeat opens and privacy-proxy prefetches included, so this can pass 100%.

@@ -6,6 +6,7 @@ import { recordAudit } from '../services/audit-log'
 import { updateSettings } from '../services/settings'
 import { ingestLead } from '../services/intake'
 import { controlCampaign, type Control } from '../services/campaign-controls'
+import { getCampaignMetrics } from '../services/campaign-metrics'
 import { resumeCampaign, resumeDomain, resumeMailbox } from '../services/resume'
 import { domainsWithHealth, mailboxesWithHealth } from '../services/sender-health'
 import { sesWebhook } from './ses-webhook.server'
@@ -15,7 +16,6 @@ import { uploadTooLarge } from '../domain/lead-import'
 import { LEAD_STATUSES } from '../domain/entities'
 import { validateClayLead } from '../domain/lead-intake'
 import { normaliseEmail } from '../domain/sanitise'
-import { localDay } from '../domain/sending-window'
 import { jsonError, parseJsonBody, type ApiRequest, type ApiResponse } from './json.server'
 
 /**
@@ -126,10 +126,26 @@ const routes: Route[] = [
       const found = await deps.campaigns.get(id!)
       if (!found) return jsonError(404, 'No campaign with that id.')
       const c = found.value
-      const [chain, sentToday] = await Promise.all([deps.campaigns.chain(c.id), deps.sendsOn('campaign', c.id, localDay(c.window.timeZone, deps.clock.now()))])
+      // The campaign page's numbers (counters only, never a scan), for scripts.
+      const [chain, m] = await Promise.all([deps.campaigns.chain(c.id), getCampaignMetrics(deps, c)])
       return {
         status: 200,
-        body: { campaign: c, version: found.version, counts: { sentToday, dailyCap: c.dailyCap }, chain: { running: chain.running, position: chain.cursor, waitingFor: chain.waitingFor } },
+        body: {
+          campaign: c,
+          version: found.version,
+          counts: {
+            sentToday: m.today.sends,
+            dailyCap: c.dailyCap,
+            lastDays: m.rateWindowDays,
+            sends: m.sends,
+            hardBounces: m.hardBounces,
+            complaints: m.complaints,
+            deliveryFailures: m.deliveryFailures,
+            verified: m.verification.whole,
+            verifyPassed: m.verification.part,
+          },
+          chain: { running: chain.running, position: chain.cursor, waitingFor: chain.waitingFor, state: m.chain.kind, explained: m.chain.label },
+        },
       }
     },
   },
