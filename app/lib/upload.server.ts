@@ -1,5 +1,5 @@
-import { unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from '@remix-run/node'
-import { MAX_UPLOAD_BYTES, uploadTooLarge } from '../../src/shared/domain/lead-import'
+import { MaxPartSizeExceededError, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from '@remix-run/node'
+import { MAX_UPLOAD_BYTES, UPLOAD_TOO_LARGE, uploadTooLarge } from '../../src/shared/domain/lead-import'
 
 export type UploadedFile = { ok: true; name: string; bytes: Uint8Array } | { ok: false; status: 400 | 413; message: string }
 
@@ -14,8 +14,10 @@ export async function readUploadedFile(request: Request): Promise<UploadedFile> 
   let formData: FormData
   try {
     formData = await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: MAX_UPLOAD_BYTES }))
-  } catch {
-    return { ok: false, status: 413, message: uploadTooLarge(MAX_UPLOAD_BYTES + 1) ?? 'The upload could not be read.' }
+  } catch (err) {
+    // A part past the limit (a client that declared no length, or a small lie): the same answer as above.
+    if (err instanceof MaxPartSizeExceededError) return { ok: false, status: 413, message: UPLOAD_TOO_LARGE }
+    return { ok: false, status: 400, message: 'The upload could not be read: send the file from the form (multipart/form-data).' }
   }
   const file = formData.get('file')
   if (!(file instanceof File) || file.size === 0) return { ok: false, status: 400, message: 'Choose a .csv or .xlsx file to upload.' }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { validateLead } from '../../src/shared/domain/lead-intake'
-import { rowToRecord } from '../../src/shared/domain/lead-import'
+import { MAX_UPLOAD_BYTES, rowToRecord } from '../../src/shared/domain/lead-import'
 import { ingestLead } from '../../src/shared/services/intake'
 import { createImport, processImportChunk, startImport } from '../../src/shared/services/lead-import'
 import { admin, apiHeaders, directDeps, get, signIn } from '../support/world'
@@ -70,6 +70,20 @@ describe('importing leads through the API', () => {
     const row = new RegExp(`data-testid="recent-import-${newer.job.id}">.*?href="/leads/imports/${newer.job.id}"[^>]*>${newer.job.fileName}</a>.*?waiting for its column mapping`, 's')
     expect(html).toMatch(row)
     expect(html.indexOf(`recent-import-${newer.job.id}`)).toBeLessThan(html.indexOf(`recent-import-${older.job.id}`))
+  })
+
+  it('refuses a file over the upload limit on the Leads page too, with a clear message, and creates no import', async () => {
+    const cookie = await signIn(admin())
+    const before = (await directDeps().imports.recent(1))[0]?.id
+    // Far over (refused from its declared length), and just over (its part runs past the limit as it is read).
+    for (const size of [MAX_UPLOAD_BYTES + 200 * 1024, MAX_UPLOAD_BYTES + 1]) {
+      const form = new FormData()
+      form.append('file', new Blob([new Uint8Array(size)], { type: 'text/csv' }), 'huge.csv')
+      const res = await get('/leads/import', { method: 'POST', headers: { cookie }, body: form })
+      expect(res.status, `${size} bytes`).toBe(413)
+      expect(await res.text()).toContain('The file is larger than 4 MB, the most one upload can carry.')
+    }
+    expect((await directDeps().imports.recent(1))[0]?.id).toBe(before)
   })
 
   it('assigns every lead to one campaign when asked', async () => {

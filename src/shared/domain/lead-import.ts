@@ -100,7 +100,9 @@ export function sheetRow(index: number): number {
 export const MAX_UPLOAD_BYTES = 4 * 1024 * 1024
 
 /** The refusal for an over-size upload, or null when the size is acceptable. Pure. */
+export const UPLOAD_TOO_LARGE = `The file is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB, the most one upload can carry. Split it into smaller files (each up to about 25,000 rows) and upload them one by one.`
+
 export function uploadTooLarge(bytes: number): string | null {
   if (!Number.isFinite(bytes) || bytes <= MAX_UPLOAD_BYTES + 64 * 1024) return null
-  return `The file is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB, the most one upload can carry. Split it into smaller files (each up to about 25,000 rows) and upload them one by one.`
+  return UPLOAD_TOO_LARGE
 }
