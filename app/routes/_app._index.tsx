@@ -8,7 +8,7 @@ import { getOverview } from '../../src/shared/services/overview'
 import { ActivityChart } from '../components/activity-chart'
 import { AlertBanner, ConfirmStep, Flash } from '../components/confirm'
 import { ErrorList } from '../components/forms'
-import { Card, PageTitle, Stat, percent } from '../components/ui'
+import { Card, PageTitle, Stat, capText, percent } from '../components/ui'
 import { requireAdmin, requireUser } from '../lib/session.server'
 
 export const meta: MetaFunction = () => [{ title: 'Overview · Drason' }]
@@ -45,7 +45,6 @@ export default function Overview() {
   const releaseWarning = stillBreached.length
     ? `The cause is still present: over the last ${o.rateWindowDays} days ${stillBreached.join(' and ')}. Counting starts afresh from now, so only new bounces and complaints stop sending again.`
     : null
-  const cap = (sends: number, limit: number, share: number) => `${sends} / ${limit}${limit > 0 ? ` (${Math.round(share * 100)}%)` : ''}`
   return (
     <>
       <PageTitle subtitle="Counts come from pre-aggregated counters, updated with every change.">Overview</PageTitle>
@@ -80,7 +79,7 @@ export default function Overview() {
         <Stat label="Paused domains" value={<Link to="/domains" className="underline">{o.pausedDomains}</Link>} testId="domains-paused" tone={o.pausedDomains > 0 ? 'bad' : 'ok'} />
       </div>
       <div className="mt-3 grid grid-cols-1 gap-3 md:grid-cols-3">
-        <Stat label="Sent today / daily cap (all campaigns)" value={cap(o.today.sends, o.today.cap, o.today.capShare)} testId="sends-today" tone={o.today.cap > 0 && o.today.capShare >= 1 ? 'bad' : 'ok'} />
+        <Stat label="Sent today / daily cap (all campaigns)" value={capText(o.today.sends, o.today.cap, o.today.capShare)} testId="sends-today" tone={o.today.cap > 0 && o.today.capShare >= 1 ? 'bad' : 'ok'} />
         <Stat
           label={`Bounce rate, last ${o.rateWindowDays} days (pause at ${percent(o.bounce.threshold)})`}
           value={percent(o.bounce.rate)}
@@ -126,7 +125,7 @@ export default function Overview() {
                   <Link to={`/campaigns/${encodeURIComponent(c.id)}`} className="underline">
                     {c.name}
                   </Link>
-                  <span className={c.cap > 0 && c.capShare >= 1 ? 'font-semibold text-red-700' : ''}>{cap(c.sends, c.cap, c.capShare)}</span>
+                  <span className={c.cap > 0 && c.capShare >= 1 ? 'font-semibold text-red-700' : ''}>{capText(c.sends, c.cap, c.capShare)}</span>
                 </li>
               ))}
             </ul>

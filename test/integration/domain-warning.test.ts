@@ -40,6 +40,8 @@ describe('a domain in warning on Domains & mailboxes', () => {
     expect(done.status).toBe(200)
     expect(await done.text()).toContain(`Cleared the warning on domain ${warned.name}: it is healthy again`)
     expect((await deps.senders.getDomain(warned.id))!.value.status).toBe('healthy')
+    // The audit log says what was done: a warning cleared, not a pause undone.
+    expect((await deps.audit.forEntity('domain', warned.id, 1)).items[0]?.sentence).toBe(`${admin().email} cleared the warning on domain ${warned.name} (1 of 3 mailboxes is unhealthy (33%)).`)
 
     // Leave no paused domain behind for the files that follow (the Overview counts them).
     const resumed = await postForm('/domains', { intent: 'resume-domain', id: paused.id }, cookie)

@@ -101,7 +101,10 @@ export async function resumeDomain(deps: ResumeDeps, actor: Actor, id: string): 
       entityType: 'domain',
       entityId: id,
       action: 'resumed',
-      sentence: `${actor.id} resumed domain ${before.name}${before.pauseReason ? ` (it had been paused: ${before.pauseReason.replace(/\.$/, '')})` : ''}.${warning ? ` Warning shown: ${warning}` : ''}`,
+      sentence:
+        before.status === 'warning'
+          ? `${actor.id} cleared the warning on domain ${before.name}${before.pauseReason ? ` (${before.pauseReason.replace(/\.$/, '')})` : ''}.${warning ? ` Warning shown: ${warning}` : ''}`
+          : `${actor.id} resumed domain ${before.name}${before.pauseReason ? ` (it had been paused: ${before.pauseReason.replace(/\.$/, '')})` : ''}.${warning ? ` Warning shown: ${warning}` : ''}`,
       details: { previousReason: before.pauseReason, warning },
     },
     deps.ids.next(),
