@@ -1,12 +1,13 @@
 import { getFormProps, getInputProps, useForm } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod/v4'
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { json } from '@remix-run/node'
+import { json, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import * as z from 'zod'
 import { LEAD_STATUSES } from '../../src/shared/domain/entities'
 import { validateLead } from '../../src/shared/domain/lead-intake'
 import { NO_RULE_MATCHED } from '../../src/shared/domain/routing'
+import { normaliseEmail } from '../../src/shared/domain/sanitise'
 import { ingestLead } from '../../src/shared/services/intake'
 import { Button, ErrorList, Field } from '../components/forms'
 import { Badge, Card, PageTitle, Table, healthTone } from '../components/ui'
@@ -45,18 +46,27 @@ const query = z.object({
   status: z.enum(LEAD_STATUSES).catch('held'),
   cursor: z.string().max(2048).optional().catch(undefined),
   reason: z.enum(['unrouted']).optional().catch(undefined),
+  find: z.string().max(320).optional().catch(undefined),
 })
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { deps, canChange } = await requireUser(request)
-  const { status, cursor, reason } = query.parse(Object.fromEntries(new URL(request.url).searchParams))
+  const { status, cursor, reason, find } = query.parse(Object.fromEntries(new URL(request.url).searchParams))
+  // Find one lead by its address, spelled any way intake would accept it (the id is derived from it).
+  let found: { asked: string; problem: string } | null = null
+  if (find?.trim()) {
+    const email = normaliseEmail(find)
+    const id = email.ok ? await deps.leads.idForEmail(email.email) : null
+    if (id) throw redirect(`/leads/${encodeURIComponent(id)}`)
+    found = { asked: find.trim(), problem: email.ok ? 'No lead has that address.' : `That is not an address: ${email.reason}.` }
+  }
   const onlyUnrouted = status === 'held' && reason === 'unrouted'
   const [page, totals] = await Promise.all([deps.leads.listByStatus(status, 50, cursor, onlyUnrouted ? NO_RULE_MATCHED : undefined), deps.metrics.totals('overall', 'all')])
-  return json({ status, page, totals, canChange, onlyUnrouted })
+  return json({ status, page, totals, canChange, onlyUnrouted, found })
 }
 
 export default function Leads() {
-  const { status, page, totals, canChange, onlyUnrouted } = useLoaderData<typeof loader>()
+  const { status, page, totals, canChange, onlyUnrouted, found } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const [form, fields] = useForm({
     lastResult: actionData?.result,
@@ -71,6 +81,16 @@ export default function Leads() {
           Import a CSV or Excel file
         </Link>
       ) : null}
+      <Form method="get" className="mb-4 flex flex-wrap items-end gap-2" aria-label="Find a lead">
+        <label className="text-sm">
+          Find a lead by address
+          <input name="find" defaultValue={found?.asked ?? ''} placeholder="priya@example.com" className="mt-1 block w-72 rounded border border-slate-300 px-2 py-1" />
+        </label>
+        <button type="submit" className="rounded-md bg-slate-800 px-3 py-1.5 text-sm text-white">
+          Find
+        </button>
+      </Form>
+      <ErrorList errors={found ? [`${found.asked}: ${found.problem}`] : null} />
       <nav aria-label="Lead status" className="mb-4 flex flex-wrap gap-2 text-sm">
         {LEAD_STATUSES.map((s) => (
           <Link

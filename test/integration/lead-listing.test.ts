@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
+import { leadIdFor } from '../../src/shared/domain/lead-id'
 import { NO_RULE_MATCHED } from '../../src/shared/domain/routing'
-import { testLead } from '../support/factories'
-import { directDeps } from '../support/world'
+import { setupEvent, testLead } from '../support/factories'
+import { TEST_VIEWER, directDeps, get, signIn } from '../support/world'
 
 describe('listing held leads by reason (the Leads page filter)', () => {
   it('fills a page with a rare reason found behind many newer held leads, and continues after the last one shown', async () => {
@@ -27,5 +28,19 @@ describe('listing held leads by reason (the Leads page filter)', () => {
     const newest = await leads.listByStatus('held', 50, null)
     expect(newest.items.map((l) => l.id)).toEqual(awaiting.slice(-50).reverse().map((l) => l.id))
     expect(newest.nextCursor).not.toBeNull()
+  })
+
+  it('finds one lead by its address, spelled any way intake accepts, and says so when there is none', async () => {
+    const email = `find.${Date.now()}@acme.example.com`
+    const id = leadIdFor(email)
+    expect(await directDeps().leads.insert(testLead(id, { email }), setupEvent('lead', id))).toBe('created')
+    const cookie = await signIn(TEST_VIEWER)
+    const found = await get(`/leads?find=${encodeURIComponent(`  <${email.toUpperCase()}> `)}`, { headers: { cookie } })
+    expect(found.status).toBe(302)
+    expect(found.headers.get('location')).toBe(`/leads/${id}`)
+    const none = await (await get(`/leads?find=${encodeURIComponent(`nobody.${Date.now()}@acme.example.com`)}`, { headers: { cookie } })).text()
+    expect(none).toContain('No lead has that address.')
+    const bad = await (await get('/leads?find=not-an-address', { headers: { cookie } })).text()
+    expect(bad).toContain('not-an-address: That is not an address:')
   })
 })
