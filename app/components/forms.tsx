@@ -1,3 +1,5 @@
+import { Form } from '@remix-run/react'
+
 /** Field and error components that wire aria-invalid / aria-describedby the same way on every form. */
 export function ErrorList({ id, errors }: { id?: string; errors?: string[] | null }) {
   if (!errors?.length) return null
@@ -50,5 +52,20 @@ export function Button({ children, ...props }: React.ButtonHTMLAttributes<HTMLBu
     >
       {children}
     </button>
+  )
+}
+
+/** A one-field GET form that looks one thing up (a lead by address, a suppression): the answer is the page's. */
+export function LookupForm({ name, label, button, defaultValue, placeholder, className = 'mb-4' }: { name: string; label: string; button: string; defaultValue: string; placeholder: string; className?: string }) {
+  return (
+    <Form method="get" className={`${className} flex flex-wrap items-end gap-2`} aria-label={label}>
+      <label className="text-sm">
+        {label}
+        <input name={name} defaultValue={defaultValue} placeholder={placeholder} className="mt-1 block w-72 rounded border border-slate-300 px-2 py-1" />
+      </label>
+      <button type="submit" className="rounded-md bg-slate-800 px-3 py-1.5 text-sm text-white">
+        {button}
+      </button>
+    </Form>
   )
 }

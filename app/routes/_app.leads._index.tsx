@@ -9,7 +9,7 @@ import { validateLead } from '../../src/shared/domain/lead-intake'
 import { NO_RULE_MATCHED } from '../../src/shared/domain/routing'
 import { normaliseEmail } from '../../src/shared/domain/sanitise'
 import { ingestLead } from '../../src/shared/services/intake'
-import { Button, ErrorList, Field } from '../components/forms'
+import { Button, ErrorList, Field, LookupForm } from '../components/forms'
 import { Badge, Card, PageTitle, Table, healthTone } from '../components/ui'
 import { requireAdmin, requireUser } from '../lib/session.server'
 
@@ -81,15 +81,7 @@ export default function Leads() {
           Import a CSV or Excel file
         </Link>
       ) : null}
-      <Form method="get" className="mb-4 flex flex-wrap items-end gap-2" aria-label="Find a lead">
-        <label className="text-sm">
-          Find a lead by address
-          <input name="find" defaultValue={found?.asked ?? ''} placeholder="priya@example.com" className="mt-1 block w-72 rounded border border-slate-300 px-2 py-1" />
-        </label>
-        <button type="submit" className="rounded-md bg-slate-800 px-3 py-1.5 text-sm text-white">
-          Find
-        </button>
-      </Form>
+      <LookupForm name="find" label="Find a lead by address" button="Find" defaultValue={found?.asked ?? ''} placeholder="priya@example.com" />
       <ErrorList errors={found ? [`${found.asked}: ${found.problem}`] : null} />
       <nav aria-label="Lead status" className="mb-4 flex flex-wrap gap-2 text-sm">
         {LEAD_STATUSES.map((s) => (

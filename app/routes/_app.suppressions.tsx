@@ -7,7 +7,7 @@ import * as z from 'zod'
 import { MAX_SUPPRESSION_LIST_ROWS, suppressionTarget, type SuppressionEntry, type SuppressionTarget } from '../../src/shared/domain/suppression-list'
 import { MAX_SUPPRESSION_NOTE, suppressList, suppressManually, type SuppressionListResult } from '../../src/shared/services/suppression'
 import { Flash } from '../components/confirm'
-import { Button, ErrorList, Field } from '../components/forms'
+import { Button, ErrorList, Field, LookupForm } from '../components/forms'
 import { Badge, Card, PageTitle, Pager, Table } from '../components/ui'
 import { requireAdmin, requireUser } from '../lib/session.server'
 import { readUploadedFile } from '../lib/upload.server'
@@ -97,15 +97,7 @@ export default function Suppressions() {
         Suppression list
       </PageTitle>
       {single?.flash ? <Flash message={single.flash} warning={null} /> : null}
-      <Form method="get" className="mb-6 flex flex-wrap items-end gap-2" aria-label="Check an address">
-        <label className="text-sm">
-          Is this address or domain suppressed?
-          <input name="check" defaultValue={checked?.asked ?? ''} placeholder="priya@example.com" className="mt-1 block w-72 rounded border border-slate-300 px-2 py-1" />
-        </label>
-        <button type="submit" className="rounded-md bg-slate-800 px-3 py-1.5 text-sm text-white">
-          Check
-        </button>
-      </Form>
+      <LookupForm name="check" label="Is this address or domain suppressed?" button="Check" defaultValue={checked?.asked ?? ''} placeholder="priya@example.com" className="mb-6" />
       {checked ? (
         <div role="status" className="-mt-4 mb-6 text-sm" data-testid="suppression-check">
           {checked.error ? (
