@@ -49,6 +49,17 @@ export async function action({ request }: ActionFunctionArgs) {
   return json<Answer>({ flash, error: null })
 }
 
+/** Which send a settle form is about: the three keys the action checks against the stored send. */
+function SendRef({ send }: { send: { campaignId: string; leadId: string; sendId: string } }) {
+  return (
+    <>
+      <input type="hidden" name="campaignId" value={send.campaignId} />
+      <input type="hidden" name="leadId" value={send.leadId} />
+      <input type="hidden" name="sendId" value={send.sendId} />
+    </>
+  )
+}
+
 export default function UnknownSends() {
   const { items, nextCursor, canChange } = useLoaderData<typeof loader>()
   const answer = useActionData<typeof action>()
@@ -82,9 +93,7 @@ export default function UnknownSends() {
             {canChange ? (
               <td className="space-y-2 px-3 py-2">
                 <Form method="post" className="flex flex-wrap items-end gap-2">
-                  <input type="hidden" name="campaignId" value={s.campaignId} />
-                  <input type="hidden" name="leadId" value={s.leadId} />
-                  <input type="hidden" name="sendId" value={s.sendId} />
+                  <SendRef send={s} />
                   <label className="text-xs">
                     SES MessageId
                     <input name="messageId" aria-label={`MessageId for ${s.email}`} className="mt-1 block w-56 rounded border border-slate-300 px-2 py-1 font-mono text-xs" />
@@ -94,9 +103,7 @@ export default function UnknownSends() {
                   </button>
                 </Form>
                 <Form method="post">
-                  <input type="hidden" name="campaignId" value={s.campaignId} />
-                  <input type="hidden" name="leadId" value={s.leadId} />
-                  <input type="hidden" name="sendId" value={s.sendId} />
+                  <SendRef send={s} />
                   <button type="submit" name="intent" value="not_sent" className="rounded px-2 py-1 text-xs ring-1 ring-slate-300 hover:bg-slate-100">
                     It did not go out
                   </button>
