@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb'
 import type { QueryCommandInput, TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb'
+import { addConflictRetry } from './conflict-retry'
 
 /** The logical table names, exactly as declared in app.arc. */
 export const TABLES = [
@@ -32,6 +33,7 @@ export function createDb(options: { endpoint?: string; region: string; names: Re
     region: options.region,
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
   })
+  addConflictRetry(client)
   const doc = DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   })
