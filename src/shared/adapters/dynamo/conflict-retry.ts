@@ -44,7 +44,7 @@ export interface RetryTools {
   sleep: (ms: number) => Promise<void>
 }
 
-const realTools: RetryTools = {
+export const realTools: RetryTools = {
   random: Math.random,
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 }

@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb'
 import type { QueryCommandInput, TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb'
-import { addConflictRetry } from './conflict-retry'
+import { addConflictRetry, realTools, type RetryTools } from './conflict-retry'
 
 /** The logical table names, exactly as declared in app.arc. */
 export const TABLES = [
@@ -75,6 +75,25 @@ export async function transact(db: Db, items: TransactItem[]): Promise<void> {
   await db.doc.send(new TransactWriteCommand({ TransactItems: items }))
 }
 
+/** Rounds of a batch's leftovers before giving up (waits of up to 50 ms .. 1 s, ~4 s in all). */
+export const LEFTOVER_ROUNDS = 8
+
+/**
+ * Sends a batch request, then what DynamoDB hands back unprocessed (UnprocessedKeys / UnprocessedItems)
+ * until nothing is left. AWS leaves part of a batch when a partition is busy and asks for a backoff before
+ * the rest is sent again: a tight loop would only be refused again. DynamoDB Local never leaves any.
+ * Throws after LEFTOVER_ROUNDS rounds rather than loop for ever; the caller's queue or request retries.
+ */
+export async function sendUntilProcessed<R extends object>(request: R, send: (request: R) => Promise<R | undefined>, tools: RetryTools = realTools): Promise<void> {
+  for (let round = 1; ; round++) {
+    const left = await send(request)
+    if (!left || Object.keys(left).length === 0) return
+    if (round >= LEFTOVER_ROUNDS) throw new Error(`DynamoDB left part of a batch unprocessed ${LEFTOVER_ROUNDS} times in a row; try again later.`)
+    await tools.sleep(tools.random() * Math.min(1000, 50 * 2 ** (round - 1)))
+    request = left
+  }
+}
+
 // BatchGetItem takes at most 100 keys per request.
 const BATCH_GET_KEYS = 100
 
@@ -86,12 +105,11 @@ export async function batchGetAll(db: Db, table: TableName, keys: Record<string,
   const physical = db.table(table)
   const found: Record<string, unknown>[] = []
   for (let i = 0; i < keys.length; i += BATCH_GET_KEYS) {
-    let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = { [physical]: { Keys: keys.slice(i, i + BATCH_GET_KEYS) } }
-    while (request && Object.keys(request).length) {
+    await sendUntilProcessed({ [physical]: { Keys: keys.slice(i, i + BATCH_GET_KEYS) } }, async (request) => {
       const out = await db.doc.send(new BatchGetCommand({ RequestItems: request }))
       found.push(...(out.Responses?.[physical] ?? []))
-      request = out.UnprocessedKeys as typeof request
-    }
+      return out.UnprocessedKeys as typeof request | undefined
+    })
   }
   return found
 }

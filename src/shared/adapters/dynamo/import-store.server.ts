@@ -2,7 +2,7 @@ import { BatchWriteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamo
 import type { AuditEvent } from '../../domain/audit'
 import type { ColumnMapping, ImportJob, RowError } from '../../domain/lead-import'
 import { auditPut } from './audit-store.server'
-import { isConditionFailure, queryAll, transact, type Db } from './db.server'
+import { isConditionFailure, queryAll, sendUntilProcessed, transact, type Db } from './db.server'
 import { INDEX, keys } from './keys'
 
 export interface StoredChunk {
@@ -25,13 +25,12 @@ export function dynamoImports(db: Db) {
       const items = chunks.map((c, i) => ({
         PutRequest: { Item: { ...keys.importChunk(job.id, i), startIndex: c.startIndex, rows: c.rows, done: false, errors: [], expiresAt: expiry(job.createdAt) } },
       }))
-      // BatchWrite takes 25 items per request; unprocessed items are retried.
+      // BatchWrite takes 25 items per request; unprocessed items are sent again after a backoff.
       for (let i = 0; i < items.length; i += 25) {
-        let request: Record<string, (typeof items)[number][]> | undefined = { [db.table('imports')]: items.slice(i, i + 25) }
-        while (request && Object.keys(request).length) {
+        await sendUntilProcessed({ [db.table('imports')]: items.slice(i, i + 25) }, async (request) => {
           const out = await db.doc.send(new BatchWriteCommand({ RequestItems: request }))
-          request = out.UnprocessedItems as typeof request
-        }
+          return out.UnprocessedItems as typeof request | undefined
+        })
       }
       await transact(db, [
         {
