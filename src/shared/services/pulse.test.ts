@@ -33,7 +33,7 @@ import { confirmFromSendEvent, type ConfirmDeps } from './send-confirmation'
 import type { SesEvent } from '../domain/ses-event'
 import { VerifierConfigError } from '../adapters/myemailverifier.server'
 import { controlCampaign, type Control, type ControlDeps } from './campaign-controls'
-import { MAX_PULSE_RETRIES, pulse, REJECTED_IN_ROW_LIMIT, type PulseDeps, type PulseResult, type SendOutcome } from './pulse'
+import { FIRST_IDLE_SECONDS, MAX_PULSE_RETRIES, pulse, REJECTED_IN_ROW_LIMIT, type PulseDeps, type PulseResult, type SendOutcome, type SendRecord } from './pulse'
 
 // Monday 20:00 UTC is already Tuesday 01:30 in Kolkata: the campaign's cap counts its local day
 // (2026-11-24) while the account, mailbox and domain counters count the UTC day (2026-11-23).
@@ -186,16 +186,70 @@ describe('pulse: a pulse that must not act', () => {
 })
 
 describe('pulse: an empty queue', () => {
-  it.each<[string, Lead[], Partial<ChainState>]>([
-    ['the campaign has no leads', [], {}],
-    ['its leads are held, paused or completed', [lead(1, { status: 'held' }), lead(2, { status: 'paused' }), lead(3, { status: 'completed' })], {}],
-    ['every queued lead is behind the cursor', [lead(1), lead(2)], { cursor: cursorOf(lead(2)) }],
-  ])('is idle when %s, and looks again in 300 s', async (_label, leads, chain) => {
-    const w = world({ leads, chain })
-    expect(await pulse(w.deps, MESSAGE)).toEqual({ kind: 'idle' })
-    expect(w.queue.messages).toEqual([{ pulse: await handedOver(w), delaySeconds: 300 }])
+  // A pulse after the first carries the token its chain stored when it moved on.
+  const LATER: PulseMessage = { ...MESSAGE, token: 'tok-9' }
+
+  it.each<[string, Lead[]]>([
+    ['the campaign has no leads', []],
+    ['its leads are held, paused or completed', [lead(1, { status: 'held' }), lead(2, { status: 'paused' }), lead(3, { status: 'completed' })]],
+  ])('is idle when %s, and looks again in 300 s', async (_label, leads) => {
+    const w = world({ leads, chain: { pulseToken: 'tok-9' } })
+    expect(await pulse(w.deps, LATER)).toEqual({ kind: 'idle' })
+    expect(w.queue.messages).toEqual([{ pulse: await handedOver(w, {}, 'tok-9'), delaySeconds: 300 }])
     expectNothingSent(w)
     expect(w.verifier.calls).toEqual([])
+  })
+
+  it("looks again after 15 s when it is a chain's first pulse: its Start's leads may not be in the index yet", async () => {
+    const w = world({ leads: [] })
+    expect(await pulse(w.deps, MESSAGE)).toEqual({ kind: 'idle' })
+    expect(w.queue.messages).toEqual([{ pulse: await handedOver(w), delaySeconds: FIRST_IDLE_SECONDS }])
+    expect(FIRST_IDLE_SECONDS).toBeLessThan(60)
+  })
+})
+
+describe('pulse: a lead left behind the cursor', () => {
+  const LATER: PulseMessage = { ...MESSAGE, token: 'tok-9' }
+  const settled = (leadId: string, state: SendRecord['state']): SendRecord => ({ campaignId: 'c1', leadId, sendId: `old-${leadId}`, state, mailboxId: 'mb-a', claimedAt: '2026-11-20T10:00:00.000Z' })
+
+  it('is sent once nothing is queued after the cursor (an index entry that came late, a claim given back)', async () => {
+    // L1 sorts before the cursor (L2's place), never sent; L2 was sent.
+    const w = world({ leads: [lead(1), lead(2, { status: 'completed' })], chain: { cursor: cursorOf(lead(2)), pulseToken: 'tok-9' } })
+    expect(await pulse(w.deps, LATER)).toMatchObject({ kind: 'sent', leadId: 'L1' })
+    expect(w.sender.callsTo('lead1@acme.example')).toBe(1)
+    expect(w.leads.leads.get('L1')!.status).toBe('completed')
+    // The cursor moved back to L1's place; with nothing after it or behind it, the next pulse idles.
+    expect(await w.chain()).toMatchObject({ cursor: cursorOf(lead(1)) })
+    expect(await pulse(w.deps, latest(w))).toEqual({ kind: 'idle' })
+    expect(w.sender.calls).toHaveLength(1)
+  })
+
+  it('waits its turn: leads after the cursor go first, the one behind when they are done', async () => {
+    const w = world({ leads: [lead(1), lead(2), lead(3)], chain: { cursor: cursorOf(lead(2)), pulseToken: 'tok-9' } })
+    expect(await pulse(w.deps, LATER)).toMatchObject({ kind: 'sent', leadId: 'L3' })
+    expect(await pulse(w.deps, latest(w))).toMatchObject({ kind: 'sent', leadId: 'L1' })
+    expect(w.sender.calls.map((c) => c.message.to)).toEqual(['lead3@acme.example', 'lead1@acme.example'])
+  })
+
+  it.each(['sent', 'unknown', 'failed', 'skipped_invalid'] as const)('is completed, not sent again, when its %s send was recorded but its completion lost', async (state) => {
+    const w = world({ leads: [lead(1)], chain: { cursor: cursorOf(lead(2)), pulseToken: 'tok-9' } })
+    await w.sends.claim(settled('L1', state))
+    expect(await pulse(w.deps, LATER)).toEqual({ kind: 'idle' })
+    expect(w.leads.leads.get('L1')!.status).toBe('completed')
+    expect(w.sender.calls).toEqual([])
+    expect(await w.record('L1')).toEqual(settled('L1', state))
+    expect(w.queue.messages).toEqual([{ pulse: await handedOver(w, {}, 'tok-9'), delaySeconds: 300 }])
+  })
+
+  it('is left to its pulse or the sweep while its send is still `sending`', async () => {
+    const w = world({ leads: [lead(1), lead(3)], chain: { cursor: cursorOf(lead(2)), pulseToken: 'tok-9' } })
+    await w.sends.claim(settled('L1', 'sending'))
+    await w.sends.claim(settled('L3', 'sent'))
+    expect(await pulse(w.deps, LATER)).toMatchObject({ kind: 'skipped', leadId: 'L3' })
+    expect(await pulse(w.deps, latest(w))).toEqual({ kind: 'idle' })
+    expect(w.leads.leads.get('L1')!.status).toBe('active')
+    expect(w.sender.calls).toEqual([])
+    expect(await w.record('L1')).toEqual(settled('L1', 'sending'))
   })
 })
 

@@ -147,6 +147,10 @@ export type PulseResult =
 
 // With nothing queued, look again in 5 minutes: the gate admits leads on that same schedule.
 const IDLE_SECONDS = 300
+// A new chain that finds nothing queued looks again after this, in case the index was behind.
+export const FIRST_IDLE_SECONDS = 15
+// Queued leads read from the start of the queue when nothing is left after the cursor (`leftBehind`).
+const BEHIND_LOOK = 10
 // A cap, a paused domain or no free mailbox is re-checked every 15 minutes (the SQS maximum delay).
 const BLOCKED_SECONDS = 900
 // A pulse that reaches its claim this long after its first look at the chain looks again (one conditional
@@ -206,6 +210,26 @@ async function moveOn(ctx: ChainContext, position: Position, delaySeconds: numbe
   // kept on the chain) and waits again.
   await ctx.deps.pulseQueue.enqueue({ campaignId: ctx.campaignId, chainId: ctx.chainId, token: next, ...(attempt > 0 ? { attempt } : {}) }, splitIntoHops(delaySeconds)[0] ?? 0)
   return next
+}
+
+/**
+ * A queued lead the cursor has passed without a send, or null. A pulse reads only after its cursor, so a
+ * lead can be left behind it, unsent, by: an index entry that appears late (DynamoDB's indexes follow the
+ * table asynchronously, so a lead admitted a moment before another can show up after it), two admitting
+ * processes whose clocks differ by milliseconds, or a delivery of a pulse that gave its claim back after a
+ * duplicate of it had moved the chain past the lead (decision 018). When nothing is left after the cursor,
+ * the queue is read once from its start before the chain idles. Sent and skipped leads have left the
+ * queue, so what is found there is either such a lead (no send: it is taken now) or one whose completion
+ * was lost (a crash between its send and its completion: completed now). A send still `sending` is left to
+ * its pulse or the sweep. The common path, with leads after the cursor, never reads this.
+ */
+async function leftBehind(ctx: ChainContext): Promise<{ lead: Lead; cursor: string } | null> {
+  for (const found of await ctx.deps.leads.nextActive(ctx.campaignId, null, BEHIND_LOOK)) {
+    const existing = await ctx.deps.sends.peek(ctx.campaignId, found.lead.id)
+    if (!existing) return found
+    if (existing.state !== 'sending') await ctx.deps.leads.complete(found.lead)
+  }
+  return null
 }
 
 /**
@@ -273,9 +297,16 @@ export async function pulse(deps: PulseDeps, message: { campaignId: string; chai
   // Smartlead sends for its campaigns: a pulse (a Start enqueues one) never sends them through SES.
   if (campaign.sender.kind !== 'ses') return { kind: 'stopped', reason: 'the campaign sends through Smartlead' }
 
-  const [next, following] = await deps.leads.nextActive(campaignId, chain.cursor, 2)
+  let queued = await deps.leads.nextActive(campaignId, chain.cursor, 2)
+  if (queued.length === 0 && chain.cursor !== null) {
+    const behind = await leftBehind(ctx)
+    if (behind) queued = [behind]
+  }
+  const [next, following] = queued
   if (!next) {
-    await moveOn(ctx, here, IDLE_SECONDS)
+    // A chain's first pulse may run before the leads its Start just admitted reach the queue's index
+    // (DynamoDB indexes follow their table a moment later): it looks again soon, not in 5 minutes.
+    await moveOn(ctx, here, message.token === undefined ? FIRST_IDLE_SECONDS : IDLE_SECONDS)
     return { kind: 'idle' }
   }
   const lead = next.lead
