@@ -1,13 +1,25 @@
-import { describe, expect, it } from 'vitest'
+import type { AddressInfo, Server } from 'node:net'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createVerifier, VerifierConfigError, VerifierUnavailableError } from '../../src/shared/adapters/myemailverifier.server'
+import { startFakeVerifier } from '../fakes/myemailverifier'
 import { world } from '../support/world'
 
-/** The adapter against the local MyEmailVerifier the world runs (test/fakes/myemailverifier.ts). */
+// The adapter over real HTTP against the local MyEmailVerifier (test/fakes/myemailverifier.ts), as the
+// world runs it, with its key, but an instance of its own: the world's is shared by every system test, and
+// the send-loop tests before this one can use up its 30-a-minute budget, so these answers would be 429s.
+let server: Server
+let baseUrl: string
+beforeAll(async () => {
+  server = await startFakeVerifier({ host: '127.0.0.1', port: 0, apiKey: world().env.MEV_API_KEY! })
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+})
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())))
+
 function verifier(apiKey = world().env.MEV_API_KEY!) {
-  return createVerifier({ baseUrl: world().verifierUrl, apiKey, clock: { now: () => new Date() } })
+  return createVerifier({ baseUrl, apiKey, clock: { now: () => new Date() } })
 }
 
-describe('MyEmailVerifier adapter against the local verifier', () => {
+describe('MyEmailVerifier adapter against the local verifier over HTTP', () => {
   it('a deliverable address is valid; a role address stays valid with its flag', async () => {
     const v = verifier()
     expect(await v.verify('jane@acme.example.com')).toMatchObject({
