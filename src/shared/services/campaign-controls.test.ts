@@ -11,7 +11,7 @@ import {
   sequentialIds,
   type ChainState,
 } from '../../../test/support/memory'
-import { CONTROLS, controlCampaign, pauseForReason, type Control } from './campaign-controls'
+import { CONTROLS, controlCampaign, finishAborts, pauseForReason, type Control } from './campaign-controls'
 
 const NOW = '2026-11-23T06:00:00.000Z'
 const actor = { type: 'user', id: 'tester@drason.test' } as const
@@ -170,12 +170,12 @@ describe('controlCampaign: what is recorded', () => {
 describe('controlCampaign: Abort returns unsent leads to held', () => {
   const reason = 'campaign "Founders India" was aborted by tester@drason.test'
 
-  it('holds every queued lead that has no send, audited, and leaves sent and held leads alone', async () => {
+  it('holds every queued lead that has no send, audited, completes one that was sent, and leaves held leads alone', async () => {
     const w = world('active', { leads: [lead(1), lead(2), lead(3), lead(4, { status: 'held', holdReason: 'awaiting gate' })] })
     await w.sends.claim({ campaignId: 'c1', leadId: 'L1', sendId: 's1', state: 'sent', mailboxId: 'mb-a', claimedAt: NOW })
     expect(await controlCampaign(w.deps, actor, 'c1', 'abort')).toEqual({ ok: true, status: 'aborted' })
     expect([...w.leads.leads.values()].map((l) => [l.id, l.status, l.holdReason])).toEqual([
-      ['L1', 'active', null],
+      ['L1', 'completed', null],
       ['L2', 'held', reason],
       ['L3', 'held', reason],
       ['L4', 'held', 'awaiting gate'],
@@ -225,6 +225,38 @@ describe('controlCampaign: Abort returns unsent leads to held', () => {
     await controlCampaign(w.deps, actor, 'c1', 'pause')
     await controlCampaign(w.deps, actor, 'c1', 'abort')
     expect([...w.leads.leads.values()].map((l) => l.status)).toEqual(['held', 'held'])
+  })
+})
+
+describe('finishAborts: what an Abort left queued', () => {
+  const gate = { type: 'system', id: 'gate' } as const
+  const reason = 'campaign "Founders India" was aborted'
+
+  it('returns to held the active and paused leads an aborted campaign still has, audited, and completes a sent one', async () => {
+    // An Abort whose clean-up was cut short: the campaign is aborted, its queue still holds leads.
+    const w = world('aborted', { leads: [lead(1), lead(2, { status: 'paused' }), lead(3)] })
+    await w.sends.claim({ campaignId: 'c1', leadId: 'L3', sendId: 's3', state: 'sent', mailboxId: 'mb-a', claimedAt: NOW })
+    const campaign = (await w.campaigns.get('c1'))!.value
+    expect(await finishAborts(w.deps, [campaign])).toBe(2)
+    expect([...w.leads.leads.values()].map((l) => [l.id, l.status, l.holdReason])).toEqual([
+      ['L1', 'held', reason],
+      ['L2', 'held', reason],
+      ['L3', 'completed', null],
+    ])
+    expect(w.leads.events.map((e) => [e.entityId, e.actor, e.action, e.sentence])).toEqual([
+      ['L1', gate, 'returned_to_held', `Returned ${lead(1).email} to held: ${reason}; it was not sent.`],
+      ['L2', gate, 'returned_to_held', `Returned ${lead(2).email} to held: ${reason}; it was not sent.`],
+    ])
+    // The next run finds nothing left.
+    expect(await finishAborts(w.deps, [campaign])).toBe(0)
+    expect(w.leads.events).toHaveLength(2)
+  })
+
+  it.each(['draft', 'active', 'paused', 'completed'] as const)('leaves the queue of a %s campaign alone', async (status) => {
+    const w = world(status, { leads: [lead(1), lead(2, { status: 'paused' })] })
+    expect(await finishAborts(w.deps, [(await w.campaigns.get('c1'))!.value])).toBe(0)
+    expect([...w.leads.leads.values()].map((l) => l.status)).toEqual(['active', 'paused'])
+    expect(w.leads.events).toEqual([])
   })
 })
 

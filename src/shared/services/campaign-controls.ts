@@ -28,6 +28,8 @@ export interface ControlDeps {
   pulseQueue: PulseQueue
   leads: CampaignLeadMoves & {
     returnToHeld(lead: Lead, reason: string, event: AuditEvent): Promise<'held' | 'changed'>
+    /** Done in its campaign (it has a send): active or paused -> completed. */
+    complete(lead: Lead): Promise<'moved' | 'changed'>
   }
   sends: { get(campaignId: string, leadId: string): Promise<unknown> }
   /** Tells the external sender (Smartlead) about a pause or resume; absent where not wired. */
@@ -135,7 +137,7 @@ export async function controlCampaign(deps: ControlDeps, actor: Actor, id: strin
     await deps.admitHeld(id)
     await deps.pulseQueue.enqueue({ campaignId: id, chainId }, 0)
   }
-  if (control === 'abort') await returnUnsent(deps, actor, after)
+  if (control === 'abort') await returnUnsent(deps, actor, after, `campaign "${after.name}" was aborted by ${actor.id}`)
   return { ok: true, status: after.status }
 }
 
@@ -155,9 +157,11 @@ export async function pauseForReason(deps: Pick<ControlDeps, 'campaigns' | 'lead
   return true
 }
 
-/** After an abort, every queued lead that was not sent goes back to held, with the reason, so none is lost. */
-async function returnUnsent(deps: ControlDeps, actor: Actor, campaign: Campaign): Promise<number> {
-  const reason = `campaign "${campaign.name}" was aborted by ${actor.id}`
+/**
+ * After an abort, every queued lead that was not sent goes back to held, with the reason, so none is lost;
+ * one that has a send (its completion was lost) is completed: it is done in this campaign.
+ */
+async function returnUnsent(deps: ControlDeps, actor: Actor, campaign: Campaign, reason: string): Promise<number> {
   let returned = 0
   // Leads still queued, and those a pause had set aside (paused), go back to held.
   for (const from of ['active', 'paused'] as const) {
@@ -167,7 +171,10 @@ async function returnUnsent(deps: ControlDeps, actor: Actor, campaign: Campaign)
       if (batch.length === 0) break
       for (const { lead, cursor: c } of batch) {
         cursor = c
-        if (await deps.sends.get(campaign.id, lead.id)) continue
+        if (await deps.sends.get(campaign.id, lead.id)) {
+          await deps.leads.complete(lead)
+          continue
+        }
         const event = stampAuditEvent(
           { actor, entityType: 'lead', entityId: lead.id, action: 'returned_to_held', sentence: `Returned ${lead.email} to held: ${reason}; it was not sent.` },
           deps.ids.next(),
@@ -176,6 +183,23 @@ async function returnUnsent(deps: ControlDeps, actor: Actor, campaign: Campaign)
         if ((await deps.leads.returnToHeld(lead, reason, event)) === 'held') returned++
       }
     }
+  }
+  return returned
+}
+
+/**
+ * The scheduled run finishes what an Abort may have left: its clean-up runs in the request after the
+ * campaign is saved as aborted, so a request cut short (Lambda's timeout on a long queue) left the rest of
+ * the queue `active` in a campaign that will never send it, and a lead admitted a moment before the Abort
+ * may not yet have been in the queue's index when the clean-up read it. Every 5 minutes each aborted
+ * campaign's queue is read again (one Query per status, half a unit when empty) and what is there goes
+ * back to held, or is completed if it was sent. Returns how many leads went back to held.
+ */
+export async function finishAborts(deps: ControlDeps, campaigns: Campaign[]): Promise<number> {
+  let returned = 0
+  for (const campaign of campaigns) {
+    if (campaign.status !== 'aborted') continue
+    returned += await returnUnsent(deps, { type: 'system', id: 'gate' }, campaign, `campaign "${campaign.name}" was aborted`)
   }
   return returned
 }
