@@ -4,7 +4,7 @@
  * Integration tests use the real DynamoDB adapters instead.
  */
 import type { AuditEvent, EntityType } from '../../src/shared/domain/audit'
-import type { AccountBrake, Campaign, Domain, Lead, Mailbox, Role, RoutingRule, User } from '../../src/shared/domain/entities'
+import { campaignPlace, type AccountBrake, type Campaign, type Domain, type Lead, type Mailbox, type Role, type RoutingRule, type User } from '../../src/shared/domain/entities'
 import type { AccountBrakeStore } from '../../src/shared/services/account-brake'
 import { leadIdFor } from '../../src/shared/domain/lead-id'
 import type { ImportJob, RowError } from '../../src/shared/domain/lead-import'
@@ -570,7 +570,7 @@ export interface MemoryCampaignLeads {
  */
 export function memoryCampaignLeads(initial: Lead[] = []): MemoryCampaignLeads {
   const leads = new Map(initial.map((l) => [l.id, structuredClone(l)]))
-  const cursorOf = (lead: Lead) => `${lead.queuedAt ?? lead.createdAt}#${lead.id}`
+  const cursorOf = (lead: Lead) => `${campaignPlace(lead)}#${lead.id}`
   const ofCampaign = (campaignId: string, status: Lead['status']) =>
     [...leads.values()].filter((l) => l.campaignId === campaignId && l.status === status).sort((a, b) => (cursorOf(a) < cursorOf(b) ? -1 : cursorOf(a) > cursorOf(b) ? 1 : 0))
   const store: MemoryCampaignLeads = {
@@ -596,14 +596,17 @@ export function memoryCampaignLeads(initial: Lead[] = []): MemoryCampaignLeads {
       const stored = leads.get(lead.id)
       if (!stored || stored.status !== 'held') return 'changed'
       // Like the DynamoDB store: entering the queue takes its place at the admission's time.
-      leads.set(lead.id, { ...stored, status: 'active', holdReason: null, queuedAt: event.at })
+      const { heldLast: _was, ...rest } = stored
+      leads.set(lead.id, { ...rest, status: 'active', holdReason: null, queuedAt: event.at })
       store.events.push(structuredClone(event))
       return 'admitted'
     },
-    async hold(lead, reason, event) {
+    async hold(lead, reason, event, last = false) {
       const stored = leads.get(lead.id)
       if (!stored || stored.status !== 'held') return 'changed'
       stored.holdReason = reason
+      if (last) stored.heldLast = true
+      else delete stored.heldLast
       store.events.push(structuredClone(event))
       return 'held'
     },

@@ -32,6 +32,12 @@ export interface Lead {
    * passes it by.
    */
   queuedAt?: string | null
+  /**
+   * Held for a reason only a person can clear (its address is suppressed, and Drason has no removal):
+   * it waits after the campaign's other held leads, so the gate, which reads a bounded number of held
+   * leads each run, reaches those first (see campaignPlace).
+   */
+  heldLast?: boolean
   /** The import that created the lead (CSV/XLSX): its audit event is the import's, not the lead's (decision 050). */
   importId?: string
 }
@@ -145,3 +151,14 @@ export interface User {
   passwordHash: string
   createdAt: string
 }
+
+/**
+ * A lead's place in its campaign's lists (held, queued, paused), as they sort: the time it was queued, or
+ * created while it has never been. A lead held last sorts after every other held lead: `~` sorts after the
+ * digits every ISO time starts with.
+ */
+export function campaignPlace(lead: Pick<Lead, 'status' | 'heldLast' | 'queuedAt' | 'createdAt'>): string {
+  if (lead.status === 'held' && lead.heldLast) return `~${lead.createdAt}`
+  return lead.queuedAt ?? lead.createdAt
+}
+

@@ -173,6 +173,42 @@ describe('evaluateHeldLeads: the gate refuses', () => {
   })
 })
 
+describe('evaluateHeldLeads: suppressed leads wait at the back', () => {
+  it('moves a suppressed lead after the campaign\'s other held leads, audited once', async () => {
+    const w = world({ leads: [held(1), held(2), held(3)], suppressed: ['lead1@acme.example'], campaigns: [campaign('c1', { status: 'paused' })] })
+    await evaluateHeldLeads(w.deps, 'c1')
+    expect(w.lead('L1')).toMatchObject({ status: 'held', heldLast: true })
+    expect(w.lead('L2').heldLast).toBeUndefined()
+    expect((await w.leads.heldOfCampaign('c1', 10)).map((l) => l.id)).toEqual(['L2', 'L3', 'L1'])
+    const events = w.leads.events.length
+    await evaluateHeldLeads(w.deps, 'c1')
+    expect(w.leads.events).toHaveLength(events)
+  })
+
+  it('so a front full of suppressed leads cannot keep the leads behind them out for ever', async () => {
+    // More suppressed leads than one run reads, all older than the one lead that could go in.
+    const suppressed = Array.from({ length: 500 }, (_, i) => held(i + 1))
+    const w = world({ leads: [...suppressed, held(501)], suppressed: suppressed.map((l) => l.email) })
+    expect(await evaluateHeldLeads(w.deps, 'c1')).toEqual({ admitted: 0, held: 500 })
+    expect(w.lead('L501').status).toBe('held')
+    expect(await evaluateHeldLeads(w.deps, 'c1')).toMatchObject({ admitted: 1 })
+    expect(w.lead('L501').status).toBe('active')
+    expect(w.lead('L1')).toMatchObject({ status: 'held', heldLast: true })
+  })
+
+  it('takes its own place again once the address is no longer suppressed', async () => {
+    const w = world({ leads: [held(1), held(2)], suppressed: ['lead1@acme.example'], campaigns: [campaign('c1', { status: 'paused' })] })
+    await evaluateHeldLeads(w.deps, 'c1')
+    expect(w.lead('L1').heldLast).toBe(true)
+    // Removed from the list by hand (in the DynamoDB console: decision 070).
+    const open = world({ leads: [w.lead('L1'), w.lead('L2')], campaigns: [campaign('c1', { status: 'paused' })] })
+    await evaluateHeldLeads(open.deps, 'c1')
+    expect(open.lead('L1')).toMatchObject({ status: 'held', holdReason: expect.not.stringMatching(/suppress/i) })
+    expect(open.lead('L1').heldLast).toBeUndefined()
+    expect((await open.leads.heldOfCampaign('c1', 10)).map((l) => l.id)).toEqual(['L1', 'L2'])
+  })
+})
+
 describe('evaluateHeldLeads: which leads', () => {
   it('looks at one lead only when asked to (after intake)', async () => {
     const w = world({ leads: [held(1), held(2), held(3)] })

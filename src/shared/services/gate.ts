@@ -12,7 +12,8 @@ export interface GateDeps {
   leads: {
     heldOfCampaign(campaignId: string, limit: number): Promise<Lead[]>
     admit(lead: Lead, event: AuditEvent): Promise<'admitted' | 'changed'>
-    hold(lead: Lead, reason: string, event: AuditEvent): Promise<'held' | 'changed'>
+    /** `last`: held for a reason only a person can clear; it waits after the campaign's other held leads. */
+    hold(lead: Lead, reason: string, event: AuditEvent, last?: boolean): Promise<'held' | 'changed'>
   }
   /** Sends counted today (UTC day for mailboxes and the account, the campaign's local day for it). */
   sendsOn(scope: 'overall' | 'campaign' | 'mailbox', id: string, day: string): Promise<number>
@@ -105,7 +106,11 @@ export async function evaluateHeldLeads(deps: GateDeps, campaignId: string, only
     }
     held++
     const reason = holdReasonOf(decision)
-    if (reason === lead.holdReason) continue
+    // A suppressed address stays held for good (the list has no removal, decision 070): it moves after the
+    // campaign's other held leads, since a run reads at most LEADS_PER_RUN of them, oldest first, and
+    // enough of these at the front would keep every lead behind them from ever being looked at.
+    const last = decision.reasons.some((r) => r.code === 'suppressed')
+    if (reason === lead.holdReason && last === Boolean(lead.heldLast)) continue
     const event = stampAuditEvent(
       {
         actor: GATE_ACTOR,
@@ -119,7 +124,7 @@ export async function evaluateHeldLeads(deps: GateDeps, campaignId: string, only
       deps.ids.next(),
       now,
     )
-    await deps.leads.hold(lead, reason, event)
+    await deps.leads.hold(lead, reason, event, last)
   }
   return { admitted, held }
 }

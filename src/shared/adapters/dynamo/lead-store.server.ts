@@ -1,6 +1,6 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb'
 import type { AuditEvent } from '../../domain/audit'
-import type { Lead, LeadStatus } from '../../domain/entities'
+import { campaignPlace, type Lead, type LeadStatus } from '../../domain/entities'
 import { leadIdFor } from '../../domain/lead-id'
 import type { Page } from '../../domain/page'
 import { auditPut } from './audit-store.server'
@@ -15,7 +15,7 @@ function toItem(lead: Lead): Record<string, unknown> {
     ...keys.leadByStatus(lead.status, lead.createdAt, lead.id),
     // A campaign's completed leads are never read by campaign (the send loop reads its queue, the gate its
     // held leads): leaving the index on completion costs one index write instead of a move's two.
-    ...(lead.campaignId && lead.status !== 'completed' ? keys.leadByCampaign(lead.campaignId, lead.status, lead.queuedAt ?? lead.createdAt, lead.id) : {}),
+    ...(lead.campaignId && lead.status !== 'completed' ? keys.leadByCampaign(lead.campaignId, lead.status, campaignPlace(lead), lead.id) : {}),
     lead,
   }
 }
@@ -40,7 +40,8 @@ export function dynamoLeads(db: Db) {
             TableName: db.table('leads'),
             // Entering the queue takes a place at its end (see Lead.queuedAt); leaving it keeps nothing.
             // A paused lead keeps its place, so a resume puts it back exactly where it was.
-            Item: toItem({ ...lead, status: to, holdReason, queuedAt: keepPlace ? (lead.queuedAt ?? null) : to === 'active' ? (event?.at ?? null) : null }),
+            // Held last is the gate's to say again each time it holds the lead.
+            Item: toItem({ ...lead, status: to, holdReason, heldLast: undefined, queuedAt: keepPlace ? (lead.queuedAt ?? null) : to === 'active' ? (event?.at ?? null) : null }),
             ConditionExpression: '#lead.#status = :from',
             ExpressionAttributeNames: { '#lead': 'lead', '#status': 'status' },
             ExpressionAttributeValues: { ':from': lead.status },
@@ -156,18 +157,22 @@ export function dynamoLeads(db: Db) {
      */
     complete: (lead: Lead): Promise<'moved' | 'changed'> => moveStatus(lead, 'completed', null, null, true),
 
-    /** Records why a held lead stays held (only while it is still held), with its audit event. */
-    async hold(lead: Lead, reason: string, event: AuditEvent): Promise<'held' | 'changed'> {
+    /**
+     * Records why a held lead stays held (only while it is still held), with its audit event; `last` puts it
+     * after the campaign's other held leads (Lead.heldLast), or back in its own place.
+     */
+    async hold(lead: Lead, reason: string, event: AuditEvent, last = false): Promise<'held' | 'changed'> {
+      const place = lead.campaignId ? keys.leadByCampaign(lead.campaignId, 'held', campaignPlace({ ...lead, status: 'held', heldLast: last }), lead.id) : null
       try {
         await transact(db, [
           {
             Update: {
               TableName: db.table('leads'),
               Key: keys.lead(lead.id),
-              UpdateExpression: 'SET #lead.#reason = :reason',
+              UpdateExpression: `SET #lead.#reason = :reason${last ? ', #lead.#last = :last' : ''}${place ? ', gsi2sk = :place' : ''}${last ? '' : ' REMOVE #lead.#last'}`,
               ConditionExpression: '#lead.#status = :held',
-              ExpressionAttributeNames: { '#lead': 'lead', '#status': 'status', '#reason': 'holdReason' },
-              ExpressionAttributeValues: { ':held': 'held', ':reason': reason },
+              ExpressionAttributeNames: { '#lead': 'lead', '#status': 'status', '#reason': 'holdReason', '#last': 'heldLast' },
+              ExpressionAttributeValues: { ':held': 'held', ':reason': reason, ...(last ? { ':last': true } : {}), ...(place ? { ':place': place.gsi2sk } : {}) },
             },
           },
           auditPut(db, event),
