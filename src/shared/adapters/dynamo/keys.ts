@@ -2,7 +2,8 @@
  * Every DynamoDB key and index name is built here and only here. The rest of the code sees domain types.
  * Layout (table: item -> pk / sk, indexes):
  *   leads:       lead profile      LEAD#<id> / PROFILE        byStatus gsi1 STATUS#<status> / <createdAt>#<id>
- *                                                             byCampaign gsi2 CAMPAIGN#<id>#<status> / <queuedAt or createdAt>#<id> (not completed)
+ *                                                             byCampaign gsi2 CAMPAIGN#<id>#<status> / <place>#<id> (not completed; the place is
+ *                                                             queuedAt or createdAt, `~<createdAt>` for a lead held last: domain campaignPlace)
  *                (the id is derived from the normalised address, domain/lead-id.ts: the profile item is
  *                also the address's uniqueness claim, decision 050)
  *   routing:     the ordered set   RULESET / CURRENT
