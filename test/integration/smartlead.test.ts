@@ -93,7 +93,8 @@ describe('Smartlead sender mode: the gate, the push, and pauses that reach Smart
     expect(await controlCampaign(deps, TESTER, campaign.id, 'start')).toMatchObject({ ok: true, status: 'active' })
     const [ok1, ok2, refused] = await Promise.all(leads.map((l) => deps.leads.get(l.id)))
     expect([ok1!.status, ok2!.status]).toEqual(['active', 'active'])
-    expect(refused).toMatchObject({ status: 'held', holdReason: "Not added: the address is on Smartlead's unsubscribe list." })
+    // Refused for good: it waits after the campaign's other held leads (decision 015), so it cannot crowd out the rest.
+    expect(refused).toMatchObject({ status: 'held', heldLast: true, holdReason: "Not added: the address is on Smartlead's unsubscribe list." })
     expect((await deps.audit.forEntity('lead', ok1!.id, 1)).items[0]).toMatchObject({ action: 'admitted', actor: { id: 'smartlead' } })
     expect((await smartleadClient().getCampaign('3001'))).toMatchObject({ ok: true, value: { status: 'ACTIVE' } })
 

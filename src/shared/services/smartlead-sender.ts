@@ -25,7 +25,8 @@ export interface SmartleadDeps {
   leads: {
     heldOfCampaign(campaignId: string, limit: number): Promise<Lead[]>
     admit(lead: Lead, event: AuditEvent): Promise<'admitted' | 'changed'>
-    hold(lead: Lead, reason: string, event: AuditEvent): Promise<'held' | 'changed'>
+    /** `last`: held for good (suppressed, refused by Smartlead); it waits after the campaign's other held leads. */
+    hold(lead: Lead, reason: string, event: AuditEvent, last?: boolean): Promise<'held' | 'changed'>
   }
   suppression: { isSuppressed(email: string): Promise<boolean> }
   senders: { domains(): Promise<Domain[]> }
@@ -76,16 +77,21 @@ async function pauseIntegration(deps: SmartleadDeps, message: string): Promise<v
   await deps.integration.set({ status: 'paused', reason: sentence, at: now }, stamp(deps, { actor: ACTOR, entityType: 'account', entityId: 'smartlead', action: 'integration_paused', signals: ['unauthorized'], sentence }))
 }
 
-/** Held leads keep one reason; it is recorded (and audited) only when it changes. */
-async function holdAll(deps: SmartleadDeps, leads: Lead[], reason: string): Promise<number> {
+/**
+ * Held leads keep one reason; it is recorded (and audited) only when it changes. `last` is for reasons
+ * that do not clear by waiting (a suppressed address, a lead Smartlead refused): such leads go after the
+ * campaign's other held leads, as the gate does (decision 015), or enough of them at the front of the
+ * 500 a run reads would keep the rest from ever being pushed.
+ */
+async function holdAll(deps: SmartleadDeps, leads: Lead[], reason: string, last = false): Promise<number> {
   let held = 0
   for (const lead of leads) {
-    if (lead.holdReason === reason) {
+    if (lead.holdReason === reason && Boolean(lead.heldLast) === last) {
       held++
       continue
     }
     const event = stamp(deps, { actor: ACTOR, entityType: 'lead', entityId: lead.id, action: 'held', sentence: `Held ${lead.email}: ${reason.replace(/\.$/, '')}.` })
-    if ((await deps.leads.hold(lead, reason, event)) === 'held') held++
+    if ((await deps.leads.hold(lead, reason, event, last)) === 'held') held++
   }
   return held
 }
@@ -109,7 +115,7 @@ export async function pushHeldToSmartlead(deps: SmartleadDeps, campaign: Campaig
   const suppressed: Lead[] = []
   const candidates: Lead[] = []
   for (const lead of leads) (await deps.suppression.isSuppressed(lead.email) ? suppressed : candidates).push(lead)
-  let held = await holdAll(deps, suppressed, 'The lead is on the suppression list.')
+  let held = await holdAll(deps, suppressed, 'The lead is on the suppression list.', true)
   if (candidates.length === 0) return { admitted: 0, held, requests: 0 }
 
   const externalId = campaign.sender.externalId
@@ -151,7 +157,7 @@ export async function pushHeldToSmartlead(deps: SmartleadDeps, campaign: Campaig
       })
       if ((await deps.leads.admit(lead, event)) === 'admitted') admitted++
     } else if (outcome.status === 'rejected' || outcome.status === 'unconfirmed') {
-      held += await holdAll(deps, [lead], outcome.reason)
+      held += await holdAll(deps, [lead], outcome.reason, outcome.status === 'rejected')
     }
   }
   return { admitted, held, requests: client.requestCount - before }
