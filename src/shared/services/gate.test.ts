@@ -174,13 +174,15 @@ describe('evaluateHeldLeads: the gate refuses', () => {
 })
 
 describe('evaluateHeldLeads: suppressed leads wait at the back', () => {
-  it('moves a suppressed lead after the campaign\'s other held leads, audited once', async () => {
-    const w = world({ leads: [held(1), held(2), held(3)], suppressed: ['lead1@acme.example'], campaigns: [campaign('c1', { status: 'paused' })] })
-    await evaluateHeldLeads(w.deps, 'c1')
-    expect(w.lead('L1')).toMatchObject({ status: 'held', heldLast: true })
-    expect(w.lead('L2').heldLast).toBeUndefined()
-    expect((await w.leads.heldOfCampaign('c1', 10)).map((l) => l.id)).toEqual(['L2', 'L3', 'L1'])
+  it("moves a suppressed lead after the campaign's other held leads, audited once", async () => {
+    const w = world({ leads: [held(1), held(2)], suppressed: ['lead1@acme.example'] })
+    expect(await evaluateHeldLeads(w.deps, 'c1')).toEqual({ admitted: 1, held: 1 })
+    expect(w.lead('L1')).toMatchObject({ status: 'held', heldLast: true, holdReason: 'The lead is on the suppression list' })
+    // A lead routed later still comes before it.
+    w.leads.leads.set('L3', held(3))
+    expect((await w.leads.heldOfCampaign('c1', 10)).map((l) => l.id)).toEqual(['L3', 'L1'])
     const events = w.leads.events.length
+    w.leads.leads.delete('L3')
     await evaluateHeldLeads(w.deps, 'c1')
     expect(w.leads.events).toHaveLength(events)
   })
@@ -196,16 +198,40 @@ describe('evaluateHeldLeads: suppressed leads wait at the back', () => {
     expect(w.lead('L1')).toMatchObject({ status: 'held', heldLast: true })
   })
 
-  it('takes its own place again once the address is no longer suppressed', async () => {
-    const w = world({ leads: [held(1), held(2)], suppressed: ['lead1@acme.example'], campaigns: [campaign('c1', { status: 'paused' })] })
+  it('goes in, losing the mark, once its address is no longer suppressed', async () => {
+    const w = world({ leads: [held(1)], suppressed: ['lead1@acme.example'] })
     await evaluateHeldLeads(w.deps, 'c1')
     expect(w.lead('L1').heldLast).toBe(true)
     // Removed from the list by hand (in the DynamoDB console: decision 070).
-    const open = world({ leads: [w.lead('L1'), w.lead('L2')], campaigns: [campaign('c1', { status: 'paused' })] })
-    await evaluateHeldLeads(open.deps, 'c1')
-    expect(open.lead('L1')).toMatchObject({ status: 'held', holdReason: expect.not.stringMatching(/suppress/i) })
+    const open = world({ leads: [w.lead('L1')] })
+    expect(await evaluateHeldLeads(open.deps, 'c1')).toEqual({ admitted: 1, held: 0 })
+    expect(open.lead('L1').status).toBe('active')
     expect(open.lead('L1').heldLast).toBeUndefined()
-    expect((await open.leads.heldOfCampaign('c1', 10)).map((l) => l.id)).toEqual(['L1', 'L2'])
+  })
+})
+
+describe('evaluateHeldLeads: a campaign that cannot send now', () => {
+  it('holds every lead for the campaign\'s reason without asking the suppression list about each', async () => {
+    const w = world({ leads: [held(1), held(2), held(3)], suppressed: ['lead2@acme.example'], campaigns: [campaign('c1', { status: 'paused' })] })
+    let lookups = 0
+    const isSuppressed = w.deps.suppression.isSuppressed
+    w.deps.suppression.isSuppressed = async (email) => (lookups++, isSuppressed(email))
+    expect(await evaluateHeldLeads(w.deps, 'c1')).toEqual({ admitted: 0, held: 3 })
+    expect(lookups).toBe(0)
+    const reasons = [1, 2, 3].map((n) => w.lead(`L${n}`).holdReason)
+    expect(new Set(reasons).size).toBe(1)
+    expect(reasons[0]).toMatch(/paused/i)
+    expect(reasons[0]).not.toMatch(/suppress/i)
+  })
+
+  it('keeps a lead already held for its address held for it too, at the back', async () => {
+    const w = world({ leads: [held(1), held(2)], suppressed: ['lead1@acme.example'] })
+    await evaluateHeldLeads(w.deps, 'c1')
+    const blocked = world({ leads: [w.lead('L1'), held(3)], suppressed: ['lead1@acme.example'], campaigns: [campaign('c1', { status: 'paused' })] })
+    await evaluateHeldLeads(blocked.deps, 'c1')
+    expect(blocked.lead('L1')).toMatchObject({ status: 'held', heldLast: true, holdReason: expect.stringMatching(/suppression list/) })
+    expect(blocked.lead('L3').holdReason).not.toMatch(/suppress/i)
+    expect((await blocked.leads.heldOfCampaign('c1', 10)).map((l) => l.id)).toEqual(['L3', 'L1'])
   })
 })
 

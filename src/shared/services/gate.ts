@@ -86,8 +86,15 @@ export async function evaluateHeldLeads(deps: GateDeps, campaignId: string, only
     lastPlace = Math.max(deps.clock.now().getTime(), lastPlace + 1)
     return new Date(lastPlace)
   }
+  // When the campaign itself cannot take a lead now (outside its window, at a cap, no free mailbox, a
+  // paused domain), every lead stays held whatever its address, so the suppression list is not asked once
+  // per lead: a night outside the window cost up to 500 look-ups per campaign every 5 minutes, and a run
+  // over many campaigns could outlast its 120 s. A lead already held for its address keeps that (and its
+  // place at the back); the others are looked up once the campaign can send.
+  const campaignOnly = evaluateGate({ ...facts, suppressed: false })
   for (const lead of leads) {
-    const decision = evaluateGate({ ...facts, suppressed: await deps.suppression.isSuppressed(lead.email) })
+    const suppressed = campaignOnly.allow ? await deps.suppression.isSuppressed(lead.email) : Boolean(lead.heldLast)
+    const decision = suppressed ? evaluateGate({ ...facts, suppressed }) : campaignOnly
     if (decision.allow) {
       const event = stampAuditEvent(
         {
