@@ -2,7 +2,7 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb'
 import { describe, expect, it } from 'vitest'
 import { keys } from '../../src/shared/adapters/dynamo/keys'
 import type { Campaign, Lead } from '../../src/shared/domain/entities'
-import { controlCampaign, finishAborts } from '../../src/shared/services/campaign-controls'
+import { controlCampaign, finishControls } from '../../src/shared/services/campaign-controls'
 import { evaluateHeldLeads, reevaluateAll } from '../../src/shared/services/gate'
 import { setupEvent, testLead } from '../support/factories'
 import { directDeps } from '../support/world'
@@ -71,8 +71,8 @@ describe('the execution gate over held leads', () => {
   })
 })
 
-describe('an Abort whose clean-up was cut short', () => {
-  it('is finished by the scheduled run: the leads left queued go back to held, counted, and a second run finds none', async () => {
+describe('a control whose lead moves were cut short', () => {
+  it('an Abort is finished by the scheduled run: the leads left queued go back to held, counted, and a second run finds none', async () => {
     const stamp = Date.now()
     const { deps, id, leads } = await campaignWith(always, [`x1.${stamp}@gate.example.com`, `x2.${stamp}@gate.example.com`])
     expect(await controlCampaign(deps, actor, id, 'start')).toEqual({ ok: true, status: 'active' })
@@ -83,7 +83,7 @@ describe('an Abort whose clean-up was cut short', () => {
     expect((await Promise.all(leads.map((l) => deps.leads.get(l.id)))).map((l) => l!.status)).toEqual(['active', 'active'])
     const before = await deps.metrics.totals('overall', 'all')
 
-    expect(await finishAborts(deps, [aborted])).toBe(2)
+    expect(await finishControls(deps, [aborted])).toEqual({ paused: 0, resumed: 0, returned: 2 })
     const after = await Promise.all(leads.map((l) => deps.leads.get(l.id)))
     expect(after.map((l) => [l!.status, l!.holdReason])).toEqual([
       ['held', `campaign "Gate ${id}" was aborted`],
@@ -94,7 +94,7 @@ describe('an Abort whose clean-up was cut short', () => {
     expect(totals.leads_held).toBe(before.leads_held + 2)
     expect((await deps.audit.forEntity('lead', leads[0]!.id, 1)).items[0]).toMatchObject({ action: 'returned_to_held', actor: { type: 'system', id: 'gate' } })
     expect(await deps.leads.nextActive(id, null, 10)).toEqual([])
-    expect(await finishAborts(deps, [aborted])).toBe(0)
+    expect(await finishControls(deps, [aborted])).toEqual({ paused: 0, resumed: 0, returned: 0 })
   })
 })
 

@@ -11,7 +11,7 @@ import {
   sequentialIds,
   type ChainState,
 } from '../../../test/support/memory'
-import { CONTROLS, controlCampaign, finishAborts, pauseForReason, type Control } from './campaign-controls'
+import { CONTROLS, controlCampaign, finishControls, IN_REQUEST_MOVES, pauseForReason, type Control } from './campaign-controls'
 
 const NOW = '2026-11-23T06:00:00.000Z'
 const actor = { type: 'user', id: 'tester@drason.test' } as const
@@ -228,16 +228,16 @@ describe('controlCampaign: Abort returns unsent leads to held', () => {
   })
 })
 
-describe('finishAborts: what an Abort left queued', () => {
+describe('finishControls: what a Pause, Resume or Abort left to move', () => {
   const gate = { type: 'system', id: 'gate' } as const
   const reason = 'campaign "Founders India" was aborted'
+  const campaignsOf = async (w: ReturnType<typeof world>) => [(await w.campaigns.get('c1'))!.value]
 
   it('returns to held the active and paused leads an aborted campaign still has, audited, and completes a sent one', async () => {
     // An Abort whose clean-up was cut short: the campaign is aborted, its queue still holds leads.
     const w = world('aborted', { leads: [lead(1), lead(2, { status: 'paused' }), lead(3)] })
     await w.sends.claim({ campaignId: 'c1', leadId: 'L3', sendId: 's3', state: 'sent', mailboxId: 'mb-a', claimedAt: NOW })
-    const campaign = (await w.campaigns.get('c1'))!.value
-    expect(await finishAborts(w.deps, [campaign])).toBe(2)
+    expect(await finishControls(w.deps, await campaignsOf(w))).toEqual({ paused: 0, resumed: 0, returned: 2 })
     expect([...w.leads.leads.values()].map((l) => [l.id, l.status, l.holdReason])).toEqual([
       ['L1', 'held', reason],
       ['L2', 'held', reason],
@@ -248,15 +248,53 @@ describe('finishAborts: what an Abort left queued', () => {
       ['L2', gate, 'returned_to_held', `Returned ${lead(2).email} to held: ${reason}; it was not sent.`],
     ])
     // The next run finds nothing left.
-    expect(await finishAborts(w.deps, [campaign])).toBe(0)
+    expect(await finishControls(w.deps, await campaignsOf(w))).toEqual({ paused: 0, resumed: 0, returned: 0 })
     expect(w.leads.events).toHaveLength(2)
   })
 
-  it.each(['draft', 'active', 'paused', 'completed'] as const)('leaves the queue of a %s campaign alone', async (status) => {
+  it("pauses a paused campaign's queued leads with its reason, and puts an active campaign's paused leads back", async () => {
+    const paused = world('paused', { leads: [lead(1), lead(2, { status: 'paused' })] })
+    expect(await finishControls(paused.deps, await campaignsOf(paused))).toEqual({ paused: 1, resumed: 0, returned: 0 })
+    expect([...paused.leads.leads.values()].map((l) => l.status)).toEqual(['paused', 'paused'])
+    expect(paused.leads.events.map((e) => [e.entityId, e.actor, e.sentence])).toEqual([['L1', gate, `Paused ${lead(1).email} in campaign "Founders India": ${SES_REASON.replace(/\.$/, '')}.`]])
+
+    const active = world('active', { leads: [lead(1), lead(2, { status: 'paused' })] })
+    expect(await finishControls(active.deps, await campaignsOf(active))).toEqual({ paused: 0, resumed: 1, returned: 0 })
+    expect([...active.leads.leads.values()].map((l) => l.status)).toEqual(['active', 'active'])
+    expect(active.leads.events.map((e) => [e.entityId, e.actor, e.sentence])).toEqual([['L2', gate, `Resumed ${lead(2).email} in campaign "Founders India": the campaign was resumed.`]])
+  })
+
+  it('acts on the campaign as it is now, not as the list read it a moment ago', async () => {
+    const w = world('active', { leads: [lead(1)] })
+    const listed = await campaignsOf(w)
+    await controlCampaign(w.deps, actor, 'c1', 'pause')
+    // The list still says active; the campaign is paused: its queued lead is not put back.
+    expect(await finishControls(w.deps, listed)).toEqual({ paused: 0, resumed: 0, returned: 0 })
+    expect(w.leads.leads.get('L1')!.status).toBe('paused')
+  })
+
+  it.each(['draft', 'completed'] as const)('leaves the lists of a %s campaign alone', async (status) => {
     const w = world(status, { leads: [lead(1), lead(2, { status: 'paused' })] })
-    expect(await finishAborts(w.deps, [(await w.campaigns.get('c1'))!.value])).toBe(0)
+    expect(await finishControls(w.deps, await campaignsOf(w))).toEqual({ paused: 0, resumed: 0, returned: 0 })
     expect([...w.leads.leads.values()].map((l) => l.status)).toEqual(['active', 'paused'])
     expect(w.leads.events).toEqual([])
+  })
+})
+
+describe('controls on a long queue: a bounded number of moves in the request, the rest by the scheduled run', () => {
+  const many = (status: 'active' | 'paused' = 'active') => Array.from({ length: IN_REQUEST_MOVES + 150 }, (_, i) => lead(i + 1, { status }))
+  const count = (w: ReturnType<typeof world>, status: string) => [...w.leads.leads.values()].filter((l) => l.status === status).length
+
+  it.each<[Control, CampaignStatus, 'active' | 'paused', string]>([
+    ['pause', 'active', 'active', 'paused'],
+    ['resume', 'paused', 'paused', 'active'],
+    ['abort', 'active', 'active', 'held'],
+  ])('%s moves %s leads in the request and the scheduled run moves the rest', async (control, from, leadStatus, to) => {
+    const w = world(from, { leads: many(leadStatus) })
+    expect(await controlCampaign(w.deps, actor, 'c1', control)).toMatchObject({ ok: true })
+    expect(count(w, to)).toBe(IN_REQUEST_MOVES)
+    await finishControls(w.deps, [(await w.campaigns.get('c1'))!.value])
+    expect(count(w, to)).toBe(IN_REQUEST_MOVES + 150)
   })
 })
 

@@ -51,39 +51,61 @@ export interface CampaignLeadMoves {
 type MoveDeps = { leads: CampaignLeadMoves; clock: Clock; ids: IdSource }
 
 /**
- * Moves every lead of a campaign from one status to the other, page by page: each moved lead leaves the
- * partition it was read from, so every page starts from the front again; a page where nothing moved
- * (another process got there first) ends it.
+ * Leads a Pause, Resume or Abort moves within its own request. Each move is one transaction (~10-20 ms
+ * in AWS), so a queue of thousands moved in the request outlasted the function's 30 s: the person saw an
+ * error although the campaign had changed, and the rest of the queue stayed where it was. The request
+ * moves this many; the 5-minute scheduled run moves the rest (`finishControls`), up to SCHEDULED_MOVES a
+ * campaign each time. A paused campaign's chain stops at once either way: moving its leads only keeps
+ * the counts and the lists true.
  */
-async function moveAll(deps: MoveDeps, campaign: Campaign, from: 'active' | 'paused', move: (lead: Lead) => Promise<'moved' | 'changed'>): Promise<number> {
+export const IN_REQUEST_MOVES = 300
+export const SCHEDULED_MOVES = 1000
+
+/**
+ * Moves leads of a campaign from one status to the other, page by page, at most `limit`: each moved lead
+ * leaves the partition it was read from, so every page starts from the front again; a page where nothing
+ * moved (another process got there first) ends it.
+ */
+async function moveAll(deps: MoveDeps, campaign: Campaign, from: 'active' | 'paused', move: (lead: Lead) => Promise<'moved' | 'changed'>, limit: number): Promise<number> {
   let moved = 0
-  for (;;) {
-    const batch = await (from === 'active' ? deps.leads.nextActive(campaign.id, null, 100) : deps.leads.nextPaused(campaign.id, null, 100))
+  while (moved < limit) {
+    const batch = await (from === 'active' ? deps.leads.nextActive(campaign.id, null, Math.min(100, limit - moved)) : deps.leads.nextPaused(campaign.id, null, Math.min(100, limit - moved)))
     let progress = 0
     for (const { lead } of batch) if ((await move(lead)) === 'moved') progress++
     moved += progress
-    if (progress === 0) return moved
+    if (progress === 0) break
   }
+  return moved
 }
 
 /** A paused campaign's queued leads move active → paused, keeping their place; each is audited. */
-export function pauseCampaignLeads(deps: MoveDeps, campaign: Campaign, actor: Actor, reason: string): Promise<number> {
-  return moveAll(deps, campaign, 'active', (lead) =>
-    deps.leads.pauseQueued(
-      lead,
-      reason,
-      stampAuditEvent({ actor, entityType: 'lead', entityId: lead.id, action: 'paused', sentence: `Paused ${lead.email} in campaign "${campaign.name}": ${reason.replace(/\.$/, '')}.` }, deps.ids.next(), deps.clock.now()),
-    ),
+export function pauseCampaignLeads(deps: MoveDeps, campaign: Campaign, actor: Actor, reason: string, limit = IN_REQUEST_MOVES): Promise<number> {
+  return moveAll(
+    deps,
+    campaign,
+    'active',
+    (lead) =>
+      deps.leads.pauseQueued(
+        lead,
+        reason,
+        stampAuditEvent({ actor, entityType: 'lead', entityId: lead.id, action: 'paused', sentence: `Paused ${lead.email} in campaign "${campaign.name}": ${reason.replace(/\.$/, '')}.` }, deps.ids.next(), deps.clock.now()),
+      ),
+    limit,
   )
 }
 
 /** A resumed campaign's paused leads move back to active at the place they had. */
-export function resumeCampaignLeads(deps: MoveDeps, campaign: Campaign, actor: Actor): Promise<number> {
-  return moveAll(deps, campaign, 'paused', (lead) =>
-    deps.leads.resumePaused(
-      lead,
-      stampAuditEvent({ actor, entityType: 'lead', entityId: lead.id, action: 'resumed', sentence: `Resumed ${lead.email} in campaign "${campaign.name}": ${actor.id} resumed the campaign.` }, deps.ids.next(), deps.clock.now()),
-    ),
+export function resumeCampaignLeads(deps: MoveDeps, campaign: Campaign, actor: Actor, limit = IN_REQUEST_MOVES, why = `${actor.id} resumed the campaign`): Promise<number> {
+  return moveAll(
+    deps,
+    campaign,
+    'paused',
+    (lead) =>
+      deps.leads.resumePaused(
+        lead,
+        stampAuditEvent({ actor, entityType: 'lead', entityId: lead.id, action: 'resumed', sentence: `Resumed ${lead.email} in campaign "${campaign.name}": ${why}.` }, deps.ids.next(), deps.clock.now()),
+      ),
+    limit,
   )
 }
 
@@ -159,18 +181,22 @@ export async function pauseForReason(deps: Pick<ControlDeps, 'campaigns' | 'lead
 
 /**
  * After an abort, every queued lead that was not sent goes back to held, with the reason, so none is lost;
- * one that has a send (its completion was lost) is completed: it is done in this campaign.
+ * one that has a send (its completion was lost) is completed: it is done in this campaign. At most `limit`
+ * leads are handled; the scheduled run finishes the rest (`finishControls`).
  */
-async function returnUnsent(deps: ControlDeps, actor: Actor, campaign: Campaign, reason: string): Promise<number> {
+async function returnUnsent(deps: ControlDeps, actor: Actor, campaign: Campaign, reason: string, limit = IN_REQUEST_MOVES): Promise<number> {
   let returned = 0
+  let handled = 0
   // Leads still queued, and those a pause had set aside (paused), go back to held.
   for (const from of ['active', 'paused'] as const) {
     let cursor: string | null = null
-    for (;;) {
+    while (handled < limit) {
       const batch: { lead: Lead; cursor: string }[] = await (from === 'active' ? deps.leads.nextActive(campaign.id, cursor, 100) : deps.leads.nextPaused(campaign.id, cursor, 100))
       if (batch.length === 0) break
       for (const { lead, cursor: c } of batch) {
+        if (handled >= limit) break
         cursor = c
+        handled++
         if (await deps.sends.get(campaign.id, lead.id)) {
           await deps.leads.complete(lead)
           continue
@@ -188,18 +214,24 @@ async function returnUnsent(deps: ControlDeps, actor: Actor, campaign: Campaign,
 }
 
 /**
- * The scheduled run finishes what an Abort may have left: its clean-up runs in the request after the
- * campaign is saved as aborted, so a request cut short (Lambda's timeout on a long queue) left the rest of
- * the queue `active` in a campaign that will never send it, and a lead admitted a moment before the Abort
- * may not yet have been in the queue's index when the clean-up read it. Every 5 minutes each aborted
- * campaign's queue is read again (one Query per status, half a unit when empty) and what is there goes
- * back to held, or is completed if it was sent. Returns how many leads went back to held.
+ * The scheduled run finishes what a Pause, Resume or Abort left: each moves at most IN_REQUEST_MOVES
+ * leads in its request, a request can be cut short anyway, and a lead admitted a moment before the
+ * control may not yet have been in the index it read. Every 5 minutes each campaign's lists are brought in
+ * line with its status (one Query per list, half a unit when there is nothing to move), up to
+ * SCHEDULED_MOVES leads a campaign: a paused campaign's queued leads are paused, an active campaign's
+ * paused leads go back to the queue at their place, and an aborted campaign's leads go back to held (or
+ * are completed if they were sent). Audited as the system's `gate`.
  */
-export async function finishAborts(deps: ControlDeps, campaigns: Campaign[]): Promise<number> {
-  let returned = 0
-  for (const campaign of campaigns) {
-    if (campaign.status !== 'aborted') continue
-    returned += await returnUnsent(deps, { type: 'system', id: 'gate' }, campaign, `campaign "${campaign.name}" was aborted`)
+export async function finishControls(deps: ControlDeps, campaigns: Campaign[]): Promise<{ paused: number; resumed: number; returned: number }> {
+  const done = { paused: 0, resumed: 0, returned: 0 }
+  const gate = { type: 'system', id: 'gate' } as const
+  for (const listed of campaigns) {
+    // Read again right before acting: a person's Pause or Resume since the list was read must win.
+    const campaign = (await deps.campaigns.get(listed.id))?.value
+    if (!campaign) continue
+    if (campaign.status === 'paused') done.paused += await pauseCampaignLeads(deps, campaign, gate, campaign.pauseReason ?? 'the campaign is paused', SCHEDULED_MOVES)
+    else if (campaign.status === 'active') done.resumed += await resumeCampaignLeads(deps, campaign, gate, SCHEDULED_MOVES, 'the campaign was resumed')
+    else if (campaign.status === 'aborted') done.returned += await returnUnsent(deps, gate, campaign, `campaign "${campaign.name}" was aborted`, SCHEDULED_MOVES)
   }
-  return returned
+  return done
 }
