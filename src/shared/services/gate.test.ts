@@ -15,7 +15,7 @@ import {
   testMailbox,
   memoryAccount,
 } from '../../../test/support/memory'
-import { evaluateHeldLeads, reevaluateAll, type GateDeps } from './gate'
+import { evaluateHeldLeads, reevaluateAll, REEVALUATE_BUDGET_MS, type GateDeps } from './gate'
 
 // Monday 11:30 in Kolkata: inside the default Mon–Fri 09:00–17:00 window, and the same day in UTC.
 const NOW = '2026-11-23T06:00:00.000Z'
@@ -274,12 +274,46 @@ describe('reevaluateAll', () => {
     const campaigns = statuses.map((status, i) => campaign(`c${i + 1}`, { status }))
     const w = world({ campaigns, leads: campaigns.map((c, i) => held(i + 1, c.id)) })
     expect(await reevaluateAll(w.deps)).toEqual({ campaigns: visited.length, admitted: visited.length, held: 0 })
-    expect(w.leads.heldAsked).toEqual(visited)
+    expect([...w.leads.heldAsked].sort()).toEqual(visited)
     for (const c of campaigns) {
       const lead = [...w.leads.leads.values()].find((l) => l.campaignId === c.id)!
       expect([c.id, lead.status]).toEqual([c.id, visited.includes(c.id) ? 'active' : 'held'])
     }
     expect(w.leads.events.every((e) => e.action === 'admitted')).toBe(true)
+  })
+
+  it('starts each run one campaign further along, so every campaign is first in its turn', async () => {
+    const campaigns = ['c1', 'c2', 'c3'].map((id) => campaign(id))
+    const slot = 5 * 60_000
+    const orders: string[][] = []
+    for (let run = 0; run < 3; run++) {
+      const w = world({ campaigns, leads: [] })
+      w.deps.clock = { now: () => new Date(slot * (3 * 1_000_000 + run)) }
+      await reevaluateAll(w.deps)
+      orders.push(w.leads.heldAsked)
+    }
+    expect(orders).toEqual([
+      ['c1', 'c2', 'c3'],
+      ['c2', 'c3', 'c1'],
+      ['c3', 'c1', 'c2'],
+    ])
+  })
+
+  it('starts no campaign once the run has used its time', async () => {
+    const campaigns = ['c1', 'c2', 'c3'].map((id) => campaign(id))
+    const w = world({ campaigns, leads: campaigns.map((c, i) => held(i + 1, c.id)) })
+    // Each campaign's pass takes half the budget (a long backlog on a slow day). The run starts inside the
+    // sending window, in a 5-minute slot whose turn puts c1 first.
+    const slot = 5 * 60_000
+    let t = Date.parse(NOW) - (Math.floor(Date.parse(NOW) / slot) % 3) * slot
+    w.deps.clock = { now: () => new Date(t) }
+    const heldOf = w.deps.leads.heldOfCampaign
+    w.deps.leads.heldOfCampaign = async (id, limit) => {
+      t += REEVALUATE_BUDGET_MS / 2
+      return heldOf(id, limit)
+    }
+    expect(await reevaluateAll(w.deps)).toMatchObject({ admitted: 2 })
+    expect(w.leads.heldAsked).toEqual(['c1', 'c2'])
   })
 
   it('adds up what each campaign admitted and kept held', async () => {

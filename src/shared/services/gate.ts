@@ -136,12 +136,25 @@ export async function evaluateHeldLeads(deps: GateDeps, campaignId: string, only
   return { admitted, held }
 }
 
-/** The scheduled pass: every campaign that could send gets its held leads re-evaluated. */
+// The scheduled run comes every 5 minutes and may take 120 s; it starts no new campaign after this.
+const RUN_EVERY_MS = 5 * 60_000
+export const REEVALUATE_BUDGET_MS = 90_000
+
+/**
+ * The scheduled pass: every campaign that could send gets its held leads re-evaluated. Each run starts one
+ * campaign further along the list (by the run's 5-minute slot) and starts no campaign after
+ * REEVALUATE_BUDGET_MS: when many campaigns have long backlogs and a run cannot reach them all, it is not
+ * always the same last ones that wait; each is first in its turn.
+ */
 export async function reevaluateAll(deps: GateDeps): Promise<{ campaigns: number; admitted: number; held: number }> {
-  const campaigns = (await deps.campaigns.list()).filter((c) => c.status === 'active')
+  const listed = (await deps.campaigns.list()).filter((c) => c.status === 'active')
+  const began = deps.clock.now().getTime()
+  const first = listed.length ? Math.floor(began / RUN_EVERY_MS) % listed.length : 0
+  const campaigns = [...listed.slice(first), ...listed.slice(0, first)]
   let admitted = 0
   let held = 0
   for (const c of campaigns) {
+    if (deps.clock.now().getTime() - began >= REEVALUATE_BUDGET_MS) break
     const r = await evaluateHeldLeads(deps, c.id)
     admitted += r.admitted
     held += r.held
