@@ -186,30 +186,20 @@ export async function pauseForReason(deps: Pick<ControlDeps, 'campaigns' | 'lead
  */
 async function returnUnsent(deps: ControlDeps, actor: Actor, campaign: Campaign, reason: string, limit = IN_REQUEST_MOVES): Promise<number> {
   let returned = 0
-  let handled = 0
-  // Leads still queued, and those a pause had set aside (paused), go back to held.
-  for (const from of ['active', 'paused'] as const) {
-    let cursor: string | null = null
-    while (handled < limit) {
-      const batch: { lead: Lead; cursor: string }[] = await (from === 'active' ? deps.leads.nextActive(campaign.id, cursor, 100) : deps.leads.nextPaused(campaign.id, cursor, 100))
-      if (batch.length === 0) break
-      for (const { lead, cursor: c } of batch) {
-        if (handled >= limit) break
-        cursor = c
-        handled++
-        if (await deps.sends.get(campaign.id, lead.id)) {
-          await deps.leads.complete(lead)
-          continue
-        }
-        const event = stampAuditEvent(
-          { actor, entityType: 'lead', entityId: lead.id, action: 'returned_to_held', sentence: `Returned ${lead.email} to held: ${reason}; it was not sent.` },
-          deps.ids.next(),
-          deps.clock.now(),
-        )
-        if ((await deps.leads.returnToHeld(lead, reason, event)) === 'held') returned++
-      }
-    }
+  const giveBack = async (lead: Lead): Promise<'moved' | 'changed'> => {
+    if (await deps.sends.get(campaign.id, lead.id)) return deps.leads.complete(lead)
+    const event = stampAuditEvent(
+      { actor, entityType: 'lead', entityId: lead.id, action: 'returned_to_held', sentence: `Returned ${lead.email} to held: ${reason}; it was not sent.` },
+      deps.ids.next(),
+      deps.clock.now(),
+    )
+    if ((await deps.leads.returnToHeld(lead, reason, event)) !== 'held') return 'changed'
+    returned++
+    return 'moved'
   }
+  // Leads still queued, and those a pause had set aside (paused), go back to held.
+  const moved = await moveAll(deps, campaign, 'active', giveBack, limit)
+  await moveAll(deps, campaign, 'paused', giveBack, limit - moved)
   return returned
 }
 

@@ -169,7 +169,7 @@ export function dynamoLeads(db: Db) {
             Update: {
               TableName: db.table('leads'),
               Key: keys.lead(lead.id),
-              UpdateExpression: `SET #lead.#reason = :reason${last ? ', #lead.#last = :last' : ''}${place ? ', gsi2sk = :place' : ''}${last ? '' : ' REMOVE #lead.#last'}`,
+              UpdateExpression: `SET ${['#lead.#reason = :reason', ...(last ? ['#lead.#last = :last'] : []), ...(place ? ['gsi2sk = :place'] : [])].join(', ')}${last ? '' : ' REMOVE #lead.#last'}`,
               ConditionExpression: '#lead.#status = :held',
               ExpressionAttributeNames: { '#lead': 'lead', '#status': 'status', '#reason': 'holdReason', '#last': 'heldLast' },
               ExpressionAttributeValues: { ':held': 'held', ':reason': reason, ...(last ? { ':last': true } : {}), ...(place ? { ':place': place.gsi2sk } : {}) },
