@@ -31,6 +31,7 @@ import { pulse, type OutgoingEmail, type PulseDeps } from '../src/shared/service
 import { answerFor, startFakeVerifier } from '../test/fakes/myemailverifier'
 import { meterCalls, type CallStats } from './calls'
 import { meterCapacity, type UnitRow } from './capacity'
+import { writeFloor, type WriteFloor } from './write-floor'
 import { REGION, startWritesDynamo, type WritesDynamo } from './dynamo'
 import { fmtInt, fmtMs, fmtPct, fmtX, table, type TargetResult } from './format'
 import { benchLead, leadOf } from './leads-data'
@@ -115,6 +116,8 @@ export interface UnitsResult {
   queueRead: { first: { evaluated: number; bytes: number; rcu: number }; last: { evaluated: number; bytes: number; rcu: number }; bytesPerLead: number }
   reported: Record<string, { calls: number; answered: number; units: number }>
   failures: number
+  /** The fewest write units any design keeping PRODUCT.md's rules could spend, priced from this run's sizes. */
+  floor: WriteFloor
 }
 
 export interface SimRun {
@@ -447,6 +450,7 @@ async function measureUnits(ctx: Ctx, n: number, email: BenchEmail = 'short'): P
     queueRead: { first, last, bytesPerLead: evaluated ? bytes / evaluated : 0 },
     reported: meter.reported,
     failures: meter.failures,
+    floor: writeFloor(rows),
   }
 }
 
@@ -754,10 +758,26 @@ export function sendLoopReport(r: SendLoopResult, targets: TargetResult[]): stri
   )
   if (u.failures) lines.push(`${u.failures} metered calls failed (conditional writes): priced as AWS prices failed writes.`)
   lines.push(passFail('send-loop/units'))
+  const fl = u.floor
+  lines.push(
+    `The floor under PRODUCT.md's rules (bench/write-floor.ts, decision 060): the writes the brief asks of every sent email, each at its cheapest, priced from this run's sizes. Counters in one item for every scope, or one item per scope it names.`,
+  )
+  lines.push(
+    table(
+      ['required write', 'bytes', 'one counter item', 'a counter item per scope'],
+      [...fl.rows.map((x) => [x.what, x.bytes === null ? '' : fmtInt(x.bytes), String(x.oneCounter), String(x.perScope)]), ['floor', '', String(fl.oneCounter), String(fl.perScope)], ['this run / floor', '', fmtX(u.perEmail.wcu / fl.oneCounter), fmtX(u.perEmail.wcu / fl.perScope)]],
+      'lrrr',
+    ),
+  )
+  lines.push(
+    fl.oneCounter > SEND_LOOP_TARGETS.maxWriteUnitsPerEmail
+      ? `The target (<= ${SEND_LOOP_TARGETS.maxWriteUnitsPerEmail}) is below the floor (${fl.oneCounter}): no design that keeps the brief's atomic counters, audit event and lead state can meet it.`
+      : `The floor (${fl.oneCounter}) is within the target (<= ${SEND_LOOP_TARGETS.maxWriteUnitsPerEmail}).`,
+  )
   const f = r.fullEmailUnits
   const grown = f.rows.filter((x) => x.wcu / f.n - (u.rows.find((y) => y.op === x.op && y.target === x.target)?.wcu ?? 0) / u.n > 0.005)
   lines.push(
-    `A full-length email (~1,100 characters of text and the same as HTML, ${f.n} pulses): ${f.perEmail.wcu.toFixed(2)} WCU and ${f.perEmail.rcu.toFixed(2)} RCU per sent email${grown.length ? `; what grew: ${grown.map((x) => `${x.op} ${x.target} ${fmtInt(x.items ? x.bytes / x.items : 0)} B, ${(x.wcu / f.n).toFixed(2)} WCU`).join('; ')}` : ', the same writes as the short one'}.`,
+    `A full-length email (~1,100 characters of text and the same as HTML, ${f.n} pulses): ${f.perEmail.wcu.toFixed(2)} WCU and ${f.perEmail.rcu.toFixed(2)} RCU per sent email (floor ${f.floor.oneCounter} / ${f.floor.perScope})${grown.length ? `; what grew: ${grown.map((x) => `${x.op} ${x.target} ${fmtInt(x.items ? x.bytes / x.items : 0)} B, ${(x.wcu / f.n).toFixed(2)} WCU`).join('; ')}` : ', the same writes as the short one'}.`,
   )
   lines.push('')
 
