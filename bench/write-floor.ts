@@ -44,9 +44,11 @@ const inTransaction = (bytes: number) => 2 * units(bytes)
 /** Scopes PRODUCT.md lists for counters, each by day: campaign, mailbox, domain, overall. */
 const SCOPES = 4
 
+/** The average size of the items written by `op` (a Put or an Update inside a transaction, or a PutItem) to `targetPrefix`. */
 function sizeOf(rows: UnitRow[], op: string, targetPrefix: string): number {
-  const row = rows.find((r) => r.op === op && r.target.startsWith(targetPrefix) && r.items > 0)
-  if (!row) throw new Error(`the run wrote no ${op} ${targetPrefix}…: nothing to price the floor from`)
+  const ops = op.endsWith(': Put') ? [op, op.replace(/: Put$/, ': Update')] : [op]
+  const row = rows.find((r) => ops.includes(r.op) && r.target.startsWith(targetPrefix) && r.items > 0)
+  if (!row) throw new Error(`the run wrote no ${ops.join(' or ')} ${targetPrefix}…: nothing to price the floor from`)
   return row.bytes / row.items
 }
 

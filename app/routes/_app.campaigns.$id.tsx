@@ -216,6 +216,8 @@ export default function CampaignPage() {
                     <option value="ses">Drason sends through SES</option>
                     <option value="smartlead">A Smartlead campaign sends (Drason gates and controls it)</option>
                   </select>
+                  <span className="mt-1 block text-xs font-normal text-slate-500">Fixed once the campaign has started.</span>
+                  <ErrorList id={fields.senderKind.errorId} errors={fields.senderKind.errors} />
                 </label>
                 <Field
                   label="Smartlead campaign id"

@@ -5,7 +5,7 @@ import { useEffect } from 'react'
 import * as z from 'zod'
 import { FIELDS, type Field } from '../../src/shared/domain/column-mapping'
 import type { ColumnMapping } from '../../src/shared/domain/lead-import'
-import { previewRows, startImport } from '../../src/shared/services/lead-import'
+import { previewRows, requeueImport, startImport } from '../../src/shared/services/lead-import'
 import { Button, ErrorList } from '../components/forms'
 import { Card, PageTitle, Table } from '../components/ui'
 import { requireAdmin, requireUser } from '../lib/session.server'
@@ -49,6 +49,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const job = await deps.imports.get(params.id ?? '')
   if (!job) throw new Response('Not found', { status: 404 })
   const form = Object.fromEntries(await request.formData())
+  if (form.intent === 'requeue') {
+    const requeued = await requeueImport(deps, actor, job.id)
+    if (!requeued.ok) return json({ errors: requeued.errors }, { status: requeued.status })
+    return json({ errors: [] as string[], requeued: requeued.requeued })
+  }
   const mapping = mappingFrom(form, job.mapping, job.headers.length)
   const routing = typeof form.routing === 'string' && form.routing.startsWith('campaign:') ? form.routing.slice('campaign:'.length) : null
   const started = await startImport(deps, actor, job.id, mapping, routing)
@@ -75,6 +80,7 @@ export default function ImportJob() {
   const actionData = useActionData<typeof action>()
   const revalidator = useRevalidator()
   const running = job.status === 'queued' || job.status === 'running'
+  const requeued = actionData && 'requeued' in actionData ? Number(actionData.requeued) : null
   // The progress lives in the database, so a reload shows it too; while running, refresh every 1.5 s.
   useEffect(() => {
     if (!running) return
@@ -95,6 +101,17 @@ export default function ImportJob() {
             <a href={`/leads/imports/${job.id}/errors.csv`} className="mt-3 inline-block text-sm text-indigo-700 underline" download>
               Download the error report (CSV)
             </a>
+          ) : null}
+          {running && canChange ? (
+            <Form method="post" className="mt-4 border-t border-slate-200 pt-3 text-sm text-slate-600">
+              <input type="hidden" name="intent" value="requeue" />
+              <p>Progress stopped for several minutes? The rows not done yet can be queued again; none is taken in twice.</p>
+              <button type="submit" className="mt-2 rounded border border-slate-300 px-3 py-1 text-slate-700 hover:bg-slate-50">
+                Queue the unfinished rows again
+              </button>
+              {requeued !== null ? <p className="mt-2" role="status">Queued {requeued} part{requeued === 1 ? '' : 's'} again.</p> : null}
+              {actionData?.errors.length ? <ErrorList errors={actionData.errors} /> : null}
+            </Form>
           ) : null}
         </Card>
       </>

@@ -69,6 +69,28 @@ describe('campaigns through the page', () => {
     expect((await directDeps().campaigns.get(id))!.value).toMatchObject({ dailyCap: 45, sender: { kind: 'smartlead', externalId: '3001' } })
   })
 
+  it('keeps the sender once the campaign has started: a draft may switch, a paused campaign may not', async () => {
+    const cookie = await signIn(admin())
+    const created = await post('/campaigns/new', campaignFields(), cookie)
+    const id = created.headers.get('location')!.match(/^\/campaigns\/([^?]+)\?saved=1$/)![1]!
+    // A draft chooses freely (and back again).
+    expect((await post(`/campaigns/${id}`, campaignFields({ version: '1', senderKind: 'smartlead', smartleadCampaignId: '3001' }), cookie)).status).toBe(302)
+    expect((await post(`/campaigns/${id}`, campaignFields({ version: '2', senderKind: 'ses' }), cookie)).status).toBe(302)
+    expect((await postForm(`/campaigns/${id}`, { control: 'start' }, cookie)).status).toBe(302)
+    expect((await postForm(`/campaigns/${id}`, { control: 'pause' }, cookie)).status).toBe(302)
+    const before = (await directDeps().campaigns.get(id))!
+    expect(before.value).toMatchObject({ status: 'paused', sender: { kind: 'ses' } })
+
+    const refused = await post(`/campaigns/${id}`, campaignFields({ version: String(before.version), senderKind: 'smartlead', smartleadCampaignId: '3001' }), cookie)
+    expect(refused.status).toBe(409)
+    expect(await refused.text()).toContain('The sender cannot change once a campaign has started: its leads were handed to SES.')
+    expect((await directDeps().campaigns.get(id))!).toMatchObject({ version: before.version, value: { sender: { kind: 'ses' } } })
+    // Everything else still changes.
+    expect((await post(`/campaigns/${id}`, campaignFields({ version: String(before.version), senderKind: 'ses', dailyCap: '12' }), cookie)).status).toBe(302)
+    expect((await directDeps().campaigns.get(id))!.value).toMatchObject({ dailyCap: 12, sender: { kind: 'ses' } })
+    expect((await postForm(`/campaigns/${id}`, { control: 'abort' }, cookie)).status).toBe(302)
+  })
+
   it('refuses a template with an unknown variable or an unbalanced brace, naming the position', async () => {
     const cookie = await signIn(admin())
     const res = await post('/campaigns/new', campaignFields({ subjectTemplate: 'Hi {{Compnay}}', bodyTemplate: 'Hello\n{Hi|Hello there' }), cookie)

@@ -180,6 +180,39 @@ describe('transactions', () => {
     expect((await deps.metrics.totals('overall', 'all')).leads_held).toBe(before.leads_held + 2)
   })
 
+  it("moves a lead's status without writing back the rest of a stale copy: an enrichment update made meanwhile stays", async () => {
+    const deps = directDeps()
+    const db = createDb({ endpoint: world().tablesEndpoint, region: 'us-east-1', names: sandboxTableNames() })
+    const raw = async (id: string) => (await db.doc.send(new GetCommand({ TableName: db.table('leads'), Key: keys.lead(id) }))).Item!
+    const tag = Date.now()
+    const campaignId = `move-${tag}`
+    // As the gate reads it: held, routed, from the by-campaign index, before a Clay repeat's update lands.
+    const stale: Lead = { ...lead(`move-${tag}@example.com`), campaignId, holdReason: 'awaiting gate', enrichment: { city: 'Pune' }, heldLast: true }
+    await deps.leads.insert(stale, event(new Date().toISOString(), { entityId: stale.id }))
+    expect(await deps.leads.updateEnrichment(stale, { city: 'Mumbai' }, event(new Date().toISOString(), { entityId: stale.id }))).toBe('updated')
+    const before = await deps.metrics.totals('overall', 'all')
+
+    const admitted = event(new Date().toISOString(), { entityId: stale.id, action: 'admitted' })
+    expect(await deps.leads.admit(stale, admitted)).toBe('admitted')
+    const active = await deps.leads.get(stale.id)
+    expect(active).toMatchObject({ status: 'active', holdReason: null, queuedAt: admitted.at, enrichment: { city: 'Mumbai' } })
+    expect(active).not.toHaveProperty('heldLast')
+    expect(await raw(stale.id)).toMatchObject({ gsi1pk: 'STATUS#active', gsi2pk: `CAMPAIGN#${campaignId}#active`, gsi2sk: `${admitted.at}#${stale.id}` })
+    expect((await deps.leads.nextActive(campaignId, null, 5)).map((f) => f.lead.id)).toEqual([stale.id])
+    expect(await deps.leads.heldOfCampaign(campaignId, 5)).toEqual([])
+    const after = await deps.metrics.totals('overall', 'all')
+    expect([after.leads_held - before.leads_held, after.leads_active - before.leads_active]).toEqual([-1, 1])
+
+    // A second move from the same stale copy finds the status changed and writes nothing.
+    expect(await deps.leads.admit(stale, event(new Date().toISOString(), { entityId: stale.id }))).toBe('changed')
+    expect(await deps.leads.complete(active!)).toBe('moved')
+    const done = await raw(stale.id)
+    expect(done).toMatchObject({ gsi1pk: 'STATUS#completed', lead: { status: 'completed', enrichment: { city: 'Mumbai' }, queuedAt: admitted.at } })
+    expect(done).not.toHaveProperty('gsi2pk')
+    expect(done).not.toHaveProperty('gsi2sk')
+    expect(await deps.leads.nextActive(campaignId, null, 5)).toEqual([])
+  })
+
   it('reads more than one BatchGetItem of leads (over 100 ids)', async () => {
     const deps = directDeps()
     const tag = Date.now()

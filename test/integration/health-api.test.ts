@@ -123,6 +123,21 @@ describe('SES events over SNS HTTPS: POST /api/webhooks/ses', () => {
     expect(fetcher.calls.length).toBe(calls)
   })
 
+  it('keeps a signed notification it cannot read in the audit log, with its text, instead of dropping it; a setup notice is only acknowledged', async () => {
+    const before = (await deps.audit.forEntity('account', 'ses-webhook', 50)).items.length
+    // A bounce whose `mail` is missing: nothing to attribute it to, but a person must see it.
+    const unreadable = snsNotification({ eventType: 'Bounce', bounce: { bounceType: 'Permanent', bouncedRecipients: [{ emailAddress: 'someone@example.com' }] } })
+    const res = await post(JSON.stringify(signSnsMessage(unreadable)))
+    expect(res).toMatchObject({ status: 200, body: { kept: expect.any(String) } })
+    const [kept] = (await deps.audit.forEntity('account', 'ses-webhook', 1)).items
+    expect(kept).toMatchObject({ action: 'feedback_unreadable', signals: ['unreadable_feedback'], details: { messageId: unreadable.MessageId, topic: TEST_SNS_TOPIC_ARN, message: unreadable.Message } })
+    expect(kept!.sentence).toMatch(/^Kept an SES notification that could not be read \(.+\): nothing was counted from it/)
+
+    const setup = snsNotification({ notificationType: 'AmazonSnsSubscriptionSucceeded', message: 'You have successfully subscribed your Amazon SNS topic.' })
+    expect(await post(JSON.stringify(signSnsMessage(setup)))).toMatchObject({ status: 200, body: { ignored: expect.any(String) } })
+    expect((await deps.audit.forEntity('account', 'ses-webhook', 50)).items.length).toBe(before + 1)
+  })
+
   it('the sandbox route answers 403 to an unsigned body (nothing configured there trusts it)', async () => {
     const res = await fetch(`${world().baseUrl}/api/webhooks/ses`, { method: 'POST', body: JSON.stringify({ Type: 'Notification', MessageId: 'x' }) })
     expect(res.status).toBe(403)

@@ -7,6 +7,8 @@ import { jsonError, type ApiRequest, type ApiResponse } from './json.server'
 
 // SNS bodies are small (an SES event is a few KB); 256 KB is SNS's own message ceiling.
 const MAX_SNS_BYTES = 256 * 1024
+// An unreadable notification is kept in its audit event up to this many characters (stored deflated).
+const MAX_KEPT_CHARS = 32 * 1024
 
 /**
  * `POST /api/webhooks/ses`: SES events delivered by SNS over HTTPS. Every message is verified (signature,
@@ -54,7 +56,22 @@ export async function sesWebhook(deps: AppDeps, req: ApiRequest): Promise<ApiRes
     return { status: 200, body: { acknowledged: true } }
   }
   const parsed = parseFeedbackBody(req.body)
-  if (!parsed.ok) return { status: 200, body: { ignored: parsed.reason } }
+  if (!parsed.ok && parsed.byDesign) return { status: 200, body: { ignored: parsed.reason } }
+  if (!parsed.ok) {
+    // A verified notification that is not a readable SES event may be a bounce or a complaint in a shape
+    // we do not know. SNS would retry it unchanged, so it is kept where a person sees it (the queue path
+    // keeps the same in its dead-letter queue) and acknowledged.
+    await recordAudit(deps, {
+      actor: { type: 'integration', id: 'sns' },
+      entityType: 'account',
+      entityId: 'ses-webhook',
+      action: 'feedback_unreadable',
+      signals: ['unreadable_feedback'],
+      sentence: `Kept an SES notification that could not be read (${parsed.reason}): nothing was counted from it; its text is in the details.`,
+      details: { reason: parsed.reason, messageId: message.MessageId, topic: message.TopicArn, message: message.Message.slice(0, MAX_KEPT_CHARS) },
+    })
+    return { status: 200, body: { kept: parsed.reason } }
+  }
   const result = await processFeedback(deps, parsed.event)
   return { status: 200, body: result }
 }

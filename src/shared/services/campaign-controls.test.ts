@@ -193,6 +193,16 @@ describe('controlCampaign: Abort returns unsent leads to held', () => {
     )
   })
 
+  it("says a Smartlead campaign's leads were handed to Smartlead, which may have sent them, not that they were not sent", async () => {
+    const w = world('active', { leads: [lead(1)] })
+    const stored = w.campaigns.campaigns.get('c1')!
+    stored.value = { ...stored.value, sender: { kind: 'smartlead', externalId: '3001' } }
+    await controlCampaign(w.deps, actor, 'c1', 'abort')
+    const handed = 'it was handed to Smartlead campaign 3001, which may have sent it'
+    expect(w.leads.leads.get('L1')).toMatchObject({ status: 'held', holdReason: `${reason}; ${handed}` })
+    expect(w.leads.events.map((e) => e.sentence)).toEqual([`Returned ${lead(1).email} to held: ${reason}; ${handed}.`])
+  })
+
   it('pages through a long queue', async () => {
     const many = Array.from({ length: 250 }, (_, i) => lead(i + 1))
     const w = world('paused', { leads: many })

@@ -186,14 +186,17 @@ export async function pauseForReason(deps: Pick<ControlDeps, 'campaigns' | 'lead
  */
 async function returnUnsent(deps: ControlDeps, actor: Actor, campaign: Campaign, reason: string, limit = IN_REQUEST_MOVES): Promise<number> {
   let returned = 0
+  // A Smartlead campaign's queued leads were handed to Smartlead, which keeps no send of Drason's: it may
+  // have sent them. Say so, rather than "not sent", so nobody sends them again unawares.
+  const handedTo = campaign.sender.kind === 'smartlead' ? `it was handed to Smartlead campaign ${campaign.sender.externalId}, which may have sent it` : null
   const giveBack = async (lead: Lead): Promise<'moved' | 'changed'> => {
     if (await deps.sends.get(campaign.id, lead.id)) return deps.leads.complete(lead)
     const event = stampAuditEvent(
-      { actor, entityType: 'lead', entityId: lead.id, action: 'returned_to_held', sentence: `Returned ${lead.email} to held: ${reason}; it was not sent.` },
+      { actor, entityType: 'lead', entityId: lead.id, action: 'returned_to_held', sentence: `Returned ${lead.email} to held: ${reason}; ${handedTo ?? 'it was not sent'}.` },
       deps.ids.next(),
       deps.clock.now(),
     )
-    if ((await deps.leads.returnToHeld(lead, reason, event)) !== 'held') return 'changed'
+    if ((await deps.leads.returnToHeld(lead, handedTo ? `${reason}; ${handedTo}` : reason, event)) !== 'held') return 'changed'
     returned++
     return 'moved'
   }

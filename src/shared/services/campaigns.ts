@@ -34,6 +34,10 @@ function templateErrors(input: CampaignInput): Record<string, string[]> {
   return errors
 }
 
+function senderName(campaign: Campaign): string {
+  return campaign.sender.kind === 'smartlead' ? `Smartlead campaign ${campaign.sender.externalId}` : 'SES'
+}
+
 /** Creates (id null) or changes a campaign. Templates are checked on save, with the position of each problem. */
 export async function saveCampaign(deps: CampaignDeps, actor: Actor, id: string | null, input: CampaignInput, expectedVersion: number): Promise<CampaignResult> {
   const fieldErrors = templateErrors(input)
@@ -51,6 +55,16 @@ export async function saveCampaign(deps: CampaignDeps, actor: Actor, id: string 
   const now = deps.clock.now()
   const { senderKind: _kind, smartleadCampaignId: _external, ...fields } = input
   const sender = senderOf(input)
+  // Once started, a campaign's leads belong to its sender: leads handed to Smartlead are `active` with no
+  // send of Drason's, so an SES chain would send them a second time, and leads queued for SES would never
+  // be pushed. The sender is chosen for good when the campaign leaves draft (decision 041).
+  if (current && current.value.status !== 'draft' && JSON.stringify(current.value.sender) !== JSON.stringify(sender)) {
+    return {
+      ok: false,
+      status: 409,
+      fieldErrors: { senderKind: [`The sender cannot change once a campaign has started: its leads were handed to ${senderName(current.value)}. Abort it and create a new campaign for the other sender.`] },
+    }
+  }
   const campaign: Campaign = current
     ? { ...current.value, ...fields, sender }
     : { id: deps.ids.next(), status: 'draft', pauseReason: null, createdAt: now.toISOString(), ...fields, sender }

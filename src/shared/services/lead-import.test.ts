@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest'
 import type { RoutingRule } from '../domain/entities'
 import { validateLead } from '../domain/lead-intake'
 import { CHUNK_ROWS, rowToRecord, type ColumnMapping } from '../domain/lead-import'
-import { fixedClock, memoryCampaigns, memoryImportQueue, memoryImports, memoryLeads, memoryRules, sequentialIds } from '../../../test/support/memory'
+import { fixedClock, memoryAuditLog, memoryCampaigns, memoryImportQueue, memoryImports, memoryLeads, memoryRules, sequentialIds } from '../../../test/support/memory'
 import { ingestLead, ingestMany } from './intake'
-import { createImport, previewRows, processImportChunk, startImport } from './lead-import'
+import { createImport, previewRows, processImportChunk, requeueImport, startImport } from './lead-import'
 
 const admin = { type: 'user', id: 'admin@drason.test' } as const
 const NOW = '2026-11-21T09:00:00.000Z'
@@ -223,6 +223,50 @@ describe('startImport', () => {
     expect(w.importQueue.messages).toHaveLength(1)
     expect(w.imports.events).toHaveLength(events)
     expect((await w.imports.get(job.id))!.campaignId).toBeNull()
+  })
+})
+
+describe('requeueImport', () => {
+  /** Four chunks' worth of good rows (CHUNK_ROWS each, the last one short). */
+  const manyLines = Array.from({ length: 3 * CHUNK_ROWS + 7 }, (_, i) => `Person ${i},p${i}@many.example,Many Co,cfo,80,Pune`)
+
+  it('queues again the chunks a cut-short start never queued, so every row is read once and the job finishes', async () => {
+    const w = world()
+    const audit = memoryAuditLog()
+    const deps = { ...w.deps, audit }
+    const job = await uploaded(w, csv(HEADER, ...manyLines))
+    expect(job.chunkCount).toBe(4)
+    // The queue fails on the second message: the job has moved to queued, one chunk is on its way.
+    const enqueue = w.importQueue.enqueue
+    let calls = 0
+    w.importQueue.enqueue = async (m) => {
+      if (++calls === 2) throw new Error('SQS is unavailable')
+      return enqueue(m)
+    }
+    await expect(startImport(deps, admin, job.id, job.mapping, null)).rejects.toThrow('SQS is unavailable')
+    w.importQueue.enqueue = enqueue
+    expect(w.importQueue.messages.map((m) => m.chunk)).toEqual([0])
+    await processAll(w)
+    expect((await w.imports.get(job.id))!).toMatchObject({ status: 'running', counts: { done: CHUNK_ROWS } })
+    // A second start is still refused; asking for the unfinished rows is what brings them back.
+    expect(await startImport(deps, admin, job.id, job.mapping, null)).toMatchObject({ ok: false, status: 409 })
+
+    expect(await requeueImport(deps, admin, job.id)).toEqual({ ok: true, requeued: 3 })
+    expect(w.importQueue.messages.map((m) => m.chunk)).toEqual([0, 1, 2, 3])
+    expect(audit.events.map((e) => [e.action, e.sentence])).toEqual([['import_requeued', `${admin.id} queued 3 unfinished parts of leads.csv again (${2 * CHUNK_ROWS + 7} rows not done).`]])
+    const results = await processAll(w)
+    expect(results).toEqual(['skipped', 'processed', 'processed', 'processed'])
+    expect((await w.imports.get(job.id))!).toMatchObject({ status: 'done', counts: { done: manyLines.length, imported: manyLines.length } })
+    expect(await requeueImport(deps, admin, job.id)).toEqual({ ok: false, status: 409, errors: ['This import has finished.'] })
+  })
+
+  it('refuses an import that has not started, or does not exist', async () => {
+    const w = world()
+    const deps = { ...w.deps, audit: memoryAuditLog() }
+    const job = await uploaded(w, csv(HEADER, ...goodLines))
+    expect(await requeueImport(deps, admin, job.id)).toEqual({ ok: false, status: 409, errors: ['This import has not started yet.'] })
+    expect(await requeueImport(deps, admin, 'nope')).toEqual({ ok: false, status: 404, errors: ['No such import.'] })
+    expect(w.importQueue.messages).toEqual([])
   })
 })
 

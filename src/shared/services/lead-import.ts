@@ -4,6 +4,7 @@ import { parseTable } from '../domain/import-table'
 import { validateLead, type IntakeLead, type Problem } from '../domain/lead-intake'
 import { SAMPLE_ROWS, chunkRows, isBlankRow, rowToRecord, sheetRow, type ColumnMapping, type ImportJob, type RowError } from '../domain/lead-import'
 import { ingestMany, type IntakeDeps } from './intake'
+import { recordAudit, type AuditDeps } from './audit-log'
 
 export interface ImportStore {
   create(job: ImportJob, chunks: { startIndex: number; rows: string[][] }[], event: AuditEvent): Promise<void>
@@ -92,6 +93,32 @@ export async function startImport(deps: ImportDeps, actor: Actor, id: string, ma
   }
   for (let chunk = 0; chunk < job.chunkCount; chunk++) await deps.importQueue.enqueue({ importId: id, chunk })
   return { ok: true }
+}
+
+/**
+ * Queues again every chunk of a started import that is not done: for a start whose enqueueing was cut
+ * short (a queue error or a crash after the job had moved to `queued`), which would otherwise show "in
+ * progress" for ever with rows never read. A chunk queued twice is processed once (it is marked done in
+ * the write that counts it), so asking when nothing is stuck costs only the extra messages.
+ */
+export async function requeueImport(deps: ImportDeps & Pick<AuditDeps, 'audit'>, actor: Actor, id: string): Promise<{ ok: true; requeued: number } | { ok: false; status: 404 | 409; errors: string[] }> {
+  const job = await deps.imports.get(id)
+  if (!job) return { ok: false, status: 404, errors: ['No such import.'] }
+  if (job.status !== 'queued' && job.status !== 'running') {
+    return { ok: false, status: 409, errors: [job.status === 'mapping' ? 'This import has not started yet.' : 'This import has finished.'] }
+  }
+  const undone: number[] = []
+  for (let chunk = 0; chunk < job.chunkCount; chunk++) if (!(await deps.imports.chunk(id, chunk))?.done) undone.push(chunk)
+  await recordAudit(deps, {
+    actor,
+    entityType: 'import',
+    entityId: id,
+    action: 'import_requeued',
+    sentence: `${actor.id} queued ${undone.length} unfinished part${undone.length === 1 ? '' : 's'} of ${job.fileName} again (${job.totalRows - job.counts.done} rows not done).`,
+    details: { chunks: undone },
+  })
+  for (const chunk of undone) await deps.importQueue.enqueue({ importId: id, chunk })
+  return { ok: true, requeued: undone.length }
 }
 
 /**

@@ -30,21 +30,38 @@ const FILTERED_READS = 5
 export function dynamoLeads(db: Db) {
   /**
    * Moves a lead from the status it was read with to another, with its counters and audit event, in one
-   * transaction conditional on the status being unchanged since it was read.
+   * transaction conditional on the status being unchanged since it was read. Only the status, its reason,
+   * the queue place and the index keys are written: the lead was often read from an index (eventually
+   * consistent), and writing the whole item back would undo a change made since, such as a Clay repeat's
+   * enrichment update of a held lead in the instant the gate admits it.
    */
   const moveStatus = async (lead: Lead, to: LeadStatus, holdReason: string | null, event: AuditEvent | null, keepPlace = false): Promise<'moved' | 'changed'> => {
+    // Entering the queue takes a place at its end (see Lead.queuedAt); leaving it keeps nothing.
+    // A paused lead keeps its place, so a resume puts it back exactly where it was.
+    // Held last is the gate's to say again each time it holds the lead.
+    const queuedAt = keepPlace ? (lead.queuedAt ?? null) : to === 'active' ? (event?.at ?? null) : null
+    const moved = toItem({ ...lead, status: to, holdReason, heldLast: undefined, queuedAt })
+    const byCampaign = 'gsi2pk' in moved
     try {
       await transact(db, [
         {
-          Put: {
+          Update: {
             TableName: db.table('leads'),
-            // Entering the queue takes a place at its end (see Lead.queuedAt); leaving it keeps nothing.
-            // A paused lead keeps its place, so a resume puts it back exactly where it was.
-            // Held last is the gate's to say again each time it holds the lead.
-            Item: toItem({ ...lead, status: to, holdReason, heldLast: undefined, queuedAt: keepPlace ? (lead.queuedAt ?? null) : to === 'active' ? (event?.at ?? null) : null }),
+            Key: keys.lead(lead.id),
+            UpdateExpression:
+              'SET #lead.#status = :to, #lead.#reason = :reason, #lead.#queuedAt = :queuedAt, gsi1pk = :gsi1pk, gsi1sk = :gsi1sk' +
+              (byCampaign ? ', gsi2pk = :gsi2pk, gsi2sk = :gsi2sk REMOVE #lead.#last' : ' REMOVE #lead.#last, gsi2pk, gsi2sk'),
             ConditionExpression: '#lead.#status = :from',
-            ExpressionAttributeNames: { '#lead': 'lead', '#status': 'status' },
-            ExpressionAttributeValues: { ':from': lead.status },
+            ExpressionAttributeNames: { '#lead': 'lead', '#status': 'status', '#reason': 'holdReason', '#queuedAt': 'queuedAt', '#last': 'heldLast' },
+            ExpressionAttributeValues: {
+              ':from': lead.status,
+              ':to': to,
+              ':reason': holdReason,
+              ':queuedAt': queuedAt,
+              ':gsi1pk': moved.gsi1pk,
+              ':gsi1sk': moved.gsi1sk,
+              ...(byCampaign ? { ':gsi2pk': moved.gsi2pk, ':gsi2sk': moved.gsi2sk } : {}),
+            },
           },
         },
         ...(event ? [auditPut(db, event)] : []),
