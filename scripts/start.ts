@@ -40,7 +40,7 @@ Drason is running.
   Mail viewer:    ${world.sesUrl}   (local SES v2 API; captured mail at /store)
   Verifier:       ${world.verifierUrl}/api/validate_single.php?apikey=${cfg.MEV_API_KEY}&email=someone@invalid.test
   Database:       ${world.tablesEndpoint} (DynamoDB Local, data in .data/dynamodb)
-  Demo data:      ${seeded.seeded ? `seeded ${seeded.leads} leads, 2 domains, 4 mailboxes, 2 campaigns, 3 rules` : 'already seeded'}
+  Demo data:      ${seeded.seeded ? `seeded ${seeded.leads} leads, 3 domains, 6 mailboxes, 3 campaigns, 3 rules` : 'already seeded'}
 Press Ctrl-C to stop.`)
 
   let stopping = false

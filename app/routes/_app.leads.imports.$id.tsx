@@ -40,7 +40,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!job) throw new Response('Not found', { status: 404 })
   const query = Object.fromEntries(new URL(request.url).searchParams)
   const mapping = job.status === 'mapping' ? mappingFrom(query, job.mapping, job.headers.length) : job.mapping
-  const campaigns = (await deps.campaigns.list()).map((c) => ({ id: c.id, name: c.name }))
+  // Aborted and completed campaigns take no more leads (startImport refuses them too).
+  const campaigns = (await deps.campaigns.list()).filter((c) => c.status !== 'aborted' && c.status !== 'completed').map((c) => ({ id: c.id, name: c.name }))
   return json({ job, mapping, preview: job.status === 'mapping' ? previewRows(job, mapping) : [], campaigns, canChange })
 }
 

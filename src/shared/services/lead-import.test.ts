@@ -210,6 +210,20 @@ describe('startImport', () => {
     expect(w.importQueue.messages).toEqual([])
   })
 
+  it('refuses an aborted or completed campaign as the target', async () => {
+    const w = world()
+    w.deps.campaigns.campaigns.find((c) => c.id === 'finance')!.status = 'aborted'
+    const job = await uploaded(w, csv(HEADER, ...goodLines))
+    const name = w.deps.campaigns.campaigns.find((c) => c.id === 'finance')!.name
+    expect(await startImport(w.deps, admin, job.id, job.mapping, 'finance')).toEqual({
+      ok: false,
+      status: 400,
+      errors: [`Campaign "${name}" is aborted: its leads would never be sent. Choose another campaign, or route by the rules.`],
+    })
+    expect(w.importQueue.messages).toEqual([])
+    expect((await w.imports.get(job.id))!.status).toBe('mapping')
+  })
+
   it('refuses an unknown import with 404', async () => {
     const w = world()
     expect(await startImport(w.deps, admin, 'nope', GUESSED, null)).toEqual({ ok: false, status: 404, errors: ['No such import.'] })

@@ -1,4 +1,5 @@
 import { stampAuditEvent, type Actor, type AuditEvent } from '../domain/audit'
+import type { Campaign } from '../domain/entities'
 import { guessMapping, validateMapping } from '../domain/column-mapping'
 import { parseTable } from '../domain/import-table'
 import { validateLead, type IntakeLead, type Problem } from '../domain/lead-intake'
@@ -23,7 +24,7 @@ export interface ImportQueue {
 export interface ImportDeps extends IntakeDeps {
   imports: ImportStore
   importQueue: ImportQueue
-  campaigns: { list(): Promise<{ id: string; name: string }[]> }
+  campaigns: { list(): Promise<Pick<Campaign, 'id' | 'name' | 'status'>[]> }
 }
 
 /** Step 1: parse the file, store its rows in chunks and guess the column mapping. Nothing is imported yet. */
@@ -75,7 +76,12 @@ export async function startImport(deps: ImportDeps, actor: Actor, id: string, ma
     if (index !== null && (index < 0 || index >= job.headers.length)) problems.push('A mapped column does not exist in the file.')
   }
   if (problems.length) return { ok: false, status: 400, errors: problems }
-  if (campaignId && !(await deps.campaigns.list()).some((c) => c.id === campaignId)) return { ok: false, status: 400, errors: ['Choose a campaign that exists.'] }
+  const target = campaignId ? (await deps.campaigns.list()).find((c) => c.id === campaignId) : null
+  if (campaignId && !target) return { ok: false, status: 400, errors: ['Choose a campaign that exists.'] }
+  // Nothing ever admits a lead into an aborted or completed campaign: its leads would wait for ever.
+  if (target && (target.status === 'aborted' || target.status === 'completed')) {
+    return { ok: false, status: 400, errors: [`Campaign "${target.name}" is ${target.status}: its leads would never be sent. Choose another campaign, or route by the rules.`] }
+  }
   const event = stampAuditEvent(
     {
       actor,

@@ -91,6 +91,22 @@ describe('editRules', () => {
     expect(w.routing.saves).toBe(0)
   })
 
+  it('refuses a new target that is aborted or completed (nothing would ever send its leads); a rule already pointing there may still be edited', async () => {
+    const w = world([cfo, hot, rest])
+    const campaigns = w.deps.campaigns.campaigns
+    campaigns.find((c) => c.id === 'hot')!.status = 'aborted'
+    campaigns.push({ ...campaigns[0]!, id: 'done', name: 'Done', status: 'completed' })
+    expect(await editRules(w.deps, admin, { kind: 'add', rule: founders }, 7)).toEqual({
+      ok: false,
+      status: 400,
+      message: `Campaign "${campaigns.find((c) => c.id === 'hot')!.name}" is aborted: leads routed to it would never be sent. Choose another campaign.`,
+    })
+    expect(await editRules(w.deps, admin, { kind: 'update', rule: { ...cfo, campaignId: 'done' } }, 7)).toMatchObject({ ok: false, status: 400, message: expect.stringContaining('is completed') })
+    expect(w.routing.saves).toBe(0)
+    // Disabling the rule that points at the aborted campaign is exactly what a person should do next.
+    expect(await editRules(w.deps, admin, { kind: 'update', rule: { ...hot, enabled: false } }, 7)).toMatchObject({ ok: true })
+  })
+
   it.each([
     ['an edit of a rule someone deleted', { kind: 'delete', id: 'gone' }, 'That rule no longer exists; someone may have deleted it.'],
     ['an add with an id in use', { kind: 'add', rule: { ...founders, id: 'hot' } }, 'A rule with that id exists already.'],

@@ -42,7 +42,13 @@ export async function editRules(deps: RulesDeps, actor: Actor, edit: RuleEdit, e
   if (current.version !== expectedVersion) return { ok: false, status: 409, message: RULES_CONFLICT }
   if (edit.kind === 'add' || edit.kind === 'update') {
     const campaigns = await deps.campaigns.list()
-    if (!campaigns.some((c) => c.id === edit.rule.campaignId)) return { ok: false, status: 400, message: 'Choose a campaign that exists.' }
+    const target = campaigns.find((c) => c.id === edit.rule.campaignId)
+    if (!target) return { ok: false, status: 400, message: 'Choose a campaign that exists.' }
+    // Nothing ever admits a lead into an aborted or completed campaign: routed there, it would wait for ever.
+    const before = edit.kind === 'update' ? current.rules.find((r) => r.id === edit.rule.id) : undefined
+    if ((target.status === 'aborted' || target.status === 'completed') && before?.campaignId !== target.id) {
+      return { ok: false, status: 400, message: `Campaign "${target.name}" is ${target.status}: leads routed to it would never be sent. Choose another campaign.` }
+    }
   }
   const applied = applyRuleEdit(current.rules, edit)
   if (!applied.ok) return { ok: false, status: 409, message: applied.reason }

@@ -32,7 +32,7 @@ export interface SeedSummary {
 }
 
 /**
- * A demo workspace so a newcomer sees a living app: 2 domains, 4 mailboxes, 2 campaigns, 3 rules and
+ * A demo workspace so a newcomer sees a living app: 3 domains, 6 mailboxes, 3 campaigns (one through Smartlead), 3 rules and
  * `leadCount` leads, each with its audit history. Deterministic (seeded), and runs once per database.
  */
 export async function seedDemo(deps: SeedDeps, leadCount = 300): Promise<SeedSummary> {
