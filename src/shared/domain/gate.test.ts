@@ -61,19 +61,19 @@ describe('evaluateGate: one failing condition', () => {
       'Saturday morning',
       input({ now: new Date('2026-03-07T15:00:00Z') }),
       'outside_window',
-      'Outside the sending window (Mon–Fri 09:00–17:00 America/New_York): it is Sat 10:00 there; it next opens Mon 2026-03-09 09:00.',
+      'Outside the sending window (Mon–Fri 09:00–17:00 America/New_York): it next opens Mon 2026-03-09 09:00.',
     ],
     [
       'Monday before the window opens',
       input({ now: new Date('2026-03-09T12:30:00Z') }),
       'outside_window',
-      'Outside the sending window (Mon–Fri 09:00–17:00 America/New_York): it is Mon 08:30 there; it next opens Mon 2026-03-09 09:00.',
+      'Outside the sending window (Mon–Fri 09:00–17:00 America/New_York): it next opens Mon 2026-03-09 09:00.',
     ],
     [
       'Friday at the close',
       input({ now: new Date('2026-03-06T22:00:00Z') }),
       'outside_window',
-      'Outside the sending window (Mon–Fri 09:00–17:00 America/New_York): it is Fri 17:00 there; it next opens Mon 2026-03-09 09:00.',
+      'Outside the sending window (Mon–Fri 09:00–17:00 America/New_York): it next opens Mon 2026-03-09 09:00.',
     ],
     [
       'a window with an unknown time zone',

@@ -99,10 +99,12 @@ function windowReason(window: SendingWindow, now: Date): GateReason | null {
   if (isInsideWindow(window, now)) return null
   const opens = nextWindowOpen(window, now)
   const tz = window.timeZone
-  const next = opens ? `; it next opens ${describeLocalTime(tz, opens, true)}` : ''
+  // No "it is 18:30 there": the message becomes a held lead's reason and the chain's `waitingFor`, each
+  // written (and audited) only when it changes, so it must stay the same from one run to the next.
+  const next = opens ? `: it next opens ${describeLocalTime(tz, opens, true)}` : ''
   return {
     code: 'outside_window',
-    message: `Outside the sending window (${describeWindow(window)}): it is ${describeLocalTime(tz, now)} there${next}.`,
+    message: `Outside the sending window (${describeWindow(window)})${next}.`,
     opensAt: opens ? opens.toISOString() : null,
   }
 }

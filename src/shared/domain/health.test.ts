@@ -907,9 +907,10 @@ describe('evaluateHealth: account-wide brake', () => {
   })
 
   it.each<[string, number[], boolean]>([
-    ['both complaints within the last 7 of 14 days', [8, 14], true],
-    ['one of them 8 days back or more', [7, 14], false],
-  ])('the small-volume count looks at the last 7 days only: %s', (_name, complaintDays, brakes) => {
+    // 7 days and today: the last 8 UTC days, so two complaints 6 days 45 minutes apart across midnight count.
+    ['both complaints within the last 8 of 14 UTC days', [7, 14], true],
+    ['one of them 9 UTC days back or more', [6, 14], false],
+  ])('the small-volume count looks at the last 7 days and today only: %s', (_name, complaintDays, brakes) => {
     const settings = withSettings({ account: { rateWindowDays: 14 } })
     const days = Array.from({ length: 14 }, (_, i) => ({
       day: `2026-03-${String(i + 1).padStart(2, '0')}`,

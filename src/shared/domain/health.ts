@@ -250,7 +250,8 @@ export function evaluateHealth(input: HealthInput): HealthAction[] {
     const share = mailboxes.length ? unhealthy.length / mailboxes.length : 0
     const sends = sum(domain.days, 'sends')
     const bounces = sum(domain.days, 'hardBounces')
-    const days = `last ${plural(domain.days.length, 'day')}`
+    // Named by the setting: one more UTC day is read than it says, so the whole last N x 24 hours counts.
+    const days = `last ${plural(Math.min(domain.days.length, d.rateWindowDays), 'day')}`
     let to: HealthState = 'healthy'
     let finding: Finding | null = null
     const shareFinding = (threshold: number, label: string): Finding => ({
@@ -289,12 +290,13 @@ export function evaluateHealth(input: HealthInput): HealthAction[] {
   // 4. The account-wide brake, below the SES review levels.
   if (!input.account.braked) {
     const a = settings.account
-    const all = input.account.days
+    // The days given may reach further back than either window (the service reads the longer, plus today).
+    const all = input.account.days.slice(-(a.rateWindowDays + 1))
     const sends = sum(all, 'sends')
     const bounces = sum(all, 'hardBounces')
     const complaints = sum(all, 'complaints')
-    const w = `last ${plural(all.length, 'day')}`
-    const small = all.slice(-a.smallVolumeWindowDays)
+    const w = `last ${plural(Math.min(all.length, a.rateWindowDays), 'day')}`
+    const small = input.account.days.slice(-(a.smallVolumeWindowDays + 1))
     const smallComplaints = sum(small, 'complaints')
     let finding: Finding | null = null
     if (sends >= a.pauseBounceMinSends && bounces / sends >= a.pauseBounceRate) {
@@ -314,7 +316,7 @@ export function evaluateHealth(input: HealthInput): HealthAction[] {
         text: `the account's complaint rate is ${percent(complaints / sends)} (${plural(complaints, 'complaint')} in ${plural(sends, 'send')} over the ${w}; threshold ${percent(a.pauseComplaintRate)})`,
       }
     } else if (sends < a.pauseComplaintMinSends && smallComplaints >= a.pauseComplaintsSmallVolume) {
-      const sw = `last ${plural(small.length, 'day')}`
+      const sw = `last ${plural(Math.min(small.length, a.smallVolumeWindowDays), 'day')}`
       finding = {
         signal: 'complaints',
         value: smallComplaints,

@@ -157,6 +157,23 @@ describe('evaluateHeldLeads: the gate refuses', () => {
     expect(w.lead('L2').holdReason).toBe('Campaign daily cap reached: 50 of 50 sent today')
   })
 
+  it('keeps the same reason all night outside the window: the leads are written and audited once, not every run', async () => {
+    const w = world()
+    // Monday 19:30 in Kolkata, after the default Mon–Fri 09:00–17:00 window closed.
+    let now = Date.parse('2026-11-23T14:00:00.000Z')
+    w.deps.clock = { now: () => new Date(now) }
+    expect(await evaluateHeldLeads(w.deps, 'c1')).toEqual({ admitted: 0, held: 2 })
+    expect(w.leads.events.map((e) => e.entityId)).toEqual(['L1', 'L2'])
+    const reason = 'Outside the sending window (Mon–Fri 09:00–17:00 Asia/Kolkata): it next opens Tue 2026-11-24 09:00.'
+    expect(w.lead('L1').holdReason).toBe(reason.replace(/\.$/, ''))
+    // Every scheduled run of the night: 5 minutes later, and 7 hours later.
+    for (const later of [5 * 60_000, 7 * 3_600_000]) {
+      now += later
+      expect(await evaluateHeldLeads(w.deps, 'c1')).toEqual({ admitted: 0, held: 2 })
+    }
+    expect(w.leads.events).toHaveLength(2)
+  })
+
   it('judges suppression per lead: a suppressed lead stays held while the others go in', async () => {
     const w = world({ leads: [held(1), held(2), held(3)], suppressed: ['lead2@acme.example'] })
     expect(await evaluateHeldLeads(w.deps, 'c1')).toEqual({ admitted: 2, held: 1 })

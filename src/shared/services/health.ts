@@ -112,8 +112,11 @@ export async function runHealth(deps: HealthDeps): Promise<HealthAction[]> {
   const at = now.toISOString()
   const domains = (await deps.senders.domains())
   const mailboxes = (await Promise.all(domains.map((d) => deps.senders.mailboxesOf(d.id)))).flat()
-  const domainDays = lastDays(now, settings.domain.rateWindowDays)
-  const accountDays = lastDays(now, settings.account.rateWindowDays)
+  // Counters are kept by UTC day, so "the last 7 days" read as 7 calendar days would cover 6 days and a
+  // few minutes just after midnight: one more day is read, so every event of the last 7 x 24 hours counts
+  // (erring toward a pause, never away from one). The account reads as far back as its longer window.
+  const domainDays = lastDays(now, settings.domain.rateWindowDays + 1)
+  const accountDays = lastDays(now, Math.max(settings.account.rateWindowDays, settings.account.smallVolumeWindowDays) + 1)
   const [windows, domainCounters, accountCounters, campaigns, brake] = await Promise.all([
     Promise.all(mailboxes.map((m) => deps.feedback.window(m.id))),
     Promise.all(domains.map((d) => deps.metrics.days('domain', d.id, domainDays))),
