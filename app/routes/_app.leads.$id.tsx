@@ -1,20 +1,29 @@
-import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { json } from '@remix-run/node'
-import { Link, useLoaderData } from '@remix-run/react'
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { json, redirect } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
 import { auditEventKey } from '../../src/shared/domain/audit'
 import * as z from 'zod'
+import { assignLead } from '../../src/shared/services/lead-assignment'
 import { EventDetails } from '../components/event-details'
+import { Button, ErrorList } from '../components/forms'
 import { Badge, Card, PageTitle, Pager, healthTone } from '../components/ui'
-import { requireUser } from '../lib/session.server'
+import { requireAdmin, requireUser } from '../lib/session.server'
 
 export const meta: MetaFunction = () => [{ title: 'Lead · Drason' }]
 
 const HISTORY_PAGE = 50
 
+const assignForm = z.object({ campaignId: z.string().trim().min(1, 'Choose a campaign.').max(200) })
+
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { deps } = await requireUser(request)
+  const { deps, canChange } = await requireUser(request)
   const lead = await deps.leads.get(params.id ?? '')
   if (!lead) throw new Response('Not found', { status: 404 })
+  // A held lead can be given to a campaign that can still send it (lead-assignment.ts).
+  const assignable =
+    canChange && lead.status === 'held'
+      ? (await deps.campaigns.list()).filter((c) => c.id !== lead.campaignId && c.status !== 'aborted' && c.status !== 'completed').map((c) => ({ id: c.id, name: c.name, status: c.status }))
+      : []
   const cursor = z.string().max(2048).optional().catch(undefined).parse(new URL(request.url).searchParams.get('cursor') ?? undefined)
   const [history, campaign, send] = await Promise.all([
     deps.audit.forEntity('lead', lead.id, HISTORY_PAGE, cursor),
@@ -29,11 +38,23 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     history: history.items,
     olderCursor: history.nextCursor,
     paged: Boolean(cursor),
+    assignable,
   })
 }
 
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { deps, actor } = await requireAdmin(request)
+  const parsed = assignForm.safeParse(Object.fromEntries(await request.formData()))
+  if (!parsed.success) return json({ error: parsed.error.issues[0]?.message ?? 'Choose a campaign.' }, { status: 400 })
+  const result = await assignLead(deps, actor, params.id ?? '', parsed.data.campaignId)
+  if (!result.ok) return json({ error: result.message }, { status: result.status })
+  return redirect(`/leads/${encodeURIComponent(params.id ?? '')}?assigned=1`)
+}
+
 export default function LeadDetail() {
-  const { lead, campaign, send, history, olderCursor, paged } = useLoaderData<typeof loader>()
+  const { lead, campaign, send, history, olderCursor, paged, assignable } = useLoaderData<typeof loader>()
+  const actionData = useActionData<typeof action>()
+  const [search] = useSearchParams()
   const facts: [string, React.ReactNode][] = [
     ['Email', <span className="font-mono">{lead.email}</span>],
     ['Name', lead.fullName],
@@ -109,6 +130,32 @@ export default function LeadDetail() {
               </div>
             ))}
           </dl>
+          {search.get('assigned') ? (
+            <p role="status" className="mt-3 text-sm text-emerald-700">
+              Given to the campaign: it waits for the gate there.
+            </p>
+          ) : null}
+          {assignable.length > 0 ? (
+            <Form method="post" className="mt-4 border-t border-slate-200 pt-3 text-sm" aria-label="Give to a campaign">
+              <label htmlFor="assign-campaign" className="block text-slate-700">
+                Give this held lead to a campaign (it then waits for that campaign's gate)
+              </label>
+              <div className="mt-1 flex gap-2">
+                <select id="assign-campaign" name="campaignId" className="rounded border border-slate-300 px-2 py-1" defaultValue="">
+                  <option value="" disabled>
+                    Choose a campaign
+                  </option>
+                  {assignable.map((c) => (
+                    <option key={c.id} value={c.id}>
+                      {c.name} ({c.status})
+                    </option>
+                  ))}
+                </select>
+                <Button type="submit">Give to campaign</Button>
+              </div>
+              {actionData?.error ? <ErrorList errors={[actionData.error]} /> : null}
+            </Form>
+          ) : null}
         </Card>
         <Card title="History">
           <ol className="space-y-2 text-sm" data-testid="lead-history">

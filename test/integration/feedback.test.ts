@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import type { Campaign, Domain, Lead, Mailbox } from '../../src/shared/domain/entities'
 import type { FeedbackKind } from '../../src/shared/domain/feedback'
 import { dayOf } from '../../src/shared/domain/metrics'
+import { localDay } from '../../src/shared/domain/sending-window'
 import { parseFeedbackBody } from '../../src/shared/domain/ses-event'
 import { DEFAULT_SETTINGS, type Settings } from '../../src/shared/domain/settings'
 import { releaseAccountBrake } from '../../src/shared/services/account-brake'
@@ -109,6 +110,20 @@ describe('feedback: at least once, in any order', () => {
     expect((await deps.audit.forEntity('lead', lead.id, 50)).items.filter((e) => e.action === 'hard_bounce')).toHaveLength(1)
   })
 
+  it("counts a campaign's bounce on the campaign's own day and the account's on the UTC day", async () => {
+    const { boxes, campaign } = await senders(deps, 1)
+    const { lead, send } = await sentLead(deps, campaign, boxes[0]!)
+    // Monday 20:00 UTC is Tuesday 01:30 in Kolkata, the campaign's zone.
+    const late = directDeps({ clock: { now: () => new Date('2026-11-23T20:00:00.000Z') } })
+    expect(campaign.window.timeZone).toBe('Asia/Kolkata')
+    const parsed = parseFeedbackBody(envelope(eventFor('bounce-permanent-general.json', lead, send)))
+    if (!parsed.ok) throw new Error(parsed.reason)
+    expect(await processFeedback(late, parsed.event)).toMatchObject({ outcome: 'applied' })
+    const [monday, tuesday] = await deps.metrics.days('campaign', campaign.id, ['2026-11-23', '2026-11-24'])
+    expect([monday!.hard_bounces, tuesday!.hard_bounces]).toEqual([0, 1])
+    expect((await deps.metrics.days('mailbox', boxes[0]!.id, ['2026-11-23']))[0]!.hard_bounces).toBe(1)
+  })
+
   it('raw delivery (no envelope) is idempotent on the bounce feedbackId', async () => {
     const { boxes, campaign } = await senders(deps, 1)
     const { lead, send } = await sentLead(deps, campaign, boxes[0]!)
@@ -137,7 +152,7 @@ describe('feedback: at least once, in any order', () => {
   }
   const countedOnce = async (campaign: Campaign, box: string, lead: Lead) => {
     expect((await counters('mailbox', box)).hard_bounces).toBe(1)
-    expect((await deps.metrics.days('campaign', campaign.id, [dayOf(new Date())]))[0]!.hard_bounces).toBe(1)
+    expect((await deps.metrics.days('campaign', campaign.id, [localDay(campaign.window.timeZone, new Date())]))[0]!.hard_bounces).toBe(1)
     expect((await deps.feedback.window(box)).window.hardBounceMarks).toHaveLength(1)
     expect((await deps.sends.get(campaign.id, lead.id))?.state).toBe('bounced')
     expect(await deps.suppression.isSuppressed(lead.email)).toBe(true)
@@ -216,6 +231,33 @@ describe('feedback: at least once, in any order', () => {
     )
     expect(results.map((r) => r.outcome)).toEqual(['applied', 'applied', 'applied', 'applied'])
     expect((await deps.feedback.window(boxes[0]!.id)).window.hardBounceMarks).toHaveLength(4)
+  })
+})
+
+describe('the health run reads whole windows of days', () => {
+  it('reads each window plus today, so every event of the last N x 24 hours counts just after UTC midnight', async () => {
+    const asked: { scope: string; days: string[] }[] = []
+    // Healthy, with no mailboxes and nothing counted: the run has nothing to change, only days to read.
+    const domain: Domain = { id: 'window.test', name: 'window.test', status: 'healthy', pauseReason: null }
+    const run = (settings: Settings) =>
+      runHealth({
+        ...deps,
+        clock: { now: () => new Date('2026-11-23T00:30:00.000Z') },
+        settings: async () => settings,
+        senders: { ...deps.senders, domains: async () => [domain], mailboxesOf: async () => [] },
+        // Nothing happened on any of them: the run only shows which days it reads.
+        metrics: { days: async (scope, _id, days) => (asked.push({ scope, days }), days.map(() => ({ sends: 0, hard_bounces: 0, complaints: 0, delivery_failures: 0, verified: 0, verify_passed: 0, opens: 0, replies: 0 }))) },
+      })
+    await run(DEFAULT_SETTINGS)
+    const week = ['2026-11-16', '2026-11-17', '2026-11-18', '2026-11-19', '2026-11-20', '2026-11-21', '2026-11-22', '2026-11-23']
+    expect(asked).toEqual([
+      { scope: 'domain', days: week },
+      { scope: 'overall', days: week },
+    ])
+    // The account reads as far back as the longer of its two windows.
+    asked.length = 0
+    await run({ ...DEFAULT_SETTINGS, account: { ...DEFAULT_SETTINGS.account, rateWindowDays: 3, smallVolumeWindowDays: 10 } })
+    expect(asked.find((a) => a.scope === 'overall')!.days).toHaveLength(11)
   })
 })
 

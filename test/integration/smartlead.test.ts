@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { createSmartleadClient } from '../../src/shared/adapters/smartlead.server'
 import type { Campaign, Lead } from '../../src/shared/domain/entities'
 import { dayOf } from '../../src/shared/domain/metrics'
+import { localDay } from '../../src/shared/domain/sending-window'
 import { controlCampaign } from '../../src/shared/services/campaign-controls'
 import { pushHeldToSmartlead } from '../../src/shared/services/smartlead-sender'
 import { setupEvent, testLead } from '../support/factories'
@@ -49,7 +50,8 @@ describe('Smartlead webhooks: POST /api/webhooks/smartlead', () => {
   })
 
   it('EMAIL_SENT counts a send; EMAIL_REPLY is evidence only; LEAD_UNSUBSCRIBED suppresses; other events are stored and ignored', async () => {
-    const day = dayOf(new Date())
+    // A campaign counts on its own local day (the demo's are in Asia/Kolkata).
+    const day = localDay((await deps.campaigns.get('agencies-smartlead'))!.value.window.timeZone, new Date())
     const before = (await deps.metrics.days('campaign', 'agencies-smartlead', [day]))[0]!
     expect(await (await post(webhook('webhook.email_sent.json'))).json()).toEqual({ outcome: 'applied', type: 'sent' })
     expect(await (await post(webhook('webhook.email_reply.json'))).json()).toEqual({ outcome: 'applied', type: 'reply' })

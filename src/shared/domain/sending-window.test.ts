@@ -93,6 +93,8 @@ describe('nextWindowOpen', () => {
     ['NY Sunday 02-04 on spring-forward day: 03:00 EDT', win('America/New_York', 2, 4, [7]), '2026-03-08T05:00:00Z', '2026-03-08T07:00:00.000Z'],
     // A whole window skipped by spring forward: it does not open that day at all.
     ['NY Sunday 02-03 skipped on spring-forward day: next Sunday', win('America/New_York', 2, 3, [7]), '2026-03-07T12:00:00Z', '2026-03-15T06:00:00.000Z'],
+    // Seen from the Friday before, the skipped Sunday is 2 days away and the real opening 9.
+    ['NY Sunday 02-03 skipped, seen from the Friday before', win('America/New_York', 2, 3, [7]), '2026-03-06T12:00:00Z', '2026-03-15T06:00:00.000Z'],
     // Fall back: the repeated hour opens at its first occurrence.
     ['NY Sunday 01-02 on fall-back day: first 01:00 (EDT)', win('America/New_York', 1, 2, [7]), '2026-11-01T04:00:00Z', '2026-11-01T05:00:00.000Z'],
     ['NY Sunday 01-02 during the second 01:00 hour: open now', win('America/New_York', 1, 2, [7]), '2026-11-01T06:15:00Z', '2026-11-01T06:15:00.000Z'],

@@ -169,8 +169,9 @@ export function nextWindowOpen(window: SendingWindow, at: Date): Date | null {
   if (windowProblems(window).length > 0) return null
   if (insideReadableWindow(window, at)) return at
   const today = localTime(window.timeZone, at)
-  // Eight local days cover a full week from any point of today; one more covers a skipped opening.
-  for (let offset = 0; offset <= 8; offset++) {
+  // Eight local days cover a full week from any point of today. A one-day-a-week window whose opening a
+  // spring-forward skips opens a week later still: fifteen days cover that.
+  for (let offset = 0; offset <= 14; offset++) {
     const wallStart = Date.UTC(today.year, today.month - 1, today.day + offset, window.startHour)
     const isoWeekday = ((new Date(wallStart).getUTCDay() + 6) % 7) + 1
     if (!window.days.includes(isoWeekday)) continue

@@ -48,7 +48,7 @@ export const settingsSchema = z.object({
       pauseComplaintMinSends: z.int().min(1).default(1000),
       // Below 1,000 sends a rate is noise; 2 complaints in 7 days is the signal instead.
       pauseComplaintsSmallVolume: z.int().min(1).default(2),
-      smallVolumeWindowDays: z.int().min(1).default(7),
+      smallVolumeWindowDays: z.int().min(1).max(30).default(7),
       // Account rates over the same week as the domain's (SES itself looks at a longer, volume-based window).
       rateWindowDays: z.int().min(1).max(30).default(7),
     })

@@ -5,6 +5,7 @@ import { addMark, type SignalWindow } from '../domain/health'
 import { dayOf, type Counters, type DayCounter } from '../domain/metrics'
 import { drasonTags, type SesEvent } from '../domain/ses-event'
 import type { Settings } from '../domain/settings'
+import { localDay } from '../domain/sending-window'
 import type { Clock, IdSource } from './ports'
 import type { SendRecord, SendState } from './pulse'
 import { confirmFromSendEvent, type ConfirmDeps } from './send-confirmation'
@@ -133,7 +134,8 @@ export async function processFeedback(deps: FeedbackDeps, event: SesEvent): Prom
     if (counter && tags) {
       const add = { [counter]: 1 } as Partial<Counters<DayCounter>>
       counters.push({ scope: 'overall', id: 'all', day, add })
-      if (campaign) counters.push({ scope: 'campaign', id: campaign.value.id, day, add })
+      // A campaign's days are its own local days, as its cap and its page count them (decision 015).
+      if (campaign) counters.push({ scope: 'campaign', id: campaign.value.id, day: localDay(campaign.value.window.timeZone, now), add })
       if (mailbox) counters.push({ scope: 'mailbox', id: mailbox.value.id, day, add }, { scope: 'domain', id: mailbox.value.domainId, day, add })
     }
     const recipient = c.suppress[0]?.email ?? firstDestination(event) ?? ''

@@ -5,6 +5,7 @@ import { dayOf, type Counters, type DayCounter } from '../domain/metrics'
 import { normaliseEmail } from '../domain/sanitise'
 import type { Settings } from '../domain/settings'
 import { parseSmartleadWebhook, type SmartleadWebhookEvent } from '../domain/smartlead'
+import { localDay } from '../domain/sending-window'
 import type { FeedbackWrite } from './feedback'
 import type { Clock, IdSource } from './ports'
 
@@ -71,7 +72,8 @@ export async function handleSmartleadWebhook(deps: SmartleadWebhookDeps, body: u
     if (counter) {
       const add = { [counter]: 1 } as Partial<Counters<DayCounter>>
       counters.push({ scope: 'overall', id: 'all', day, add })
-      if (campaign) counters.push({ scope: 'campaign', id: campaign.id, day, add })
+      // A campaign's days are its own local days, as its cap and its page count them (decision 015).
+      if (campaign) counters.push({ scope: 'campaign', id: campaign.id, day: localDay(campaign.window.timeZone, now), add })
       if (mailbox) counters.push({ scope: 'mailbox', id: mailbox.value.id, day, add }, { scope: 'domain', id: mailbox.value.domainId, day, add })
     }
     const stored = signal && mailbox ? await deps.feedback.window(mailbox.value.id) : null

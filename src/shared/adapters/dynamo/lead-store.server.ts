@@ -201,6 +201,43 @@ export function dynamoLeads(db: Db) {
       }
     },
 
+    /**
+     * A held lead given to a campaign by a person: it waits there for the gate, at its own place (its
+     * creation time), with its audit event; an unrouted lead leaves the "no routing rule matched" count.
+     * Conditional on the lead being held in the campaign (or none) it was read in.
+     */
+    async assign(lead: Lead, campaignId: string, reason: string, event: AuditEvent): Promise<'assigned' | 'changed'> {
+      const place = keys.leadByCampaign(campaignId, 'held', lead.createdAt, lead.id)
+      const counter = lead.holdReason === NO_RULE_MATCHED ? metricsTotalAdd(db, 'overall', 'all', { leads_unrouted: -1 }) : null
+      try {
+        await transact(db, [
+          {
+            Update: {
+              TableName: db.table('leads'),
+              Key: keys.lead(lead.id),
+              UpdateExpression: 'SET #lead.#campaign = :campaign, #lead.#reason = :reason, gsi2pk = :gsi2pk, gsi2sk = :gsi2sk REMOVE #lead.#last',
+              ConditionExpression: `#lead.#status = :held AND ${lead.campaignId ? '#lead.#campaign = :from' : '(attribute_not_exists(#lead.#campaign) OR #lead.#campaign = :null)'}`,
+              ExpressionAttributeNames: { '#lead': 'lead', '#status': 'status', '#campaign': 'campaignId', '#reason': 'holdReason', '#last': 'heldLast' },
+              ExpressionAttributeValues: {
+                ':held': 'held',
+                ':campaign': campaignId,
+                ':reason': reason,
+                ':gsi2pk': place.gsi2pk,
+                ':gsi2sk': place.gsi2sk,
+                ...(lead.campaignId ? { ':from': lead.campaignId } : { ':null': null }),
+              },
+            },
+          },
+          auditPut(db, event),
+          ...(counter ? [counter] : []),
+        ])
+        return 'assigned'
+      } catch (err) {
+        if (isConditionFailure(err)) return 'changed'
+        throw err
+      }
+    },
+
     async updateEnrichment(lead: Lead, enrichment: Record<string, string>, event: AuditEvent): Promise<'updated' | 'not_held'> {
       try {
         await transact(db, [
