@@ -22,6 +22,8 @@ architect/plugin-typescript
 # Every safety net from the Pivotr spec (section 5.3) added to the CloudFormation at deploy: see
 # src/plugins/production-guards and docs/decisions/030-production-guards.md.
 production-guards
+# npm start only: fires the @scheduled functions below in the sandbox, which never does (decision 004).
+local-schedules
 
 @http
 # Liveness for load balancers and `npm start`: no login, no database.

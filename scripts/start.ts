@@ -27,6 +27,9 @@ async function main() {
     quiet: false,
   }
   console.log('Starting DynamoDB Local, the local SES, the local verifier and the Architect sandbox...')
+  // The sandbox never fires @scheduled functions; the local-schedules plugin does, for npm start only
+  // (the system tests drive those services themselves).
+  process.env.DRASON_LOCAL_SCHEDULES = '1'
   const world = await startWorld(options)
 
   const cfg = parseConfig({ ...world.lambdaEnv, ARC_ENV: 'testing' })

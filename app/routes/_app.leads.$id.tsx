@@ -147,7 +147,7 @@ export default function LeadDetail() {
                   </option>
                   {assignable.map((c) => (
                     <option key={c.id} value={c.id}>
-                      {c.name} ({c.status})
+                      {`${c.name} (${c.status})`}
                     </option>
                   ))}
                 </select>
