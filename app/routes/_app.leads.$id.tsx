@@ -13,7 +13,8 @@ export const meta: MetaFunction = () => [{ title: 'Lead · Drason' }]
 
 const HISTORY_PAGE = 50
 
-const assignForm = z.object({ campaignId: z.string().trim().min(1, 'Choose a campaign.').max(200) })
+// A browser leaves the disabled placeholder out of the form: a missing field is "choose", like an empty one.
+const assignForm = z.object({ campaignId: z.string({ error: 'Choose a campaign.' }).trim().min(1, 'Choose a campaign.').max(200) })
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { deps, canChange } = await requireUser(request)

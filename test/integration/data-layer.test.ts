@@ -213,6 +213,20 @@ describe('transactions', () => {
     expect(await deps.leads.nextActive(campaignId, null, 5)).toEqual([])
   })
 
+  it("refuses to move a stale copy of a lead a person has since given to another campaign", async () => {
+    const deps = directDeps()
+    const tag = Date.now()
+    const stale: Lead = { ...lead(`given-${tag}@example.com`), campaignId: `from-${tag}`, holdReason: 'awaiting gate' }
+    await deps.leads.insert(stale, event(new Date().toISOString(), { entityId: stale.id }))
+    expect(await deps.leads.assign(stale, `to-${tag}`, 'awaiting gate', event(new Date().toISOString(), { entityId: stale.id, action: 'assigned' }))).toBe('assigned')
+    // The old campaign's gate, with the copy it read from its index before the assignment.
+    expect(await deps.leads.admit(stale, event(new Date().toISOString(), { entityId: stale.id, action: 'admitted' }))).toBe('changed')
+    expect(await deps.leads.hold(stale, 'outside the window', event(new Date().toISOString(), { entityId: stale.id, action: 'held' }))).toBe('changed')
+    expect(await deps.leads.get(stale.id)).toMatchObject({ status: 'held', campaignId: `to-${tag}`, holdReason: 'awaiting gate' })
+    expect((await deps.leads.heldOfCampaign(`to-${tag}`, 5)).map((l) => l.id)).toEqual([stale.id])
+    expect(await deps.leads.nextActive(`from-${tag}`, null, 5)).toEqual([])
+  })
+
   it('reads more than one BatchGetItem of leads (over 100 ids)', async () => {
     const deps = directDeps()
     const tag = Date.now()

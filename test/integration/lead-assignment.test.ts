@@ -47,9 +47,12 @@ describe('giving a held lead to a campaign (the lead page)', () => {
     const again = await postForm(`/leads/${lead.id}`, { campaignId: draft.id }, cookie)
     expect(again.status).toBe(409)
     expect(await again.text()).toContain('This lead is already in campaign')
-    const empty = await postForm(`/leads/${lead.id}`, { campaignId: '' }, cookie)
-    expect(empty.status).toBe(400)
-    expect(await empty.text()).toContain('Choose a campaign.')
+    // What a browser sends with the placeholder still chosen: no field at all (a disabled option).
+    for (const fields of [{ campaignId: '' }, {}] as Record<string, string>[]) {
+      const empty = await postForm(`/leads/${lead.id}`, fields, cookie)
+      expect(empty.status).toBe(400)
+      expect(await empty.text()).toContain('Choose a campaign.')
+    }
   })
 
   it('shows a viewer no form and refuses their post', async () => {

@@ -79,6 +79,13 @@ describe('assignLead: a person gives a held lead to a campaign', () => {
     expect([w.events, w.admitted]).toEqual([[], []])
   })
 
+  it('keeps a lead handed to Smartlead before an Abort where it is: Smartlead may have sent it', async () => {
+    const handed = campaignLead(3, { status: 'held', campaignId: 'gone', holdReason: 'campaign "Campaign gone" was aborted by someone; it was handed to Smartlead campaign 3001, which may have sent it' })
+    const w = world(handed)
+    expect(await assignLead(w.deps, actor, 'L3', 'c1')).toMatchObject({ ok: false, status: 409, message: expect.stringContaining('handed to Smartlead, which may have sent it') })
+    expect([w.events, w.admitted]).toEqual([[], []])
+  })
+
   it('says so when the gate or another person moved the lead in the same moment', async () => {
     const w = world(unrouted)
     w.loseTheRace()

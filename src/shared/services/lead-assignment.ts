@@ -28,6 +28,11 @@ export async function assignLead(deps: AssignDeps, actor: Actor, leadId: string,
   const lead = await deps.leads.get(leadId)
   if (!lead) return { ok: false, status: 404, message: 'No such lead.' }
   if (lead.status !== 'held') return { ok: false, status: 409, message: `Only a held lead can be given to a campaign; this one is ${lead.status}.` }
+  // Smartlead may have sent a lead handed to it before an Abort (campaign-controls returnUnsent): giving
+  // it to another campaign could email the person twice, so it stays where it is.
+  if (lead.holdReason?.includes('handed to Smartlead campaign')) {
+    return { ok: false, status: 409, message: 'This lead was handed to Smartlead, which may have sent it: check there before contacting it again. It cannot be given to another campaign here.' }
+  }
   const target = (await deps.campaigns.get(campaignId))?.value
   if (!target) return { ok: false, status: 400, message: 'Choose a campaign that exists.' }
   if (target.status === 'aborted' || target.status === 'completed') {

@@ -51,9 +51,12 @@ export function dynamoLeads(db: Db) {
             UpdateExpression:
               'SET #lead.#status = :to, #lead.#reason = :reason, #lead.#queuedAt = :queuedAt, gsi1pk = :gsi1pk, gsi1sk = :gsi1sk' +
               (byCampaign ? ', gsi2pk = :gsi2pk, gsi2sk = :gsi2sk REMOVE #lead.#last' : ' REMOVE #lead.#last, gsi2pk, gsi2sk'),
-            ConditionExpression: '#lead.#status = :from',
-            ExpressionAttributeNames: { '#lead': 'lead', '#status': 'status', '#reason': 'holdReason', '#queuedAt': 'queuedAt', '#last': 'heldLast' },
+            // In the status and the campaign it was read in: a person may have given a held lead to another
+            // campaign since (decision 080), and the copy read from the old campaign's index must not undo it.
+            ConditionExpression: `#lead.#status = :from AND ${lead.campaignId ? '#lead.#campaign = :readCampaign' : '(attribute_not_exists(#lead.#campaign) OR #lead.#campaign = :noCampaign)'}`,
+            ExpressionAttributeNames: { '#lead': 'lead', '#status': 'status', '#reason': 'holdReason', '#queuedAt': 'queuedAt', '#last': 'heldLast', '#campaign': 'campaignId' },
             ExpressionAttributeValues: {
+              ...(lead.campaignId ? { ':readCampaign': lead.campaignId } : { ':noCampaign': null }),
               ':from': lead.status,
               ':to': to,
               ':reason': holdReason,
@@ -187,9 +190,15 @@ export function dynamoLeads(db: Db) {
               TableName: db.table('leads'),
               Key: keys.lead(lead.id),
               UpdateExpression: `SET ${['#lead.#reason = :reason', ...(last ? ['#lead.#last = :last'] : []), ...(place ? ['gsi2sk = :place'] : [])].join(', ')}${last ? '' : ' REMOVE #lead.#last'}`,
-              ConditionExpression: '#lead.#status = :held',
-              ExpressionAttributeNames: { '#lead': 'lead', '#status': 'status', '#reason': 'holdReason', '#last': 'heldLast' },
-              ExpressionAttributeValues: { ':held': 'held', ':reason': reason, ...(last ? { ':last': true } : {}), ...(place ? { ':place': place.gsi2sk } : {}) },
+              ConditionExpression: `#lead.#status = :held AND ${lead.campaignId ? '#lead.#campaign = :readCampaign' : '(attribute_not_exists(#lead.#campaign) OR #lead.#campaign = :noCampaign)'}`,
+              ExpressionAttributeNames: { '#lead': 'lead', '#status': 'status', '#reason': 'holdReason', '#last': 'heldLast', '#campaign': 'campaignId' },
+              ExpressionAttributeValues: {
+                ':held': 'held',
+                ':reason': reason,
+                ...(lead.campaignId ? { ':readCampaign': lead.campaignId } : { ':noCampaign': null }),
+                ...(last ? { ':last': true } : {}),
+                ...(place ? { ':place': place.gsi2sk } : {}),
+              },
             },
           },
           auditPut(db, event),
