@@ -21,6 +21,17 @@ function toItem(lead: Lead): Record<string, unknown> {
 }
 const fromItem = (item: Record<string, unknown>): Lead => item.lead as Lead
 
+/**
+ * The condition that a lead is still in the campaign (or in none) it was read in, for writes made from a
+ * copy that may be stale: a person may have given a held lead to another campaign since (decision 080).
+ * Needs `#lead` and `#campaign` ('campaignId') among the expression's names.
+ */
+function stillInCampaign(lead: Lead): { expression: string; values: Record<string, string | null> } {
+  return lead.campaignId
+    ? { expression: '#lead.#campaign = :readCampaign', values: { ':readCampaign': lead.campaignId } }
+    : { expression: '(attribute_not_exists(#lead.#campaign) OR #lead.#campaign = :noCampaign)', values: { ':noCampaign': null } }
+}
+
 /** The attributes a page of the by-status index ends on: the table's key and the index's. */
 const LEAD_STATUS_PAGE_KEY = ['pk', 'sk', 'gsi1pk', 'gsi1sk'] as const
 // A filtered listing reads up to FILTERED_READS steps of FILTERED_STEP leads for one page (≤ 1,000 leads).
@@ -51,12 +62,12 @@ export function dynamoLeads(db: Db) {
             UpdateExpression:
               'SET #lead.#status = :to, #lead.#reason = :reason, #lead.#queuedAt = :queuedAt, gsi1pk = :gsi1pk, gsi1sk = :gsi1sk' +
               (byCampaign ? ', gsi2pk = :gsi2pk, gsi2sk = :gsi2sk REMOVE #lead.#last' : ' REMOVE #lead.#last, gsi2pk, gsi2sk'),
-            // In the status and the campaign it was read in: a person may have given a held lead to another
-            // campaign since (decision 080), and the copy read from the old campaign's index must not undo it.
-            ConditionExpression: `#lead.#status = :from AND ${lead.campaignId ? '#lead.#campaign = :readCampaign' : '(attribute_not_exists(#lead.#campaign) OR #lead.#campaign = :noCampaign)'}`,
+            // In the status and the campaign it was read in: a copy read from an old campaign's index must
+            // not undo a person's assignment.
+            ConditionExpression: `#lead.#status = :from AND ${stillInCampaign(lead).expression}`,
             ExpressionAttributeNames: { '#lead': 'lead', '#status': 'status', '#reason': 'holdReason', '#queuedAt': 'queuedAt', '#last': 'heldLast', '#campaign': 'campaignId' },
             ExpressionAttributeValues: {
-              ...(lead.campaignId ? { ':readCampaign': lead.campaignId } : { ':noCampaign': null }),
+              ...stillInCampaign(lead).values,
               ':from': lead.status,
               ':to': to,
               ':reason': holdReason,
@@ -190,12 +201,12 @@ export function dynamoLeads(db: Db) {
               TableName: db.table('leads'),
               Key: keys.lead(lead.id),
               UpdateExpression: `SET ${['#lead.#reason = :reason', ...(last ? ['#lead.#last = :last'] : []), ...(place ? ['gsi2sk = :place'] : [])].join(', ')}${last ? '' : ' REMOVE #lead.#last'}`,
-              ConditionExpression: `#lead.#status = :held AND ${lead.campaignId ? '#lead.#campaign = :readCampaign' : '(attribute_not_exists(#lead.#campaign) OR #lead.#campaign = :noCampaign)'}`,
+              ConditionExpression: `#lead.#status = :held AND ${stillInCampaign(lead).expression}`,
               ExpressionAttributeNames: { '#lead': 'lead', '#status': 'status', '#reason': 'holdReason', '#last': 'heldLast', '#campaign': 'campaignId' },
               ExpressionAttributeValues: {
                 ':held': 'held',
                 ':reason': reason,
-                ...(lead.campaignId ? { ':readCampaign': lead.campaignId } : { ':noCampaign': null }),
+                ...stillInCampaign(lead).values,
                 ...(last ? { ':last': true } : {}),
                 ...(place ? { ':place': place.gsi2sk } : {}),
               },
@@ -225,7 +236,7 @@ export function dynamoLeads(db: Db) {
               TableName: db.table('leads'),
               Key: keys.lead(lead.id),
               UpdateExpression: 'SET #lead.#campaign = :campaign, #lead.#reason = :reason, gsi2pk = :gsi2pk, gsi2sk = :gsi2sk REMOVE #lead.#last',
-              ConditionExpression: `#lead.#status = :held AND ${lead.campaignId ? '#lead.#campaign = :from' : '(attribute_not_exists(#lead.#campaign) OR #lead.#campaign = :null)'}`,
+              ConditionExpression: `#lead.#status = :held AND ${stillInCampaign(lead).expression}`,
               ExpressionAttributeNames: { '#lead': 'lead', '#status': 'status', '#campaign': 'campaignId', '#reason': 'holdReason', '#last': 'heldLast' },
               ExpressionAttributeValues: {
                 ':held': 'held',
@@ -233,7 +244,7 @@ export function dynamoLeads(db: Db) {
                 ':reason': reason,
                 ':gsi2pk': place.gsi2pk,
                 ':gsi2sk': place.gsi2sk,
-                ...(lead.campaignId ? { ':from': lead.campaignId } : { ':null': null }),
+                ...stillInCampaign(lead).values,
               },
             },
           },
